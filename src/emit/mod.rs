@@ -1,0 +1,126 @@
+//! IR → Rust source files. Emitters see only the IR (**emit never imports openapiv3**); each
+//! returns tokens that `format` turns into text.
+
+mod models;
+mod runtime;
+pub mod types;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Api;
+use types::{CrateUse, ident};
+
+/// One Rust file to be formatted: its path in the generated crate, the spec it comes from (for
+/// the header), and its tokens.
+pub struct RustFile {
+    /// Path relative to the crate root, e.g. `src/waldur/models.rs`.
+    pub path: String,
+    /// The spec named in the `@generated` header (`spec/` for crate-wide files).
+    pub source: String,
+    /// The file's contents.
+    pub tokens: TokenStream,
+}
+
+/// Everything emitted for a set of APIs.
+pub struct Emitted {
+    /// Rust files, not yet formatted.
+    pub files: Vec<RustFile>,
+    /// Crates the generated code uses beyond serde.
+    pub crates: CrateUse,
+}
+
+/// Emits the Rust files of the generated crate for `apis` (already sorted by module name).
+pub fn emit(apis: &[Api]) -> Emitted {
+    let mut files = Vec::new();
+    let mut crates = CrateUse::default();
+    let mut uses_nullable = false;
+    for api in apis {
+        let models = models::models_file(api);
+        uses_nullable |= models.uses_nullable;
+        crates = crates.union(models.crates);
+        let module = &api.module.rust;
+        files.push(RustFile {
+            path: format!("src/{module}/mod.rs"),
+            source: api.source.clone(),
+            tokens: api_module(api),
+        });
+        files.push(RustFile {
+            path: format!("src/{module}/models.rs"),
+            source: api.source.clone(),
+            tokens: models.tokens,
+        });
+    }
+    let runtime = runtime::runtime_file(runtime::Needs {
+        nullable: uses_nullable,
+    });
+    files.push(RustFile {
+        path: "src/lib.rs".to_owned(),
+        source: "spec/".to_owned(),
+        tokens: lib_file(apis, runtime.is_some()),
+    });
+    if let Some(tokens) = runtime {
+        files.push(RustFile {
+            path: "src/runtime.rs".to_owned(),
+            source: "spec/".to_owned(),
+            tokens,
+        });
+    }
+    Emitted { files, crates }
+}
+
+fn lib_file(apis: &[Api], has_runtime: bool) -> TokenStream {
+    let mut docs = vec![
+        " Rust bindings for the APIs described in `spec/`, one module per spec:".to_owned(),
+        String::new(),
+    ];
+    for api in apis {
+        docs.push(format!(
+            " - [`{}`]: {} (version {}), from `{}`",
+            api.module.rust, api.title, api.version, api.source
+        ));
+    }
+    // rustfmt sorts `mod` lines by name whatever their visibility, so `runtime` goes in its place.
+    let mut modules: Vec<(&str, TokenStream)> = apis
+        .iter()
+        .map(|api| {
+            let module = ident(&api.module.rust);
+            (api.module.rust.as_str(), quote!(pub mod #module;))
+        })
+        .collect();
+    if has_runtime {
+        modules.push((
+            "runtime",
+            quote!(
+                mod runtime;
+            ),
+        ));
+    }
+    modules.sort_by(|a, b| a.0.cmp(b.0));
+    let modules = modules.into_iter().map(|(_, tokens)| tokens);
+    quote! {
+        #(#![doc = #docs])*
+        #(#modules)*
+    }
+}
+
+fn api_module(api: &Api) -> TokenStream {
+    let mut docs = vec![format!(
+        " {} (version {}), generated from `{}`.",
+        api.title, api.version, api.source
+    )];
+    if !api.docs.lines.is_empty() {
+        docs.push(String::new());
+        docs.extend(api.docs.lines.iter().map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        }));
+    }
+    quote! {
+        #(#![doc = #docs])*
+        pub mod models;
+    }
+}

@@ -1,0 +1,200 @@
+//! Models: one Rust type per IR `Model`, with serde attributes exactly where the wire differs.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::{CrateUse, Imports, doc_attrs, ident};
+use crate::ir::{Api, Docs, Field, Model, ModelKind, Presence, StringEnum, Struct, TypeRef};
+
+/// The `models.rs` of one API, and what it needs of the runtime module and of other crates.
+pub struct ModelsFile {
+    /// The file's tokens.
+    pub tokens: TokenStream,
+    /// Whether `runtime::nullable` is used (some property may be both absent and null).
+    pub uses_nullable: bool,
+    /// Crates the file uses.
+    pub crates: CrateUse,
+}
+
+/// Emits every model of `api`.
+pub fn models_file(api: &Api) -> ModelsFile {
+    let mut imports = Imports::default();
+    let mut uses_nullable = false;
+    let items: Vec<TokenStream> = api
+        .models
+        .iter()
+        .map(|model| model_item(model, &mut imports, &mut uses_nullable))
+        .collect();
+    let module_doc = format!(
+        " Data types of {}, from the schemas in `{}`.",
+        api.title, api.source
+    );
+    let uses = imports.use_items();
+    ModelsFile {
+        tokens: quote! {
+            #![doc = #module_doc]
+            #uses
+            #(#items)*
+        },
+        uses_nullable,
+        crates: imports.crates(),
+    }
+}
+
+fn model_item(model: &Model, imports: &mut Imports, uses_nullable: &mut bool) -> TokenStream {
+    let fallback = format!("The `{}` schema.", model.name.wire);
+    let docs = doc_attrs(&or_fallback(&model.docs, fallback));
+    let name = ident(&model.name.rust);
+    match &model.kind {
+        ModelKind::Struct(shape) => struct_item(&docs, &name, shape, imports, uses_nullable),
+        ModelKind::Enum(shape) => enum_item(&docs, &name, shape),
+        ModelKind::Alias(target) => {
+            let target = imports.type_tokens(target);
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn struct_item(
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    shape: &Struct,
+    imports: &mut Imports,
+    uses_nullable: &mut bool,
+) -> TokenStream {
+    let all_optional = shape.fields.iter().all(|field| {
+        matches!(
+            field.presence,
+            Presence::Optional | Presence::OptionalNullable
+        )
+    });
+    let default = all_optional.then(|| quote!(Default,));
+    let fields: Vec<TokenStream> = shape
+        .fields
+        .iter()
+        .map(|field| field_tokens(field, imports, uses_nullable))
+        .collect();
+    let additional = shape.additional_properties.as_ref().map(|additional| {
+        let field = ident(&additional.field);
+        let map = imports.type_tokens(&TypeRef::Map(Box::new(additional.value.clone())));
+        quote! {
+            /// Properties not named above, kept so that nothing the server sends is lost.
+            #[serde(flatten)]
+            pub #field: #map,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn field_tokens(field: &Field, imports: &mut Imports, uses_nullable: &mut bool) -> TokenStream {
+    let mut docs = or_fallback(&field.docs, format!("The `{}` property.", field.name.wire));
+    if field.presence == Presence::OptionalNullable {
+        docs.lines.push(String::new());
+        docs.lines.push(
+            "`None` when the property is absent, `Some(None)` when it is `null`; each is sent back as it came."
+                .to_owned(),
+        );
+    }
+    let docs = doc_attrs(&docs);
+    let name = ident(&field.name.rust);
+    let mut ty = imports.type_tokens(&field.ty);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    let mut serde_args: Vec<TokenStream> = Vec::new();
+    if field.name.needs_rename() {
+        let wire = &field.name.wire;
+        serde_args.push(quote!(rename = #wire));
+    }
+    let ty = match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable => quote!(Option<#ty>),
+        Presence::Optional => {
+            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            quote!(Option<#ty>)
+        }
+        Presence::OptionalNullable => {
+            *uses_nullable = true;
+            serde_args.push(quote!(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::runtime::nullable"
+            ));
+            quote!(Option<Option<#ty>>)
+        }
+    };
+    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    quote! {
+        #docs
+        #serde_attr
+        pub #name: #ty,
+    }
+}
+
+fn enum_item(docs: &TokenStream, name: &proc_macro2::Ident, shape: &StringEnum) -> TokenStream {
+    let other = ident(&shape.other_variant);
+    let variants = shape.variants.iter().map(|variant| {
+        let rust = ident(&variant.rust);
+        let wire = &variant.wire;
+        let doc = format!(" `{wire}`");
+        let rename = variant
+            .needs_rename()
+            .then(|| quote!(#[serde(rename = #wire)]));
+        quote! {
+            #[doc = #doc]
+            #rename
+            #rust,
+        }
+    });
+    let arms = shape.variants.iter().map(|variant| {
+        let rust = ident(&variant.rust);
+        let wire = &variant.wire;
+        quote!(Self::#rust => #wire,)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the spec does not list, kept as sent.
+            #[serde(untagged)]
+            #other(String),
+        }
+
+        impl #name {
+            /// The value as it is written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms)*
+                    Self::#other(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn or_fallback(docs: &Docs, fallback: String) -> Docs {
+    if docs.lines.is_empty() {
+        Docs {
+            lines: vec![fallback],
+        }
+    } else {
+        docs.clone()
+    }
+}

@@ -1,0 +1,169 @@
+//! Type references and identifiers as tokens, and the `use` lines a file needs for them.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Docs, Primitive, TypeRef};
+
+/// An identifier token. Names come from `naming`, which only makes valid identifiers; anything
+/// else is repaired here rather than letting `Ident::new` panic.
+pub fn ident(name: &str) -> Ident {
+    let mut repaired: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if repaired.is_empty() || repaired.starts_with(|c: char| c.is_ascii_digit()) || repaired == "_"
+    {
+        repaired.insert(0, 'x');
+    }
+    Ident::new(&repaired, Span::call_site())
+}
+
+/// `#[doc = "..."]` attributes, one per line, each with a leading space so they print as `/// line`.
+pub fn doc_attrs(docs: &Docs) -> TokenStream {
+    docs.lines
+        .iter()
+        .map(|line| {
+            let line = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            quote!(#[doc = #line])
+        })
+        .collect()
+}
+
+/// Which imports a models file needs, gathered while emitting its types.
+#[derive(Debug, Default)]
+pub struct Imports {
+    btree_map: bool,
+    date: bool,
+    date_time: bool,
+    decimal: bool,
+    uuid: bool,
+}
+
+impl Imports {
+    /// The tokens for `ty`, noting the imports it needs.
+    pub fn type_tokens(&mut self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Named(name) => {
+                let name = ident(name);
+                quote!(#name)
+            }
+            TypeRef::Primitive(primitive) => self.primitive(*primitive),
+            TypeRef::Array(item) => {
+                let item = self.type_tokens(item);
+                quote!(Vec<#item>)
+            }
+            TypeRef::Map(value) => {
+                self.btree_map = true;
+                let value = self.type_tokens(value);
+                quote!(BTreeMap<String, #value>)
+            }
+            TypeRef::Json => quote!(serde_json::Value),
+        }
+    }
+
+    fn primitive(&mut self, primitive: Primitive) -> TokenStream {
+        match primitive {
+            Primitive::String => quote!(String),
+            Primitive::Bool => quote!(bool),
+            Primitive::I32 => quote!(i32),
+            Primitive::I64 => quote!(i64),
+            Primitive::F32 => quote!(f32),
+            Primitive::F64 => quote!(f64),
+            Primitive::Decimal => {
+                self.decimal = true;
+                quote!(Decimal)
+            }
+            Primitive::Date => {
+                self.date = true;
+                quote!(NaiveDate)
+            }
+            Primitive::DateTime => {
+                self.date_time = true;
+                quote!(DateTime<Utc>)
+            }
+            Primitive::Uuid => {
+                self.uuid = true;
+                quote!(Uuid)
+            }
+        }
+    }
+
+    /// `use` items for what was noted, sorted as rustfmt sorts them.
+    pub fn use_items(&self) -> TokenStream {
+        let mut items = TokenStream::new();
+        let chrono: Vec<TokenStream> = [
+            (self.date_time, quote!(DateTime)),
+            (self.date, quote!(NaiveDate)),
+            (self.date_time, quote!(Utc)),
+        ]
+        .into_iter()
+        .filter_map(|(used, name)| used.then_some(name))
+        .collect();
+        match chrono.len() {
+            0 => {}
+            1 => items.extend(quote!(use chrono::#(#chrono)*;)),
+            _ => items.extend(quote!(use chrono::{#(#chrono),*};)),
+        }
+        if self.decimal {
+            items.extend(quote!(
+                use rust_decimal::Decimal;
+            ));
+        }
+        items.extend(quote!(
+            use serde::{Deserialize, Serialize};
+        ));
+        if self.btree_map {
+            items.extend(quote!(
+                use std::collections::BTreeMap;
+            ));
+        }
+        if self.uuid {
+            items.extend(quote!(
+                use uuid::Uuid;
+            ));
+        }
+        items
+    }
+
+    /// Which crates the generated crate must depend on for these imports.
+    pub fn crates(&self) -> CrateUse {
+        CrateUse {
+            chrono: self.date || self.date_time,
+            rust_decimal: self.decimal,
+            uuid: self.uuid,
+        }
+    }
+}
+
+/// Optional dependencies of the generated crate, so it pulls in only what the specs use.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct CrateUse {
+    /// Dates and date-times.
+    pub chrono: bool,
+    /// Decimal strings.
+    pub rust_decimal: bool,
+    /// UUIDs.
+    pub uuid: bool,
+}
+
+impl CrateUse {
+    /// Either set's dependencies.
+    pub fn union(self, other: CrateUse) -> CrateUse {
+        CrateUse {
+            chrono: self.chrono || other.chrono,
+            rust_decimal: self.rust_decimal || other.rust_decimal,
+            uuid: self.uuid || other.uuid,
+        }
+    }
+}

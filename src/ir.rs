@@ -1,0 +1,374 @@
+//! The intermediate representation: what the emitters see of a spec.
+//!
+//! `lower` builds it from `openapiv3` types and is the only module that reads them; emitters read
+//! only this. Every name is already a Rust identifier paired with its wire spelling, every `$ref` is
+//! resolved, and every list is in document order, so emitting is a pure walk.
+
+pub use crate::naming::Name;
+
+/// One API: everything generated from one spec file.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// The Rust module name (`waldur`) and the spec file stem it came from.
+    pub module: Name,
+    /// The spec file as the user names it, e.g. `spec/waldur.yaml`.
+    pub source: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`, dedented.
+    pub docs: Docs,
+    /// Server URLs in document order.
+    pub servers: Vec<String>,
+    /// Named types: component schemas first, then types derived from inline schemas.
+    pub models: Vec<Model>,
+    /// Operations in path order, then method order within a path.
+    pub operations: Vec<Operation>,
+    /// Security schemes in document order.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// Documentation lines, already dedented and trimmed; empty when the spec says nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Docs {
+    /// One entry per line; paragraphs are separated by empty entries.
+    pub lines: Vec<String>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The type name and the schema name (or derived name) it came from.
+    pub name: Name,
+    /// From the schema's title and description.
+    pub docs: Docs,
+    /// What kind of type it is.
+    pub kind: ModelKind,
+}
+
+/// The shapes a named type takes.
+#[derive(Debug, Clone)]
+pub enum ModelKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enum that keeps unknown values.
+    Enum(StringEnum),
+    /// Another name for a type (a `$ref` to another schema, a map, an array, a primitive).
+    Alias(TypeRef),
+}
+
+/// An object schema.
+#[derive(Debug, Clone)]
+pub struct Struct {
+    /// Properties in document order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties`: the value type of extra keys, kept in a flattened map.
+    pub additional_properties: Option<AdditionalProperties>,
+}
+
+/// Where the extra keys of an object go.
+#[derive(Debug, Clone)]
+pub struct AdditionalProperties {
+    /// The field holding them (`additional_properties` unless a property took that name).
+    pub field: String,
+    /// The type of each value.
+    pub value: TypeRef,
+}
+
+/// One property of an object.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Field name and JSON key.
+    pub name: Name,
+    /// The value's type, without the `Option` that `presence` adds.
+    pub ty: TypeRef,
+    /// Whether the key may be absent, the value null, or both.
+    pub presence: Presence,
+    /// Whether the field must be boxed because its type contains this struct again.
+    pub boxed: bool,
+    /// Description plus a line naming constraints and access (read-only, write-only).
+    pub docs: Docs,
+}
+
+/// How a property may be missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null.
+    Required,
+    /// Always present, may be null.
+    RequiredNullable,
+    /// May be absent, never null.
+    Optional,
+    /// May be absent or null, and the two are different (`Option<Option<T>>`).
+    OptionalNullable,
+}
+
+/// A string enum.
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    /// Known values in document order.
+    pub variants: Vec<Name>,
+    /// The name of the variant that carries unknown values (`Other` unless a value took it).
+    pub other_variant: String,
+}
+
+/// A reference to a type, as it appears in a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// A model of this API, by its Rust name.
+    Named(String),
+    /// A built-in or well-known type.
+    Primitive(Primitive),
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// Any JSON value.
+    Json,
+}
+
+/// The leaf types that a schema's `type` and `format` map to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Primitive {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32` (`format: int32`).
+    I32,
+    /// `i64` (`format: int64`, or no format).
+    I64,
+    /// `f32` (`format: float`).
+    F32,
+    /// `f64` (`format: double`, or no format).
+    F64,
+    /// `rust_decimal::Decimal`, a decimal string on the wire (`type: string, format: decimal`).
+    Decimal,
+    /// `chrono::NaiveDate` (`format: date`).
+    Date,
+    /// `chrono::DateTime<Utc>` (`format: date-time`).
+    DateTime,
+    /// `uuid::Uuid` (`format: uuid`).
+    Uuid,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Method name (snake case) and the operationId.
+    pub id: Name,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template exactly as the spec writes it (`/api/usages/{id}/`).
+    pub path: String,
+    /// Tags in document order; the first one groups server traits.
+    pub tags: Vec<String>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`, dedented.
+    pub docs: Docs,
+    /// Path-level and operation-level parameters merged, in document order.
+    pub parameters: Vec<Parameter>,
+    /// The request body, if any.
+    pub request_body: Option<RequestBody>,
+    /// Responses in document order.
+    pub responses: Vec<Response>,
+    /// Alternatives: any one requirement satisfies the operation; empty means no authentication.
+    pub security: Vec<SecurityRequirement>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// HTTP methods OpenAPI 3.0 allows.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// The method as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// Argument name and the parameter's wire name.
+    pub name: Name,
+    /// Where it goes.
+    pub location: ParameterLocation,
+    /// `required` (always true for path parameters).
+    pub required: bool,
+    /// The value's type.
+    pub ty: TypeRef,
+    /// Serialization style, with the spec's default for the location filled in.
+    pub style: Style,
+    /// `explode`, with the default for the style filled in.
+    pub explode: bool,
+    /// `description`.
+    pub docs: Docs,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// Where a parameter or API key is sent.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+/// OpenAPI 3.0 parameter styles.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Simple,
+    Form,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// `required`.
+    pub required: bool,
+    /// `description`.
+    pub docs: Docs,
+    /// One entry per media type, in document order.
+    pub contents: Vec<Content>,
+}
+
+/// A body in one media type.
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// The media type exactly as the spec writes it.
+    pub media_type: String,
+    /// How the body is encoded.
+    pub kind: MediaKind,
+    /// The decoded type; `None` when the spec gives no schema.
+    pub ty: Option<TypeRef>,
+}
+
+/// Encodings the generated code knows how to read and write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    /// `application/json` and every `+json` suffix.
+    Json,
+    /// `text/*`.
+    Text,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/*`.
+    Multipart,
+    /// Anything else, as raw bytes.
+    Binary,
+}
+
+/// One documented response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The status it is for.
+    pub status: Status,
+    /// `description`.
+    pub docs: Docs,
+    /// Declared response headers.
+    pub headers: Vec<ResponseHeader>,
+    /// Bodies by media type; empty when the response has no documented body.
+    pub contents: Vec<Content>,
+}
+
+/// The status key of a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// An exact code such as `200`.
+    Code(u16),
+    /// A range such as `4XX` (the number is the first digit).
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// A declared response header.
+#[derive(Debug, Clone)]
+pub struct ResponseHeader {
+    /// Field name and header name.
+    pub name: Name,
+    /// `required`.
+    pub required: bool,
+    /// The value's type.
+    pub ty: TypeRef,
+    /// `description`.
+    pub docs: Docs,
+}
+
+/// A security scheme from `components.securitySchemes`.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// Rust name and the scheme's key.
+    pub name: Name,
+    /// How credentials are sent.
+    pub kind: SecurityKind,
+    /// `description`.
+    pub docs: Docs,
+}
+
+/// How a scheme's credential travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// An API key in a header, query parameter or cookie, sent as given.
+    ApiKey {
+        /// Where the key goes.
+        location: ParameterLocation,
+        /// The header, query or cookie name.
+        parameter: String,
+    },
+    /// HTTP authentication (`bearer`, `basic`, …) in the `Authorization` header.
+    Http {
+        /// The scheme, lowercased (`bearer`).
+        scheme: String,
+    },
+    /// OAuth2: a bearer access token obtained from one of the flows.
+    OAuth2 {
+        /// Token URLs of the flows that have one, in document order.
+        token_urls: Vec<String>,
+    },
+    /// OpenID Connect: a bearer token.
+    OpenIdConnect {
+        /// The discovery URL.
+        url: String,
+    },
+}
+
+/// One alternative of an operation's `security`: every named scheme is required together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityRequirement {
+    /// Keys of the schemes, as in `components.securitySchemes`.
+    pub schemes: Vec<String>,
+}

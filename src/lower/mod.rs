@@ -1,0 +1,89 @@
+//! Lowers an `openapiv3` document into the IR. The only reader of `openapiv3` types, and the place
+//! where spec errors are raised: every problem becomes a `Diagnostic` with a JSON pointer, and
+//! lowering carries on so one run reports them all.
+
+mod docs;
+mod operations;
+mod recursion;
+mod refs;
+mod schema;
+
+use std::collections::HashMap;
+
+use openapiv3::OpenAPI;
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Api, Model, TypeRef};
+use crate::load::LoadedSpec;
+use crate::naming::{Name, Scope, module_name};
+
+/// Lowers one loaded spec into an `Api` named after `stem` (the spec's file name without extension).
+pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Api, Vec<Diagnostic>> {
+    let document = &spec.document;
+    let mut lowerer = Lowerer {
+        file: &spec.display_path,
+        document,
+        diagnostics: Vec::new(),
+        types: Scope::default(),
+        schema_types: HashMap::new(),
+        shared_types: HashMap::new(),
+        models: Vec::new(),
+    };
+    lowerer.register_component_schemas();
+    lowerer.lower_component_schemas();
+    let security_schemes = lowerer.security_schemes();
+    let operations = lowerer.operations();
+    let Lowerer {
+        diagnostics,
+        mut models,
+        ..
+    } = lowerer;
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    recursion::box_recursive_fields(&mut models);
+    Ok(Api {
+        module: Name {
+            rust: module_name(stem),
+            wire: stem.to_owned(),
+        },
+        source: spec.display_path.clone(),
+        title: document.info.title.clone(),
+        version: document.info.version.clone(),
+        docs: docs::docs(None, document.info.description.as_deref()),
+        servers: document.servers.iter().map(server_url).collect(),
+        models,
+        operations,
+        security_schemes,
+    })
+}
+
+/// State shared by the lowering passes over one document.
+struct Lowerer<'doc> {
+    file: &'doc str,
+    document: &'doc OpenAPI,
+    diagnostics: Vec<Diagnostic>,
+    /// Type names taken in the API's module.
+    types: Scope,
+    /// Component schema key → Rust type name.
+    schema_types: HashMap<&'doc str, String>,
+    /// Types already derived for inline schemas inside shared components (a parameter used by
+    /// several operations gets one type, not one per use), keyed by the component's pointer.
+    shared_types: HashMap<String, TypeRef>,
+    models: Vec<Model>,
+}
+
+impl Lowerer<'_> {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// A server URL with its variables replaced by their defaults.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    url
+}

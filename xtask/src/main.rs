@@ -1,0 +1,72 @@
+//! Project automation for the apigen workspace, run as `cargo xtask <command>` from any folder.
+
+mod codegen;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Any error an xtask command can hit; it is printed once by `main`.
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Project automation for the apigen workspace.
+#[derive(Debug, Parser)]
+#[command(bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate generated/ from the OpenAPI documents in spec/, or check that it is up to date
+    Codegen(codegen::Args),
+    /// Run every check, stopping at the first failure: cargo fmt, cargo clippy, cargo test
+    Test(test::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    let result = match cli.command {
+        Command::Codegen(args) => codegen::run(&root, args),
+        Command::Test(args) => test::run(&root, args),
+    };
+    match result {
+        Ok(exit_code) => exit_code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask/ sits directly inside it, so this works from any current folder.
+fn workspace_root() -> PathBuf {
+    let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn workspace_root_holds_the_workspace_manifest_and_xtask() {
+        let root = workspace_root();
+        assert!(root.join("Cargo.toml").is_file(), "{}", root.display());
+        assert!(
+            root.join("xtask").join("Cargo.toml").is_file(),
+            "{}",
+            root.display()
+        );
+    }
+}
