@@ -3,6 +3,7 @@
 
 mod models;
 mod runtime;
+mod serde_case;
 pub mod types;
 
 use proc_macro2::TokenStream;

@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::serde_case::{NameKind, needs_own_rename, pick_rule};
 use super::types::{CrateUse, Imports, doc_attrs, ident};
-use crate::ir::{Api, Docs, Field, Model, ModelKind, Presence, StringEnum, Struct, TypeRef};
+use crate::ir::{Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef};
 
 /// The `models.rs` of one API, and what it needs of the runtime module and of other crates.
 pub struct ModelsFile {
@@ -72,10 +73,13 @@ fn struct_item(
         )
     });
     let default = all_optional.then(|| quote!(Default,));
+    let names: Vec<&Name> = shape.fields.iter().map(|field| &field.name).collect();
+    let rule = pick_rule(&names, NameKind::Field);
+    let rename_all = rule.map(|rule| quote!(#[serde(rename_all = #rule)]));
     let fields: Vec<TokenStream> = shape
         .fields
         .iter()
-        .map(|field| field_tokens(field, imports, uses_nullable))
+        .map(|field| field_tokens(field, rule, imports, uses_nullable))
         .collect();
     let additional = shape.additional_properties.as_ref().map(|additional| {
         let field = ident(&additional.field);
@@ -89,6 +93,7 @@ fn struct_item(
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #rename_all
         pub struct #name {
             #(#fields)*
             #additional
@@ -96,7 +101,12 @@ fn struct_item(
     }
 }
 
-fn field_tokens(field: &Field, imports: &mut Imports, uses_nullable: &mut bool) -> TokenStream {
+fn field_tokens(
+    field: &Field,
+    rule: Option<&str>,
+    imports: &mut Imports,
+    uses_nullable: &mut bool,
+) -> TokenStream {
     let mut docs = or_fallback(&field.docs, format!("The `{}` property.", field.name.wire));
     if field.presence == Presence::OptionalNullable {
         docs.lines.push(String::new());
@@ -112,7 +122,7 @@ fn field_tokens(field: &Field, imports: &mut Imports, uses_nullable: &mut bool) 
         ty = quote!(Box<#ty>);
     }
     let mut serde_args: Vec<TokenStream> = Vec::new();
-    if field.name.needs_rename() {
+    if needs_own_rename(&field.name, rule, NameKind::Field) {
         let wire = &field.name.wire;
         serde_args.push(quote!(rename = #wire));
     }
@@ -143,12 +153,14 @@ fn field_tokens(field: &Field, imports: &mut Imports, uses_nullable: &mut bool) 
 
 fn enum_item(docs: &TokenStream, name: &proc_macro2::Ident, shape: &StringEnum) -> TokenStream {
     let other = ident(&shape.other_variant);
+    let names: Vec<&Name> = shape.variants.iter().collect();
+    let rule = pick_rule(&names, NameKind::Variant);
+    let rename_all = rule.map(|rule| quote!(#[serde(rename_all = #rule)]));
     let variants = shape.variants.iter().map(|variant| {
         let rust = ident(&variant.rust);
         let wire = &variant.wire;
         let doc = format!(" `{wire}`");
-        let rename = variant
-            .needs_rename()
+        let rename = needs_own_rename(variant, rule, NameKind::Variant)
             .then(|| quote!(#[serde(rename = #wire)]));
         quote! {
             #[doc = #doc]
@@ -164,6 +176,7 @@ fn enum_item(docs: &TokenStream, name: &proc_macro2::Ident, shape: &StringEnum) 
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #rename_all
         pub enum #name {
             #(#variants)*
             /// A value this version of the spec does not list, kept as sent.

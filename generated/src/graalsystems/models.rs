@@ -30,15 +30,13 @@ pub struct Usage {
 
 /// The schema defined inline at `#/components/schemas/Usage/properties/product_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum UsageProductType {
     /// `INSTANCE`
-    #[serde(rename = "INSTANCE")]
     Instance,
     /// `EGRESS`
-    #[serde(rename = "EGRESS")]
     Egress,
     /// `SUPPORT`
-    #[serde(rename = "SUPPORT")]
     Support,
     /// A value this version of the spec does not list, kept as sent.
     #[serde(untagged)]

@@ -146,69 +146,49 @@ pub struct ComponentUserUsage {
 
 /// The schema defined inline at `#/components/parameters/ComponentUserUsageField/schema/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ComponentUserUsageField {
     /// `backend_id`
-    #[serde(rename = "backend_id")]
     BackendId,
     /// `billing_period`
-    #[serde(rename = "billing_period")]
     BillingPeriod,
     /// `component_type`
-    #[serde(rename = "component_type")]
     ComponentType,
     /// `component_usage`
-    #[serde(rename = "component_usage")]
     ComponentUsage,
     /// `created`
-    #[serde(rename = "created")]
     Created,
     /// `customer_name`
-    #[serde(rename = "customer_name")]
     CustomerName,
     /// `customer_uuid`
-    #[serde(rename = "customer_uuid")]
     CustomerUuid,
     /// `date`
-    #[serde(rename = "date")]
     Date,
     /// `description`
-    #[serde(rename = "description")]
     Description,
     /// `measured_unit`
-    #[serde(rename = "measured_unit")]
     MeasuredUnit,
     /// `modified`
-    #[serde(rename = "modified")]
     Modified,
     /// `offering_name`
-    #[serde(rename = "offering_name")]
     OfferingName,
     /// `offering_uuid`
-    #[serde(rename = "offering_uuid")]
     OfferingUuid,
     /// `project_name`
-    #[serde(rename = "project_name")]
     ProjectName,
     /// `project_uuid`
-    #[serde(rename = "project_uuid")]
     ProjectUuid,
     /// `resource_name`
-    #[serde(rename = "resource_name")]
     ResourceName,
     /// `resource_uuid`
-    #[serde(rename = "resource_uuid")]
     ResourceUuid,
     /// `usage`
-    #[serde(rename = "usage")]
     Usage,
     /// `user`
-    #[serde(rename = "user")]
     User,
     /// `username`
-    #[serde(rename = "username")]
     Username,
     /// `uuid`
-    #[serde(rename = "uuid")]
     Uuid,
     /// A value this version of the spec does not list, kept as sent.
     #[serde(untagged)]
@@ -253,6 +233,7 @@ impl std::fmt::Display for ComponentUserUsageField {
 
 /// The schema defined inline at `#/components/parameters/ComponentUserUsageOrdering/schema/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ComponentUserUsageOrdering {
     /// `-component_usage__billing_period`
     #[serde(rename = "-component_usage__billing_period")]
@@ -267,10 +248,8 @@ pub enum ComponentUserUsageOrdering {
     #[serde(rename = "component_usage__billing_period")]
     ComponentUsageBillingPeriod,
     /// `usage`
-    #[serde(rename = "usage")]
     Usage,
     /// `username`
-    #[serde(rename = "username")]
     Username,
     /// A value this version of the spec does not list, kept as sent.
     #[serde(untagged)]
