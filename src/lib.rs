@@ -5,6 +5,13 @@
 //! `format` (tokens → text) and `render` (templates → text) → [`Files`] → `write` (disk).
 //! [`generate`] runs everything but the last step, so it can be tested in memory.
 
+#![deny(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::todo,
+    clippy::unimplemented
+)]
+
 pub mod diagnostics;
 pub mod emit;
 mod format;

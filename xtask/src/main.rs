@@ -1,5 +1,12 @@
 //! Project automation for the apigen workspace, run as `cargo xtask <command>` from any folder.
 
+#![deny(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::todo,
+    clippy::unimplemented
+)]
+
 mod codegen;
 mod test;
 
