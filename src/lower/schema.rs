@@ -334,31 +334,15 @@ impl<'doc> Lowerer<'doc> {
                 _ => Primitive::F64,
             }),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Primitive(Primitive::Bool),
-            SchemaKind::Type(Type::Array(array)) => match &array.items {
-                Some(items) => {
-                    let item = self.type_of(
-                        SchemaView::from(items),
-                        &format!("{hint} item"),
-                        &pointer.join("items"),
-                    );
-                    TypeRef::Array(Box::new(item))
-                }
-                None => TypeRef::Array(Box::new(TypeRef::Json)),
-            },
+            SchemaKind::Type(Type::Array(array)) => {
+                self.array_of(array.items.as_ref(), hint, pointer)
+            }
             SchemaKind::Type(Type::Object(object)) => {
                 self.map_of(object.additional_properties.as_ref(), hint, pointer)
             }
-            SchemaKind::Any(any) if any.items.is_some() => match &any.items {
-                Some(items) => {
-                    let item = self.type_of(
-                        SchemaView::from(items),
-                        &format!("{hint} item"),
-                        &pointer.join("items"),
-                    );
-                    TypeRef::Array(Box::new(item))
-                }
-                None => TypeRef::Json,
-            },
+            SchemaKind::Any(any) if any.items.is_some() => {
+                self.array_of(any.items.as_ref(), hint, pointer)
+            }
             SchemaKind::Any(any) if any.typ.as_deref() == Some("object") => {
                 self.map_of(any.additional_properties.as_ref(), hint, pointer)
             }
@@ -383,6 +367,24 @@ impl<'doc> Lowerer<'doc> {
             // JSON values: lossless on the wire, if untyped in Rust.
             _ => TypeRef::Json,
         }
+    }
+
+    /// `Vec` of the items' type; items without a schema are any JSON value.
+    fn array_of(
+        &mut self,
+        items: Option<&'doc ReferenceOr<Box<Schema>>>,
+        hint: &str,
+        pointer: &Pointer,
+    ) -> TypeRef {
+        let item = match items {
+            Some(items) => self.type_of(
+                SchemaView::from(items),
+                &format!("{hint} item"),
+                &pointer.join("items"),
+            ),
+            None => TypeRef::Json,
+        };
+        TypeRef::Array(Box::new(item))
     }
 
     fn map_of(
