@@ -41,7 +41,10 @@ pub fn load(source: &SpecSource) -> Result<LoadedSpec, Vec<Diagnostic>> {
         vec![Diagnostic {
             file: file.to_owned(),
             location: Location::LineColumn(line, column),
-            message: format!("invalid YAML: {}", strip_location(&error.to_string())),
+            message: format!(
+                "invalid YAML: {}",
+                strip_location(&error.to_string(), line, column)
+            ),
             help: None,
         }]
     })?;
@@ -77,9 +80,11 @@ pub fn load(source: &SpecSource) -> Result<LoadedSpec, Vec<Diagnostic>> {
     }
 }
 
-/// serde_yaml appends " at line X column Y" to messages; the location is reported separately.
-fn strip_location(message: &str) -> &str {
-    message.split(" at line ").next().unwrap_or(message)
+/// serde_yaml puts " at line X column Y" in its messages; that location is reported separately,
+/// but any other location in the message (", while parsing a flow sequence at line 8 column 13")
+/// points at the cause and stays.
+fn strip_location(message: &str, line: usize, column: usize) -> String {
+    message.replacen(&format!(" at line {line} column {column}"), "", 1)
 }
 
 /// YAML allows non-string keys (`200:` is an integer); JSON and `openapiv3` want strings.

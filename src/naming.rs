@@ -32,6 +32,10 @@ pub fn type_name(wire: &str) -> String {
     if name.is_empty() {
         return "Unnamed".to_owned();
     }
+    if name == "Self" {
+        // `Self` is the one keyword spelled in UpperCamelCase.
+        return "SelfType".to_owned();
+    }
     prefix_leading_digit(name, "T")
 }
 
@@ -49,9 +53,15 @@ pub fn value_name(wire: &str) -> String {
     }
 }
 
-/// A module name for a spec file stem (`waldur.yaml` → `waldur`).
+/// A module name for a spec file stem (`waldur.yaml` → `waldur`). Names the generated crate
+/// uses for itself (`lib`, `runtime`) get an `_api` suffix.
 pub fn module_name(stem: &str) -> String {
-    value_name(stem)
+    let name = value_name(stem);
+    if matches!(name.as_str(), "lib" | "main" | "runtime") {
+        format!("{name}_api")
+    } else {
+        name
+    }
 }
 
 /// An enum variant for a string value: `usage` → `Usage`, `-usage` → `UsageDesc`, `INSTANCE` →
@@ -67,6 +77,10 @@ pub fn variant_name(wire: &str) -> String {
     let name = words_of(body).to_upper_camel_case();
     if name.is_empty() {
         return "Empty".to_owned();
+    }
+    if name == "Self" && suffix.is_empty() {
+        // `self` is a common link relation (`rel="self"`), and `Self` a keyword.
+        return "SelfValue".to_owned();
     }
     prefix_leading_digit(format!("{name}{suffix}"), "V")
 }
@@ -246,9 +260,14 @@ mod tests {
             ("2x", variant_name, "V2x"),
             (">=", variant_name, "GreaterOrEqual"),
             ("-", variant_name, "Minus"),
+            ("self", variant_name, "SelfValue"),
+            ("-self", variant_name, "SelfDesc"),
+            ("self", type_name, "SelfType"),
             ("", variant_name, "Empty"),
             ("graalsystems", module_name, "graalsystems"),
             ("my-api", module_name, "my_api"),
+            ("runtime", module_name, "runtime_api"),
+            ("lib", module_name, "lib_api"),
         ];
         for (wire, function, expected) in table {
             assert_eq!(&function(wire), expected, "naming {wire:?}");

@@ -45,6 +45,9 @@ pub fn models_file(api: &Api) -> ModelsFile {
 fn model_item(model: &Model, imports: &mut Imports, uses_nullable: &mut bool) -> TokenStream {
     let fallback = format!("The `{}` schema.", model.name.wire);
     let docs = doc_attrs(&or_fallback(&model.docs, fallback));
+    if !matches!(model.kind, ModelKind::Alias(_)) {
+        imports.note_serde_derives();
+    }
     let name = ident(&model.name.rust);
     match &model.kind {
         ModelKind::Struct(shape) => struct_item(&docs, &name, shape, imports, uses_nullable),
@@ -143,7 +146,13 @@ fn field_tokens(
             quote!(Option<Option<#ty>>)
         }
     };
-    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    // One attribute per concern: a rename next to `default, skip_serializing_if` in a single
+    // attribute passes rustfmt's 70-column limit for attribute arguments, where rustfmt and
+    // prettyplease wrap differently.
+    let serde_attr: TokenStream = serde_args
+        .iter()
+        .map(|args| quote!(#[serde(#args)]))
+        .collect();
     quote! {
         #docs
         #serde_attr

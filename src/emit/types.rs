@@ -26,8 +26,9 @@ pub fn ident(name: &str) -> Ident {
 }
 
 /// `#[doc = "..."]` attributes, one per line, each with a leading space so they print as `/// line`.
+/// Code blocks from the spec become `text` blocks: rustdoc would otherwise compile them as doctests.
 pub fn doc_attrs(docs: &Docs) -> TokenStream {
-    docs.lines
+    rustdoc_safe(&docs.lines)
         .iter()
         .map(|line| {
             let line = if line.is_empty() {
@@ -40,9 +41,61 @@ pub fn doc_attrs(docs: &Docs) -> TokenStream {
         .collect()
 }
 
+/// Marks fenced blocks without a language, and indented blocks, as `text`.
+fn rustdoc_safe(lines: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut in_fence = false;
+    let mut in_indented = false;
+    for line in lines {
+        let trimmed = line.trim_start();
+        if in_indented && !line.is_empty() && !line.starts_with("    ") {
+            // Blank lines before the paragraph that ends the block go after the closing fence.
+            let mut blanks = 0;
+            while out.last().is_some_and(|line| line.is_empty()) {
+                out.pop();
+                blanks += 1;
+            }
+            out.push("```".to_owned());
+            out.extend(std::iter::repeat_n(String::new(), blanks));
+            in_indented = false;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let fence = &trimmed[..3];
+            if !in_fence && trimmed[3..].trim().is_empty() {
+                out.push(format!("{fence}text"));
+            } else {
+                out.push(trimmed.to_owned());
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        let starts_block = out.last().is_none_or(|previous| previous.is_empty());
+        if !in_fence && !in_indented && line.starts_with("    ") && starts_block {
+            out.push("```text".to_owned());
+            in_indented = true;
+        }
+        if in_indented {
+            out.push(line.get(4..).unwrap_or_default().to_owned());
+        } else {
+            out.push(line.clone());
+        }
+    }
+    if in_indented {
+        while out.last().is_some_and(|line| line.is_empty()) {
+            out.pop();
+        }
+        out.push("```".to_owned());
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    out
+}
+
 /// Which imports a models file needs, gathered while emitting its types.
 #[derive(Debug, Default)]
 pub struct Imports {
+    serde_derives: bool,
     btree_map: bool,
     date: bool,
     date_time: bool,
@@ -99,6 +152,12 @@ impl Imports {
         }
     }
 
+    /// Notes that a type deriving `Serialize` and `Deserialize` was emitted (a file of aliases alone
+    /// must not import them: the import would be unused).
+    pub fn note_serde_derives(&mut self) {
+        self.serde_derives = true;
+    }
+
     /// `use` items for what was noted, sorted as rustfmt sorts them.
     pub fn use_items(&self) -> TokenStream {
         let mut items = TokenStream::new();
@@ -120,9 +179,11 @@ impl Imports {
                 use rust_decimal::Decimal;
             ));
         }
-        items.extend(quote!(
-            use serde::{Deserialize, Serialize};
-        ));
+        if self.serde_derives {
+            items.extend(quote!(
+                use serde::{Deserialize, Serialize};
+            ));
+        }
         if self.btree_map {
             items.extend(quote!(
                 use std::collections::BTreeMap;
@@ -165,5 +226,32 @@ impl CrateUse {
             rust_decimal: self.rust_decimal || other.rust_decimal,
             uuid: self.uuid || other.uuid,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn code_blocks_become_text_blocks() {
+        let fenced = lines("Example:\n```\ncurl -X GET /x\n```\nDone.");
+        assert_eq!(
+            rustdoc_safe(&fenced),
+            lines("Example:\n```text\ncurl -X GET /x\n```\nDone.")
+        );
+        let rust = lines("```rust\nlet x = 1;\n```");
+        assert_eq!(rustdoc_safe(&rust), rust);
+        let indented = lines("Run:\n\n    pip install x\n    x --help\n\nThen go.");
+        assert_eq!(
+            rustdoc_safe(&indented),
+            lines("Run:\n\n```text\npip install x\nx --help\n```\n\nThen go.")
+        );
+        let unclosed = lines("```\nnever closed");
+        assert_eq!(rustdoc_safe(&unclosed), lines("```text\nnever closed\n```"));
     }
 }

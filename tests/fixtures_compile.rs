@@ -1,0 +1,148 @@
+//! Generated code is compiled as well as diffed: every fixture in `tests/fixtures/` becomes one
+//! module of a single crate, written to `target/fixture-crate/`, which must pass
+//! `cargo clippy -- -D warnings` and `rustfmt --check`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use apigen::{SpecSource, generate};
+
+/// The workspace root.
+fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `tests/fixtures/*.yaml`, sorted, named as the snapshot tests name them.
+fn fixture_sources() -> Vec<SpecSource> {
+    let fixture_dir = workspace_root().join("tests").join("fixtures");
+    let mut paths: Vec<PathBuf> = fs::read_dir(&fixture_dir)
+        .expect("tests/fixtures/ is readable")
+        .map(|entry| entry.expect("tests/fixtures/ entry is readable").path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "yaml")
+        })
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "tests/fixtures/ holds no *.yaml");
+    paths
+        .iter()
+        .map(|path| {
+            let file_name = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .expect("fixture file names are UTF-8");
+            SpecSource {
+                display_path: format!("tests/fixtures/{file_name}"),
+                text: fs::read_to_string(path).expect("fixture is readable"),
+            }
+        })
+        .collect()
+}
+
+/// Writes the crate generated from all fixtures into a fresh `target/fixture-crate/`, as its own
+/// workspace with the outer workspace's lock file (so the dependency versions are ones already
+/// built and cached), and returns its directory and the paths of its Rust files.
+fn write_fixture_crate() -> (PathBuf, Vec<PathBuf>) {
+    let files = match generate(&fixture_sources()) {
+        Ok(files) => files,
+        Err(diagnostics) => panic!("the fixtures do not generate together:\n{diagnostics}"),
+    };
+    let crate_dir = workspace_root().join("target").join("fixture-crate");
+    if crate_dir.exists() {
+        fs::remove_dir_all(&crate_dir).expect("old target/fixture-crate/ can be removed");
+    }
+    let mut rust_files = Vec::new();
+    for (relative, text) in &files {
+        let path = crate_dir.join(relative);
+        fs::create_dir_all(path.parent().expect("generated paths have a parent"))
+            .expect("fixture crate directory can be created");
+        let text = if relative == "Cargo.toml" {
+            // Without a `[workspace]` of its own, cargo would take the crate for a member of the
+            // outer workspace, which does not list it.
+            format!("{text}\n[workspace]\n")
+        } else {
+            text.clone()
+        };
+        fs::write(&path, text).expect("fixture crate file can be written");
+        if relative.ends_with(".rs") {
+            rust_files.push(path);
+        }
+    }
+    fs::copy(
+        workspace_root().join("Cargo.lock"),
+        crate_dir.join("Cargo.lock"),
+    )
+    .expect("Cargo.lock can be copied");
+    (crate_dir, rust_files)
+}
+
+/// Runs `cargo <args>` in `crate_dir` with a target directory of its own: the outer `cargo test`
+/// holds the lock on the workspace's. `args` is split at `--` so `--offline` goes before it.
+fn cargo_in(crate_dir: &Path, args: &[&str], offline: bool) -> Output {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    let split = args
+        .iter()
+        .position(|arg| *arg == "--")
+        .unwrap_or(args.len());
+    command.args(&args[..split]).arg("--quiet");
+    if offline {
+        command.arg("--offline");
+    }
+    command
+        .args(&args[split..])
+        .current_dir(crate_dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target").join("fixture-crate-target"),
+        )
+        .output()
+        .expect("cargo can be started")
+}
+
+fn describe(output: &Output) -> String {
+    format!(
+        "{}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn fixture_crate_passes_clippy_and_rustfmt() {
+    let (crate_dir, rust_files) = write_fixture_crate();
+
+    // Clippy with every warning an error, then the doctests: descriptions copied into docs must
+    // not turn into Rust code that rustdoc tries to compile.
+    for (what, args) in [
+        ("clippy", &["clippy", "--", "-D", "warnings"][..]),
+        ("the doctests", &["test", "--doc"][..]),
+    ] {
+        let mut output = cargo_in(&crate_dir, args, true);
+        if !output.status.success() && String::from_utf8_lossy(&output.stderr).contains("offline") {
+            // A dependency version is not in the local cache yet: fetch it once.
+            output = cargo_in(&crate_dir, args, false);
+        }
+        assert!(
+            output.status.success(),
+            "{what} reject the crate generated from tests/fixtures/ (in {}): {}",
+            crate_dir.display(),
+            describe(&output)
+        );
+    }
+
+    let output = Command::new("rustfmt")
+        .args(["--check", "--edition", "2024"])
+        .args(&rust_files)
+        .output()
+        .expect("rustfmt can be started");
+    assert!(
+        output.status.success(),
+        "rustfmt would reformat the crate generated from tests/fixtures/ (in {}): {}",
+        crate_dir.display(),
+        describe(&output)
+    );
+}
