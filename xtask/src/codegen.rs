@@ -266,4 +266,34 @@ mod tests {
         assert!(error.to_string().contains("--spec FILE"), "{error}");
         Ok(())
     }
+
+    #[test]
+    fn a_bad_spec_fails_and_leaves_the_output_untouched() -> Result<()> {
+        let scratch = std::env::temp_dir().join(format!("xtask-bad-spec-{}", std::process::id()));
+        let out = scratch.join("generated");
+        fs::create_dir_all(&out)?;
+        fs::write(out.join("keep.rs"), "// the previous output\n")?;
+        let bad = scratch.join("bad.yaml");
+        fs::write(
+            &bad,
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: {}\n",
+        )?;
+        let args = Args {
+            specs: vec![bad],
+            out: Some(out.clone()),
+            check: false,
+        };
+        let exit = run(&scratch, args)?;
+        let kept = fs::read_to_string(out.join("keep.rs"))?;
+        let entries = fs::read_dir(&out)?.count();
+        fs::remove_dir_all(&scratch)?;
+        assert_eq!(
+            exit,
+            ExitCode::FAILURE,
+            "a spec without responses must fail"
+        );
+        assert_eq!(kept, "// the previous output\n");
+        assert_eq!(entries, 1, "nothing was added to the output directory");
+        Ok(())
+    }
 }
