@@ -6,6 +6,7 @@
 //! operation, each parameter, each component) and the smallest piece that fails is reported.
 
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -61,7 +62,7 @@ pub fn load(source: &SpecSource) -> Result<LoadedSpec, Vec<Diagnostic>> {
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    match serde_json::from_value::<OpenAPI>(json.clone()) {
+    match OpenAPI::deserialize(&json) {
         Ok(document) => Ok(LoadedSpec {
             display_path: file.to_owned(),
             document,
