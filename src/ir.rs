@@ -56,6 +56,9 @@ pub enum ModelKind {
     Enum(StringEnum),
     /// Another name for a type (a `$ref` to another schema, a map, an array, a primitive).
     Alias(TypeRef),
+    /// A transparent wrapper around a type: used instead of an alias where aliases would refer
+    /// to themselves (`Tree = Vec<Tree>`), which Rust does not allow.
+    Newtype(TypeRef),
 }
 
 /// An object schema.

@@ -52,6 +52,15 @@ fn model_item(model: &Model, imports: &mut Imports, uses_nullable: &mut bool) ->
     match &model.kind {
         ModelKind::Struct(shape) => struct_item(&docs, &name, shape, imports, uses_nullable),
         ModelKind::Enum(shape) => enum_item(&docs, &name, shape),
+        ModelKind::Newtype(inner) => {
+            let inner = imports.type_tokens(inner);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #inner);
+            }
+        }
         ModelKind::Alias(target) => {
             let target = imports.type_tokens(target);
             quote! {

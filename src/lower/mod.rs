@@ -41,6 +41,7 @@ pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Api, Vec<Diagnostic>> {
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
+    recursion::wrap_recursive_aliases(&mut models);
     recursion::box_recursive_fields(&mut models);
     Ok(Api {
         module: Name {

@@ -7,6 +7,64 @@ use std::collections::HashMap;
 
 use crate::ir::{Model, ModelKind, TypeRef};
 
+/// Turns aliases that refer to themselves through other aliases (`Tree = Vec<Tree>`) into
+/// newtypes: Rust expands aliases eagerly, so such a cycle cannot compile, while a cycle through a
+/// struct or newtype can. Every alias in such a cycle becomes a newtype, so the choice does not
+/// depend on where the cycle is entered.
+pub fn wrap_recursive_aliases(models: &mut [Model]) {
+    let index_of: HashMap<&str, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(index, model)| (model.name.rust.as_str(), index))
+        .collect();
+    let edges: Vec<Vec<usize>> = models
+        .iter()
+        .map(|model| match &model.kind {
+            ModelKind::Alias(ty) => {
+                let mut names = Vec::new();
+                mentioned_names(ty, &mut names);
+                names
+                    .iter()
+                    .filter_map(|name| index_of.get(name).copied())
+                    .filter(|&target| {
+                        matches!(
+                            models.get(target).map(|m| &m.kind),
+                            Some(ModelKind::Alias(_))
+                        )
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let in_cycle: Vec<usize> = edges
+        .iter()
+        .enumerate()
+        .filter(|(index, targets)| {
+            targets
+                .iter()
+                .any(|target| component.get(*target) == component.get(*index))
+        })
+        .map(|(index, _)| index)
+        .collect();
+    for index in in_cycle {
+        if let Some(model) = models.get_mut(index) {
+            if let ModelKind::Alias(ty) = &model.kind {
+                model.kind = ModelKind::Newtype(ty.clone());
+            }
+        }
+    }
+}
+
+fn mentioned_names<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => mentioned_names(inner, out),
+        TypeRef::Primitive(_) | TypeRef::Json => {}
+    }
+}
+
 /// Sets `boxed` on every field whose type is in the same strongly connected component as its struct.
 pub fn box_recursive_fields(models: &mut [Model]) {
     let index_of: HashMap<&str, usize> = models
