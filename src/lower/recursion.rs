@@ -12,11 +12,7 @@ use crate::ir::{Model, ModelKind, TypeRef};
 /// struct or newtype can. Every alias in such a cycle becomes a newtype, so the choice does not
 /// depend on where the cycle is entered.
 pub fn wrap_recursive_aliases(models: &mut [Model]) {
-    let index_of: HashMap<&str, usize> = models
-        .iter()
-        .enumerate()
-        .map(|(index, model)| (model.name.rust.as_str(), index))
-        .collect();
+    let index_of = index_by_name(models);
     let edges: Vec<Vec<usize>> = models
         .iter()
         .map(|model| match &model.kind {
@@ -57,6 +53,15 @@ pub fn wrap_recursive_aliases(models: &mut [Model]) {
     }
 }
 
+/// Each model's position, by its Rust name.
+fn index_by_name(models: &[Model]) -> HashMap<&str, usize> {
+    models
+        .iter()
+        .enumerate()
+        .map(|(index, model)| (model.name.rust.as_str(), index))
+        .collect()
+}
+
 fn mentioned_names<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
     match ty {
         TypeRef::Named(name) => out.push(name),
@@ -67,11 +72,7 @@ fn mentioned_names<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
 
 /// Sets `boxed` on every field whose type is in the same strongly connected component as its struct.
 pub fn box_recursive_fields(models: &mut [Model]) {
-    let index_of: HashMap<&str, usize> = models
-        .iter()
-        .enumerate()
-        .map(|(index, model)| (model.name.rust.as_str(), index))
-        .collect();
+    let index_of = index_by_name(models);
     let edges: Vec<Vec<usize>> = models
         .iter()
         .map(|model| {
