@@ -181,6 +181,33 @@ pub struct Operation {
     pub security: Vec<SecurityRequirement>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// Names of the types generated code declares for this operation, claimed in the API's type
+    /// namespace so they never collide with a model.
+    pub types: OperationTypes,
+    /// Set when the operation returns one page of a page-numbered list.
+    pub pagination: Option<Pagination>,
+}
+
+/// Type names declared per operation; each is `None` when the operation needs no such type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OperationTypes {
+    /// The struct of optional parameters (`FindUsagesParams`).
+    pub params: Option<String>,
+    /// The enum of documented error responses (`CreateUsageError`).
+    pub error: Option<String>,
+    /// The enum of success responses, when there are several (`CreateUsageSuccess`).
+    pub success: Option<String>,
+}
+
+/// How a paginated list operation pages: by page number, with an optional page size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The page-number query parameter (Rust field and wire name).
+    pub page: Name,
+    /// The page-size query parameter, if the operation has one.
+    pub page_size: Option<Name>,
+    /// The type of one item of a page.
+    pub item: TypeRef,
 }
 
 /// HTTP methods OpenAPI 3.0 allows.
@@ -299,6 +326,10 @@ pub enum MediaKind {
 pub struct Response {
     /// The status it is for.
     pub status: Status,
+    /// The variant name for this response (`Ok`, `BadRequest`, `Status418`, `Default`).
+    pub variant: String,
+    /// The struct holding the declared headers, when there are any (`FindUsagesHeaders`).
+    pub headers_type: Option<String>,
     /// `description`.
     pub docs: Docs,
     /// Declared response headers.
@@ -316,6 +347,17 @@ pub enum Status {
     Range(u16),
     /// `default`.
     Default,
+}
+
+impl Status {
+    /// Whether the status is a success (2xx): the operation's result rather than an error.
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(first) => first == 2,
+            Status::Default => false,
+        }
+    }
 }
 
 /// A declared response header.

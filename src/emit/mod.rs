@@ -1,6 +1,7 @@
 //! IR → Rust source files. Emitters see only the IR (**emit never imports openapiv3**); each
 //! returns tokens that `format` turns into text.
 
+mod client;
 mod models;
 mod runtime;
 mod serde_case;
@@ -35,37 +36,54 @@ pub struct Emitted {
 pub fn emit(apis: &[Api]) -> Emitted {
     let mut files = Vec::new();
     let mut crates = CrateUse::default();
-    let mut uses_nullable = false;
+    let mut needs = runtime::Needs::default();
     for api in apis {
         let models = models::models_file(api);
-        uses_nullable |= models.uses_nullable;
+        if models.uses_nullable {
+            needs.add(runtime::Need::Nullable);
+        }
         crates = crates.union(models.crates);
+        let client = client::client_file(api);
         let module = &api.module.rust;
         files.push(RustFile {
             path: format!("src/{module}/mod.rs"),
             source: api.source.clone(),
-            tokens: api_module(api),
+            tokens: api_module(api, client.is_some()),
         });
         files.push(RustFile {
             path: format!("src/{module}/models.rs"),
             source: api.source.clone(),
             tokens: models.tokens,
         });
+        if let Some(client) = client {
+            needs.extend(&client.needs);
+            crates = crates.union(client.crates);
+            files.push(RustFile {
+                path: format!("src/{module}/client.rs"),
+                source: api.source.clone(),
+                tokens: client.tokens,
+            });
+        }
     }
-    let runtime = runtime::runtime_file(runtime::Needs {
-        nullable: uses_nullable,
-    });
+    let runtime = runtime::runtime_files(&needs);
     files.push(RustFile {
         path: "src/lib.rs".to_owned(),
         source: "spec/".to_owned(),
         tokens: lib_file(apis, runtime.is_some()),
     });
-    if let Some(tokens) = runtime {
+    if let Some(runtime) = runtime {
         files.push(RustFile {
             path: "src/runtime.rs".to_owned(),
             source: "spec/".to_owned(),
-            tokens,
+            tokens: runtime.runtime,
         });
+        if let Some(tokens) = runtime.client {
+            files.push(RustFile {
+                path: "src/runtime/client.rs".to_owned(),
+                source: "spec/".to_owned(),
+                tokens,
+            });
+        }
     }
     Emitted { files, crates }
 }
@@ -105,7 +123,7 @@ fn lib_file(apis: &[Api], has_runtime: bool) -> TokenStream {
     }
 }
 
-fn api_module(api: &Api) -> TokenStream {
+fn api_module(api: &Api, has_client: bool) -> TokenStream {
     let mut docs = vec![format!(
         " {} (version {}), generated from `{}`.",
         api.title, api.version, api.source
@@ -120,8 +138,15 @@ fn api_module(api: &Api) -> TokenStream {
             }
         }));
     }
+    let client = has_client.then(|| {
+        quote! {
+            #[cfg(feature = "client")]
+            pub mod client;
+        }
+    });
     quote! {
         #(#![doc = #docs])*
+        #client
         pub mod models;
     }
 }

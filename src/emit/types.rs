@@ -160,7 +160,12 @@ impl Imports {
 
     /// `use` items for what was noted, sorted as rustfmt sorts them.
     pub fn use_items(&self) -> TokenStream {
-        let mut items = TokenStream::new();
+        self.use_item_list().into_iter().collect()
+    }
+
+    /// `use` items for what was noted, one per entry, sorted as rustfmt sorts them.
+    pub fn use_item_list(&self) -> Vec<TokenStream> {
+        let mut items = Vec::new();
         let chrono: Vec<TokenStream> = [
             (self.date_time, quote!(DateTime)),
             (self.date, quote!(NaiveDate)),
@@ -171,26 +176,26 @@ impl Imports {
         .collect();
         match chrono.len() {
             0 => {}
-            1 => items.extend(quote!(use chrono::#(#chrono)*;)),
-            _ => items.extend(quote!(use chrono::{#(#chrono),*};)),
+            1 => items.push(quote!(use chrono::#(#chrono)*;)),
+            _ => items.push(quote!(use chrono::{#(#chrono),*};)),
         }
         if self.decimal {
-            items.extend(quote!(
+            items.push(quote!(
                 use rust_decimal::Decimal;
             ));
         }
         if self.serde_derives {
-            items.extend(quote!(
+            items.push(quote!(
                 use serde::{Deserialize, Serialize};
             ));
         }
         if self.btree_map {
-            items.extend(quote!(
+            items.push(quote!(
                 use std::collections::BTreeMap;
             ));
         }
         if self.uuid {
-            items.extend(quote!(
+            items.push(quote!(
                 use uuid::Uuid;
             ));
         }
@@ -203,6 +208,7 @@ impl Imports {
             chrono: self.date || self.date_time,
             rust_decimal: self.decimal,
             uuid: self.uuid,
+            ..CrateUse::default()
         }
     }
 }
@@ -216,6 +222,10 @@ pub struct CrateUse {
     pub rust_decimal: bool,
     /// UUIDs.
     pub uuid: bool,
+    /// The client: reqwest and percent-encoding, behind the `client` feature.
+    pub client: bool,
+    /// Streams of pages, behind the `client` feature.
+    pub futures: bool,
 }
 
 impl CrateUse {
@@ -225,8 +235,29 @@ impl CrateUse {
             chrono: self.chrono || other.chrono,
             rust_decimal: self.rust_decimal || other.rust_decimal,
             uuid: self.uuid || other.uuid,
+            client: self.client || other.client,
+            futures: self.futures || other.futures,
         }
     }
+}
+
+/// Sorts `use` items as rustfmt does: `super::` paths, then `crate::`, then the rest, each by path.
+pub fn sort_use_items(items: &mut [TokenStream]) {
+    items.sort_by_cached_key(|item| {
+        let text = item.to_string();
+        let path = text
+            .trim_start_matches("pub ")
+            .trim_start_matches("use ")
+            .to_owned();
+        let rank = if path.starts_with("super") {
+            0
+        } else if path.starts_with("crate") {
+            1
+        } else {
+            2
+        };
+        (rank, path)
+    });
 }
 
 #[cfg(test)]

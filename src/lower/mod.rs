@@ -4,6 +4,7 @@
 
 mod docs;
 mod operations;
+mod pagination;
 mod recursion;
 mod refs;
 mod schema;
@@ -28,7 +29,18 @@ pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Api, Vec<Diagnostic>> {
         schema_types: HashMap::new(),
         shared_types: HashMap::new(),
         models: Vec::new(),
+        pagination: pagination::Rule::default(),
     };
+    match pagination::rule(
+        document.extensions.get(pagination::EXTENSION),
+        &pagination::Rule::default(),
+        true,
+        &spec.display_path,
+        &crate::diagnostics::Pointer::root().join(pagination::EXTENSION),
+    ) {
+        Ok(rule) => lowerer.pagination = rule,
+        Err(diagnostic) => lowerer.error(diagnostic),
+    }
     lowerer.register_component_schemas();
     lowerer.lower_component_schemas();
     let security_schemes = lowerer.security_schemes();
@@ -72,6 +84,8 @@ struct Lowerer<'doc> {
     /// several operations gets one type, not one per use), keyed by the component's pointer.
     shared_types: HashMap<String, TypeRef>,
     models: Vec<Model>,
+    /// Which operations are paginated, from the root's `x-apigen-pagination` or the default.
+    pagination: pagination::Rule,
 }
 
 impl Lowerer<'_> {

@@ -11,12 +11,13 @@ use openapiv3::{
 
 use super::Lowerer;
 use super::docs::docs;
+use super::pagination;
 use super::refs::{Section, resolve};
 use super::schema::SchemaView;
 use crate::diagnostics::{Diagnostic, Pointer};
 use crate::ir::{
-    Content, Docs, MediaKind, Method, Name, Operation, Parameter, ParameterLocation, RequestBody,
-    Response, ResponseHeader, SecurityKind, SecurityRequirement, SecurityScheme, Status, Style,
+    Content, Docs, MediaKind, Method, Name, Operation, OperationTypes, Pagination, Parameter,
+    ParameterLocation, RequestBody, Response, ResponseHeader, SecurityKind, SecurityRequirement, SecurityScheme, Status, Style,
     TypeRef,
 };
 use crate::naming::{Scope, type_name, value_name};
@@ -174,8 +175,16 @@ impl<'doc> Lowerer<'doc> {
                 &pointer.join("responses").join("default"),
             ));
         }
-        let responses = responses.into_iter().flatten().collect();
+        let mut responses: Vec<Response> = responses.into_iter().flatten().collect();
         let security = self.security(operation, pointer);
+        let types = self.operation_types(&type_prefix, &parameters, &mut responses);
+        let pagination = self.operation_pagination(
+            operation,
+            &parameters,
+            &responses,
+            request_body.is_some(),
+            pointer,
+        );
         Some(Operation {
             id,
             method,
@@ -193,7 +202,74 @@ impl<'doc> Lowerer<'doc> {
             responses,
             security,
             deprecated: operation.deprecated,
+            types,
+            pagination,
         })
+    }
+
+    /// Claims the names of the types generated code declares for one operation, and names its
+    /// responses' variants.
+    fn operation_types(
+        &mut self,
+        type_prefix: &str,
+        parameters: &[Parameter],
+        responses: &mut [Response],
+    ) -> OperationTypes {
+        let mut variants = Scope::default();
+        for response in responses.iter_mut() {
+            response.variant = variants.claim(status_variant(response.status));
+        }
+        let successes = responses.iter().filter(|r| r.status.is_success()).count();
+        for response in responses.iter_mut() {
+            if response.headers.is_empty() {
+                continue;
+            }
+            let name = if response.status.is_success() && successes == 1 {
+                format!("{type_prefix}Headers")
+            } else {
+                format!("{type_prefix}{}Headers", response.variant)
+            };
+            response.headers_type = Some(self.types.claim(name));
+        }
+        let has_optional = parameters.iter().any(|p| !p.required);
+        let has_errors = responses.iter().any(|r| !r.status.is_success());
+        OperationTypes {
+            params: has_optional.then(|| self.types.claim(format!("{type_prefix}Params"))),
+            error: has_errors.then(|| self.types.claim(format!("{type_prefix}Error"))),
+            success: (successes > 1).then(|| self.types.claim(format!("{type_prefix}Success"))),
+        }
+    }
+
+    fn operation_pagination(
+        &mut self,
+        operation: &'doc SpecOperation,
+        parameters: &[Parameter],
+        responses: &[Response],
+        has_body: bool,
+        pointer: &Pointer,
+    ) -> Option<Pagination> {
+        let rule = pagination::rule(
+            operation.extensions.get(pagination::EXTENSION),
+            &self.pagination,
+            false,
+            self.file,
+            &pointer.join(pagination::EXTENSION),
+        )
+        .and_then(|rule| {
+            let operation = pagination::Candidate {
+                parameters,
+                responses,
+                has_body,
+            };
+            pagination::pagination(&rule, &operation, self.file, pointer)
+        });
+        match rule {
+            Ok(found) => found,
+            Err(diagnostic) => {
+                self.error(diagnostic);
+                None
+            }
+        }
     }
 
     /// Path-level parameters followed by the operation's, an operation parameter replacing a
@@ -530,6 +606,8 @@ impl<'doc> Lowerer<'doc> {
         );
         Some(Response {
             status,
+            variant: String::new(),
+            headers_type: None,
             docs: docs(None, Some(&resolved.item.description)),
             headers,
             contents,
@@ -699,6 +777,76 @@ fn parameter_docs(data: &ParameterData) -> Docs {
         }
     }
     docs
+}
+
+/// The variant name of a response: the status's reason phrase in upper camel case (`BadRequest`),
+/// `Status418` for codes without a common phrase, `ClientError` for `4XX`, `Default`.
+fn status_variant(status: Status) -> String {
+    let code = match status {
+        Status::Code(code) => code,
+        Status::Range(1) => return "Informational".to_owned(),
+        Status::Range(2) => return "Success".to_owned(),
+        Status::Range(3) => return "Redirection".to_owned(),
+        Status::Range(4) => return "ClientError".to_owned(),
+        Status::Range(5) => return "ServerError".to_owned(),
+        Status::Range(first) => return format!("Status{first}xx"),
+        Status::Default => return "Default".to_owned(),
+    };
+    let reason = match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        407 => "ProxyAuthenticationRequired",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "ContentTooLarge",
+        414 => "UriTooLong",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        421 => "MisdirectedRequest",
+        422 => "UnprocessableContent",
+        423 => "Locked",
+        424 => "FailedDependency",
+        425 => "TooEarly",
+        426 => "UpgradeRequired",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        431 => "RequestHeaderFieldsTooLarge",
+        451 => "UnavailableForLegalReasons",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        505 => "HttpVersionNotSupported",
+        507 => "InsufficientStorage",
+        508 => "LoopDetected",
+        511 => "NetworkAuthenticationRequired",
+        _ => return format!("Status{code}"),
+    };
+    reason.to_owned()
 }
 
 /// `{name}` variables of a path template, in order.

@@ -3,4 +3,6 @@
 //!
 //! Waldur REST API, limited to the usage endpoint groups: Slurm allocation user usage, OpenPortal allocation user usage and marketplace component user usages.
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod models;

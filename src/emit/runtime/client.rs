@@ -1,0 +1,1095 @@
+//! The client half of the runtime: building requests exactly as the spec's styles say, sending
+//! them through reqwest, reading bodies under a size limit and decoding documented responses.
+//! Every API's `Client` is a thin, typed layer over these items. Each piece is emitted only when
+//! `Needs` lists it: the generated crate compiles with `-D warnings`, so nothing may go unused.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Need, Needs};
+
+/// `runtime/client.rs`, compiled only with the `client` feature.
+pub fn client_module(needs: &Needs) -> TokenStream {
+    let core = core_items(needs);
+    let credentials = credential_items(needs);
+    let request = request_items(needs);
+    let parameters = parameter_items(needs);
+    let responses = response_items(needs);
+    let pages = needs
+        .has(Need::Pagination)
+        .then(super::pagination::pages);
+    let sets_headers = needs.any(&[
+        Need::HeaderParameter,
+        Need::CredentialHeader,
+        Need::Accept,
+        Need::JsonBody,
+        Need::FormBody,
+        Need::RawBody,
+    ]);
+    // In the order rustfmt sorts them.
+    let header_names = [
+        (needs.has(Need::Accept), quote!(ACCEPT)),
+        (
+            needs.any(&[Need::JsonBody, Need::FormBody, Need::RawBody, Need::DecodeJson]),
+            quote!(CONTENT_TYPE),
+        ),
+        (
+            needs.any(&[Need::CookieParameter, Need::CredentialCookie]),
+            quote!(COOKIE),
+        ),
+        (true, quote!(HeaderMap)),
+        (sets_headers, quote!(HeaderName)),
+        (true, quote!(HeaderValue)),
+    ]
+    .into_iter()
+    .filter_map(|(used, name)| used.then_some(name));
+    let uses_parameters = uses_parameters(needs);
+    let percent = uses_parameters.then(|| {
+        quote!(
+            use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+        )
+    });
+    let serialize = needs
+        .any(&[
+            Need::JsonBody,
+            Need::FormBody,
+            Need::PathSimple,
+            Need::PathLabel,
+            Need::PathMatrix,
+            Need::QueryForm,
+            Need::QueryDelimited,
+            Need::QueryDeep,
+            Need::HeaderParameter,
+            Need::CookieParameter,
+        ])
+        .then(|| quote!(use serde::Serialize;));
+    let deserialize = needs
+        .any(&[
+            Need::DecodeJson,
+            Need::ResponseHeader,
+            Need::RequiredResponseHeader,
+        ])
+        .then(|| quote!(use serde::de::DeserializeOwned;));
+    let value = (takes_values(needs)
+        || needs.any(&[
+            Need::ResponseHeader,
+            Need::RequiredResponseHeader,
+            Need::FormBody,
+        ]))
+    .then(|| quote!(use serde_json::Value;));
+    quote! {
+        #![doc = " Requests, responses and errors shared by every API's client."]
+
+        #percent
+        use reqwest::header::{#(#header_names),*};
+        use reqwest::{Method, StatusCode, Url};
+        #serialize
+        #deserialize
+        #value
+        use std::fmt;
+
+        #core
+        #credentials
+        #request
+        #parameters
+        #responses
+        #pages
+    }
+}
+
+/// Whether any parameter (or a credential sent like one) is encoded.
+fn uses_parameters(needs: &Needs) -> bool {
+    needs.any(&[
+        Need::PathSimple,
+        Need::PathLabel,
+        Need::PathMatrix,
+        Need::QueryForm,
+        Need::QueryDelimited,
+        Need::QueryDeep,
+        Need::HeaderParameter,
+        Need::CookieParameter,
+        Need::CredentialQuery,
+        Need::CredentialCookie,
+        Need::FormBody,
+    ])
+}
+
+/// Whether cookies are sent (cookie parameters or an API key in a cookie).
+fn uses_cookies(needs: &Needs) -> bool {
+    needs.any(&[Need::CookieParameter, Need::CredentialCookie])
+}
+
+/// Whether any parameter value is converted to text (`to_param`).
+fn takes_values(needs: &Needs) -> bool {
+    needs.any(&[
+        Need::PathSimple,
+        Need::PathLabel,
+        Need::PathMatrix,
+        Need::QueryForm,
+        Need::QueryDelimited,
+        Need::QueryDeep,
+        Need::HeaderParameter,
+        Need::CookieParameter,
+        Need::CredentialQuery,
+        Need::FormBody,
+    ])
+}
+
+/// Public types (`Response`, `RawResponse`, `Error`, `BuildError`) and the transport.
+fn core_items(needs: &Needs) -> TokenStream {
+    let cookies_init = uses_cookies(needs).then(|| quote!(cookies: String::new(),));
+    let pagination = needs.has(Need::Pagination);
+    let pagination_variant = pagination.then(|| {
+        quote! {
+            /// A paginated list's `Link` header names a next page that cannot be followed.
+            Pagination(String),
+        }
+    });
+    let pagination_display = pagination.then(|| {
+        quote! {
+            Error::Pagination(reason) => write!(f, "cannot follow the list to its next page: {reason}"),
+        }
+    });
+    quote! {
+        /// How many bytes of a response body a client reads unless told otherwise.
+        pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+        /// A response with a status the spec documents, its declared headers parsed and its body
+        /// decoded.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Response<T, H = ()> {
+            /// The status code.
+            pub status: StatusCode,
+            /// The headers the spec declares for this response, parsed.
+            pub headers: H,
+            /// Every header as received.
+            pub header_map: HeaderMap,
+            /// The decoded body.
+            pub body: T,
+        }
+
+        /// A response as received, its body not decoded: errors keep it so that nothing the server
+        /// said is lost.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct RawResponse {
+            /// The status code.
+            pub status: StatusCode,
+            /// Every header as received.
+            pub header_map: HeaderMap,
+            /// The body's bytes.
+            pub body: Vec<u8>,
+        }
+
+        impl RawResponse {
+            /// The body as text, with invalid UTF-8 replaced.
+            pub fn text(&self) -> String {
+                String::from_utf8_lossy(&self.body).into_owned()
+            }
+        }
+
+        /// Why a call failed. `E` is the operation's enum of documented error responses.
+        #[derive(Debug)]
+        pub enum Error<E = std::convert::Infallible> {
+            /// The server answered with an error status the spec documents for the operation.
+            Documented(E),
+            /// The arguments cannot be sent as the spec requires, for example a header value with
+            /// a line break, or a path parameter that is empty, `.` or `..`.
+            InvalidRequest(String),
+            /// The exchange failed in transit: no connection, a timeout, a body cut short.
+            Transport {
+                /// What reqwest reported.
+                source: reqwest::Error,
+                /// The status, headers and body bytes received before the failure, if any.
+                partial: Option<Box<RawResponse>>,
+            },
+            /// A status the spec does not document for the operation.
+            UnexpectedStatus(Box<RawResponse>),
+            /// A documented status whose headers or body do not match the spec.
+            InvalidResponse {
+                /// What does not match.
+                reason: String,
+                /// The response as received.
+                response: Box<RawResponse>,
+            },
+            /// The body is longer than the client's limit; reading stopped there.
+            BodyTooLarge {
+                /// The status code.
+                status: StatusCode,
+                /// Every header as received.
+                header_map: Box<HeaderMap>,
+                /// The limit, in bytes.
+                limit: usize,
+            },
+            #pagination_variant
+        }
+
+        impl<E: fmt::Display> fmt::Display for Error<E> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Error::Documented(error) => {
+                        write!(f, "the server answered with a documented error: {error}")
+                    }
+                    Error::InvalidRequest(reason) => write!(f, "the request cannot be sent: {reason}"),
+                    Error::Transport { source, .. } => {
+                        write!(f, "the request failed in transit: {source}")
+                    }
+                    Error::UnexpectedStatus(response) => write!(
+                        f,
+                        "the server answered {}, a status the spec does not document here",
+                        response.status
+                    ),
+                    Error::InvalidResponse { reason, response } => {
+                        write!(f, "the {} response does not match the spec: {reason}", response.status)
+                    }
+                    Error::BodyTooLarge { status, limit, .. } => write!(
+                        f,
+                        "the {status} response body is longer than the limit of {limit} bytes"
+                    ),
+                    #pagination_display
+                }
+            }
+        }
+
+        impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Error::Transport { source, .. } => Some(source),
+                    _ => None,
+                }
+            }
+        }
+
+        /// Why a client could not be built.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct BuildError(String);
+
+        impl fmt::Display for BuildError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::error::Error for BuildError {}
+
+        /// The connection pool, base URL and body limit behind a client.
+        #[derive(Clone)]
+        pub(crate) struct Transport {
+            http: reqwest::Client,
+            /// Scheme, host and path prefix, without a trailing slash.
+            base_url: String,
+            body_limit: usize,
+        }
+
+        impl fmt::Debug for Transport {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Transport")
+                    .field("base_url", &self.base_url)
+                    .field("body_limit", &self.body_limit)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl Transport {
+            /// A transport over `http`, or over a new reqwest client when `http` is `None`.
+            pub(crate) fn new(base_url: &str, http: Option<reqwest::Client>) -> Result<Self, BuildError> {
+                let parsed = Url::parse(base_url)
+                    .map_err(|error| BuildError(format!("invalid base URL `{base_url}`: {error}")))?;
+                if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+                    return Err(BuildError(format!(
+                        "the base URL `{base_url}` is not an http or https URL"
+                    )));
+                }
+                if parsed.query().is_some() || parsed.fragment().is_some() {
+                    return Err(BuildError(format!(
+                        "the base URL `{base_url}` has a query or fragment"
+                    )));
+                }
+                let http = match http {
+                    Some(http) => http,
+                    None => reqwest::Client::builder()
+                        .build()
+                        .map_err(|error| BuildError(format!("cannot build the HTTP client: {error}")))?,
+                };
+                Ok(Transport {
+                    http,
+                    base_url: parsed.as_str().trim_end_matches('/').to_owned(),
+                    body_limit: DEFAULT_BODY_LIMIT,
+                })
+            }
+
+            /// The base URL requests go to, without a trailing slash.
+            pub(crate) fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            /// Sets how many bytes of a response body are read before giving up.
+            pub(crate) fn set_body_limit(&mut self, bytes: usize) {
+                self.body_limit = bytes;
+            }
+
+            /// Starts a request to `path`, a path template whose `{name}`s the path methods fill.
+            pub(crate) fn request(&self, method: Method, path: &str) -> Request<'_> {
+                Request {
+                    transport: self,
+                    method,
+                    path: path.to_owned(),
+                    query: String::new(),
+                    #cookies_init
+                    headers: HeaderMap::new(),
+                    basic: None,
+                    body: None,
+                    problem: None,
+                }
+            }
+        }
+
+        /// Reads the body chunk by chunk, stopping as soon as it passes `limit`.
+        async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, Error<E>> {
+            let status = response.status();
+            let header_map = response.headers().clone();
+            let too_large = |header_map| Error::BodyTooLarge {
+                status,
+                header_map: Box::new(header_map),
+                limit,
+            };
+            let announced_too_large = response
+                .content_length()
+                .is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX));
+            if announced_too_large {
+                return Err(too_large(header_map));
+            }
+            let mut body = Vec::new();
+            loop {
+                match response.chunk().await {
+                    Ok(Some(chunk)) => {
+                        if body.len().saturating_add(chunk.len()) > limit {
+                            return Err(too_large(header_map));
+                        }
+                        body.extend_from_slice(&chunk);
+                    }
+                    Ok(None) => return Ok(RawResponse { status, header_map, body }),
+                    Err(source) => {
+                        let partial = Some(Box::new(RawResponse { status, header_map, body }));
+                        return Err(Error::Transport { source, partial });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `Credential`, with a variant per kind of scheme the specs use.
+fn credential_items(needs: &Needs) -> TokenStream {
+    let kinds = [
+        (
+            Need::CredentialHeader,
+            quote! {
+                /// A header, sent as given (`Authorization: Bearer <token>`).
+                Header(&'static str, String),
+            },
+            quote!(Credential::Header(name, _) => write!(f, "Header({name:?}, <redacted>)"),),
+        ),
+        (
+            Need::CredentialQuery,
+            quote! {
+                /// A query parameter.
+                Query(&'static str, String),
+            },
+            quote!(Credential::Query(name, _) => write!(f, "Query({name:?}, <redacted>)"),),
+        ),
+        (
+            Need::CredentialCookie,
+            quote! {
+                /// A cookie.
+                Cookie(&'static str, String),
+            },
+            quote!(Credential::Cookie(name, _) => write!(f, "Cookie({name:?}, <redacted>)"),),
+        ),
+        (
+            Need::CredentialBasic,
+            quote! {
+                /// HTTP basic authentication: a user name and a password.
+                Basic(String, String),
+            },
+            quote!(Credential::Basic(username, _) => write!(f, "Basic({username:?}, <redacted>)"),),
+        ),
+    ];
+    let used: Vec<_> = kinds
+        .into_iter()
+        .filter(|(need, _, _)| needs.has(*need))
+        .collect();
+    if used.is_empty() {
+        return TokenStream::new();
+    }
+    let variants = used.iter().map(|(_, variant, _)| variant);
+    let debug_arms = used.iter().map(|(_, _, arm)| arm);
+    let bearer = needs.has(Need::Bearer).then(|| {
+        quote! {
+            impl Credential {
+                /// `Authorization: Bearer <token>`.
+                pub(crate) fn bearer(token: &str) -> Self {
+                    Credential::Header("Authorization", format!("Bearer {token}"))
+                }
+            }
+        }
+    });
+    quote! {
+        /// A credential for one security scheme. `Debug` never shows the secret.
+        #[derive(Clone)]
+        pub(crate) enum Credential {
+            #(#variants)*
+        }
+
+        #bearer
+
+        impl fmt::Debug for Credential {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    #(#debug_arms)*
+                }
+            }
+        }
+    }
+}
+
+/// `Request`: filling it in and sending it.
+fn request_items(needs: &Needs) -> TokenStream {
+    let mut methods = Vec::new();
+    if needs.has(Need::JsonBody) {
+        methods.push(quote! {
+            /// Sends `body` as JSON, labelled with the spec's media type.
+            pub(crate) fn json(&mut self, content_type: &str, body: &impl Serialize) {
+                match serde_json::to_vec(body) {
+                    Ok(bytes) => self.body(content_type, bytes),
+                    Err(error) => self.fail(format!("the body cannot be written as JSON: {error}")),
+                }
+            }
+        });
+    }
+    if needs.has(Need::FormBody) {
+        methods.push(quote! {
+            /// Sends `body`, an object, URL-encoded as form fields.
+            pub(crate) fn form(&mut self, content_type: &str, body: &impl Serialize) {
+                let mut fields = Request {
+                    query: String::new(),
+                    ..self.transport.request(Method::POST, "")
+                };
+                match serde_json::to_value(body) {
+                    Ok(Value::Object(entries)) => {
+                        for (name, value) in &entries {
+                            fields.query(name, value, true);
+                        }
+                    }
+                    Ok(_) => fields.fail("a form body must be an object".to_owned()),
+                    Err(error) => fields.fail(format!("the body cannot be encoded: {error}")),
+                }
+                if let Some(problem) = fields.problem {
+                    self.fail(problem);
+                }
+                self.body(content_type, fields.query.into_bytes());
+            }
+        });
+    }
+    if needs.any(&[Need::JsonBody, Need::FormBody, Need::RawBody]) {
+        methods.push(quote! {
+            /// Sends `bytes` as the body, labelled `content_type`.
+            pub(crate) fn body(&mut self, content_type: &str, bytes: Vec<u8>) {
+                self.insert_header(CONTENT_TYPE.as_str(), content_type, false);
+                self.body = Some(bytes);
+            }
+        });
+    }
+    if needs.has(Need::Accept) {
+        methods.push(quote! {
+            /// Sets `Accept` to the media types the operation documents.
+            pub(crate) fn accept(&mut self, media_types: &str) {
+                self.insert_header(ACCEPT.as_str(), media_types, false);
+            }
+        });
+    }
+    let credential_kinds = [
+        Need::CredentialHeader,
+        Need::CredentialQuery,
+        Need::CredentialCookie,
+        Need::CredentialBasic,
+    ];
+    if needs.any(&credential_kinds) {
+        let mut arms = Vec::new();
+        if needs.has(Need::CredentialHeader) {
+            arms.push(quote!(Credential::Header(name, value) => self.insert_header(name, value, true),));
+        }
+        if needs.has(Need::CredentialQuery) {
+            arms.push(quote!(Credential::Query(name, value) => self.query(name, value, true),));
+        }
+        if needs.has(Need::CredentialCookie) {
+            arms.push(quote!(Credential::Cookie(name, value) => self.add_cookie(name, &encode(value)),));
+        }
+        if needs.has(Need::CredentialBasic) {
+            arms.push(quote! {
+                Credential::Basic(username, password) => {
+                    self.basic = Some((username.clone(), password.clone()));
+                }
+            });
+        }
+        methods.push(quote! {
+            /// Applies the first alternative whose credentials are all set; nothing when no
+            /// alternative is complete (the server then answers as it does to anonymous calls).
+            pub(crate) fn authorize(&mut self, alternatives: &[&[&Option<Credential>]]) {
+                let Some(chosen) = alternatives
+                    .iter()
+                    .find(|all| all.iter().all(|credential| credential.is_some()))
+                else {
+                    return;
+                };
+                for credential in chosen.iter().filter_map(|credential| credential.as_ref()) {
+                    match credential {
+                        #(#arms)*
+                    }
+                }
+            }
+        });
+    }
+    let cookies = needs
+        .any(&[Need::CookieParameter, Need::CredentialCookie])
+        .then(|| {
+            quote! {
+                if !self.cookies.is_empty() {
+                    let cookies = HeaderValue::from_str(&self.cookies).map_err(|_| {
+                        Error::InvalidRequest("a cookie is not a valid header value".to_owned())
+                    })?;
+                    headers.insert(COOKIE, cookies);
+                }
+            }
+        });
+    let add_cookie = needs
+        .any(&[Need::CookieParameter, Need::CredentialCookie])
+        .then(|| {
+            quote! {
+                fn add_cookie(&mut self, name: &str, value: &str) {
+                    if !self.cookies.is_empty() {
+                        self.cookies.push_str("; ");
+                    }
+                    self.cookies.push_str(&encode(name));
+                    self.cookies.push('=');
+                    self.cookies.push_str(value);
+                }
+            }
+        });
+    let insert_header = needs
+        .any(&[
+            Need::HeaderParameter,
+            Need::CredentialHeader,
+            Need::Accept,
+            Need::JsonBody,
+            Need::FormBody,
+            Need::RawBody,
+        ])
+        .then(|| {
+            quote! {
+                fn insert_header(&mut self, name: &str, value: &str, sensitive: bool) {
+                    let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
+                        self.fail(format!("`{name}` is not a valid header name"));
+                        return;
+                    };
+                    let Ok(mut value) = HeaderValue::from_str(value) else {
+                        // The value is not repeated: it may be a secret.
+                        self.fail(format!("the value of the header `{name}` is not valid in a header"));
+                        return;
+                    };
+                    value.set_sensitive(sensitive);
+                    self.headers.insert(name, value);
+                }
+            }
+        });
+    let mutable_headers = cookies.is_some().then(|| quote!(mut));
+    let cookies_field = uses_cookies(needs).then(|| quote!(cookies: String,));
+    quote! {
+        /// A request being built. Problems are remembered and reported by `send`, so generated code
+        /// reads as a list of what goes where.
+        pub(crate) struct Request<'a> {
+            transport: &'a Transport,
+            method: Method,
+            path: String,
+            query: String,
+            #cookies_field
+            headers: HeaderMap,
+            basic: Option<(String, String)>,
+            body: Option<Vec<u8>>,
+            problem: Option<String>,
+        }
+
+        impl Request<'_> {
+            #(#methods)*
+
+            /// Sends the request and reads the whole response, up to the body limit.
+            pub(crate) async fn send<E>(self) -> Result<RawResponse, Error<E>> {
+                if let Some(problem) = self.problem {
+                    return Err(Error::InvalidRequest(problem));
+                }
+                let mut url = format!("{}{}", self.transport.base_url, self.path);
+                if !self.query.is_empty() {
+                    url.push('?');
+                    url.push_str(&self.query);
+                }
+                let url = Url::parse(&url).map_err(|error| {
+                    Error::InvalidRequest(format!("`{url}` is not a valid URL: {error}"))
+                })?;
+                let #mutable_headers headers = self.headers;
+                #cookies
+                let mut request = self.transport.http.request(self.method, url).headers(headers);
+                if let Some((username, password)) = self.basic {
+                    request = request.basic_auth(username, Some(password));
+                }
+                if let Some(body) = self.body {
+                    request = request.body(body);
+                }
+                let response = request
+                    .send()
+                    .await
+                    .map_err(|source| Error::Transport { source, partial: None })?;
+                read(response, self.transport.body_limit).await
+            }
+
+            #insert_header
+            #add_cookie
+
+            fn fail(&mut self, problem: String) {
+                self.problem.get_or_insert(problem);
+            }
+        }
+    }
+}
+
+/// Parameter encoding: the OpenAPI styles over percent-encoded values.
+fn parameter_items(needs: &Needs) -> TokenStream {
+    if !uses_parameters(needs) {
+        return TokenStream::new();
+    }
+    let mut methods = Vec::new();
+    let simple = needs.any(&[
+        Need::PathSimple,
+        Need::HeaderParameter,
+        Need::CookieParameter,
+    ]);
+    if needs.has(Need::PathSimple) {
+        methods.push(quote! {
+            /// Fills the path's `{name}` in the `simple` style.
+            pub(crate) fn path(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+                if let Some(param) = self.param(name, value) {
+                    let text = simple(param, explode, encode);
+                    self.fill_path(name, text);
+                }
+            }
+        });
+    }
+    if needs.has(Need::PathLabel) {
+        methods.push(quote! {
+            /// Fills the path's `{name}` in the `label` style (`.a.b` or `.a,b`).
+            pub(crate) fn path_label(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+                if let Some(param) = self.param(name, value) {
+                    let separator = if explode { "." } else { "," };
+                    let text = format!(".{}", simple(param, explode, encode).replace(',', separator));
+                    self.fill_path(name, text);
+                }
+            }
+        });
+    }
+    if needs.has(Need::PathMatrix) {
+        methods.push(quote! {
+            /// Fills the path's `{name}` in the `matrix` style (`;name=a,b` or `;name=a;name=b`).
+            pub(crate) fn path_matrix(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+                if let Some(param) = self.param(name, value) {
+                    let key = encode(name);
+                    let text = match param {
+                        Param::List(items) if explode => items
+                            .iter()
+                            .map(|item| format!(";{key}={}", encode(item)))
+                            .collect(),
+                        Param::Object(entries) if explode => entries
+                            .iter()
+                            .map(|(field, value)| format!(";{}={}", encode(field), encode(value)))
+                            .collect(),
+                        param => format!(";{key}={}", simple(param, false, encode)),
+                    };
+                    self.fill_path(name, text);
+                }
+            }
+        });
+    }
+    let path = needs.any(&[Need::PathSimple, Need::PathLabel, Need::PathMatrix]);
+    if path {
+        methods.push(quote! {
+            fn fill_path(&mut self, name: &str, text: String) {
+                if matches!(text.as_str(), "" | "." | "..") {
+                    self.fail(format!(
+                        "the path parameter `{name}` cannot be `{text}`: it would change the path"
+                    ));
+                    return;
+                }
+                self.path = self.path.replace(&format!("{{{name}}}"), &text);
+            }
+        });
+    }
+    let form = needs.any(&[Need::QueryForm, Need::CredentialQuery, Need::FormBody]);
+    if form {
+        methods.push(quote! {
+            /// Adds a query parameter in the `form` style: lists and objects as repeated keys when
+            /// `explode`, else as one comma-separated value.
+            pub(crate) fn query(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+                if let Some(param) = self.param(name, value) {
+                    self.add_query(name, param, ",", explode);
+                }
+            }
+        });
+    }
+    if needs.has(Need::QueryDelimited) {
+        methods.push(quote! {
+            /// Adds a query parameter in the `spaceDelimited` (`%20`) or `pipeDelimited` (`|`) style.
+            pub(crate) fn query_delimited(&mut self, name: &str, value: &(impl Serialize + ?Sized), delimiter: &str, explode: bool) {
+                if let Some(param) = self.param(name, value) {
+                    self.add_query(name, param, delimiter, explode);
+                }
+            }
+        });
+    }
+    if form || needs.has(Need::QueryDelimited) {
+        methods.push(quote! {
+            fn add_query(&mut self, name: &str, param: Param, delimiter: &str, explode: bool) {
+                let key = encode(name);
+                match param {
+                    Param::Scalar(value) => self.push_query(&key, &encode(&value)),
+                    Param::List(items) if explode => {
+                        for item in &items {
+                            self.push_query(&key, &encode(item));
+                        }
+                    }
+                    Param::List(items) => {
+                        let joined: Vec<String> = items.iter().map(|item| encode(item)).collect();
+                        self.push_query(&key, &joined.join(delimiter));
+                    }
+                    Param::Object(entries) if explode => {
+                        for (field, value) in &entries {
+                            self.push_query(&encode(field), &encode(value));
+                        }
+                    }
+                    Param::Object(entries) => {
+                        let joined: Vec<String> = entries
+                            .iter()
+                            .flat_map(|(field, value)| [encode(field), encode(value)])
+                            .collect();
+                        self.push_query(&key, &joined.join(delimiter));
+                    }
+                }
+            }
+        });
+    }
+    if needs.has(Need::QueryDeep) {
+        methods.push(quote! {
+            /// Adds an object query parameter in the `deepObject` style: `name[field]=value`.
+            pub(crate) fn query_deep(&mut self, name: &str, value: &(impl Serialize + ?Sized)) {
+                let key = encode(name);
+                match self.param(name, value) {
+                    Some(Param::Object(entries)) => {
+                        for (field, value) in &entries {
+                            self.push_query(&format!("{key}[{}]", encode(field)), &encode(value));
+                        }
+                    }
+                    Some(_) => self.fail(format!("the parameter `{name}` must be an object")),
+                    None => {}
+                }
+            }
+        });
+    }
+    if needs.any(&[
+        Need::QueryForm,
+        Need::CredentialQuery,
+        Need::FormBody,
+        Need::QueryDelimited,
+        Need::QueryDeep,
+    ]) {
+        methods.push(quote! {
+            fn push_query(&mut self, key: &str, value: &str) {
+                if !self.query.is_empty() {
+                    self.query.push('&');
+                }
+                self.query.push_str(key);
+                self.query.push('=');
+                self.query.push_str(value);
+            }
+        });
+    }
+    if needs.has(Need::HeaderParameter) {
+        methods.push(quote! {
+            /// Adds a header parameter in the `simple` style.
+            pub(crate) fn header(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+                if let Some(param) = self.param(name, value) {
+                    let text = simple(param, explode, str::to_owned);
+                    self.insert_header(name, &text, false);
+                }
+            }
+        });
+    }
+    if needs.has(Need::CookieParameter) {
+        methods.push(quote! {
+            /// Adds a cookie parameter in the `form` style.
+            pub(crate) fn cookie(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+                if let Some(param) = self.param(name, value) {
+                    let text = simple(param, explode, encode);
+                    self.add_cookie(name, &text);
+                }
+            }
+        });
+    }
+    let takes_values = takes_values(needs);
+    let param_method = takes_values.then(|| {
+        quote! {
+            fn param(&mut self, name: &str, value: &(impl Serialize + ?Sized)) -> Option<Param> {
+                match to_param(value) {
+                    Ok(param) => param,
+                    Err(reason) => {
+                        self.fail(format!("the parameter `{name}` cannot be sent: {reason}"));
+                        None
+                    }
+                }
+            }
+        }
+    });
+    let simple_fn = simple.then(|| {
+        quote! {
+            /// A value in the `simple` style: lists as `a,b`, objects as `k,v` or, exploded, `k=v`.
+            fn simple(param: Param, explode: bool, encode: fn(&str) -> String) -> String {
+                let parts: Vec<String> = match param {
+                    Param::Scalar(value) => vec![encode(&value)],
+                    Param::List(items) => items.iter().map(|item| encode(item)).collect(),
+                    Param::Object(entries) if explode => entries
+                        .iter()
+                        .map(|(field, value)| format!("{}={}", encode(field), encode(value)))
+                        .collect(),
+                    Param::Object(entries) => entries
+                        .iter()
+                        .flat_map(|(field, value)| [encode(field), encode(value)])
+                        .collect(),
+                };
+                parts.join(",")
+            }
+        }
+    });
+    let value_helpers = takes_values.then(|| {
+        quote! {
+            /// A parameter's value as the styles see it.
+            enum Param {
+                Scalar(String),
+                List(Vec<String>),
+                Object(Vec<(String, String)>),
+            }
+
+            /// A value as text, a list or an object of text; `None` for `null` and for empty lists,
+            /// which are not sent at all.
+            fn to_param(value: &(impl Serialize + ?Sized)) -> Result<Option<Param>, String> {
+                let value = serde_json::to_value(value).map_err(|error| error.to_string())?;
+                Ok(match value {
+                    Value::Null => None,
+                    Value::Array(items) if items.is_empty() => None,
+                    Value::Array(items) => Some(Param::List(
+                        items.into_iter().map(scalar).collect::<Result<_, _>>()?,
+                    )),
+                    Value::Object(entries) => Some(Param::Object(
+                        entries
+                            .into_iter()
+                            .map(|(field, value)| Ok((field, scalar(value)?)))
+                            .collect::<Result<_, String>>()?,
+                    )),
+                    other => Some(Param::Scalar(scalar(other)?)),
+                })
+            }
+
+            fn scalar(value: Value) -> Result<String, String> {
+                match value {
+                    Value::String(text) => Ok(text),
+                    Value::Bool(flag) => Ok(flag.to_string()),
+                    // A whole float goes out as `5`, not `5.0`, as integer-minded servers expect.
+                    Value::Number(number) => Ok(match number.as_f64() {
+                        Some(float) if number.is_f64() => float.to_string(),
+                        _ => number.to_string(),
+                    }),
+                    Value::Null => Ok(String::new()),
+                    Value::Array(_) | Value::Object(_) => {
+                        Err("nested lists and objects have no parameter form".to_owned())
+                    }
+                }
+            }
+        }
+    });
+    let impl_block = (!methods.is_empty() || param_method.is_some()).then(|| {
+        quote! {
+            impl Request<'_> {
+                #(#methods)*
+                #param_method
+            }
+        }
+    });
+    quote! {
+        /// Bytes sent as they are in paths and queries: RFC 3986's unreserved characters. Everything
+        /// else is percent-encoded, so a value can never add a path segment or a query parameter.
+        const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'.')
+            .remove(b'_')
+            .remove(b'~');
+
+        /// Percent-encodes everything but the unreserved characters.
+        fn encode(text: &str) -> String {
+            utf8_percent_encode(text, UNRESERVED).to_string()
+        }
+
+        #impl_block
+        #simple_fn
+        #value_helpers
+    }
+}
+
+/// Decoding documented responses.
+fn response_items(needs: &Needs) -> TokenStream {
+    let mut methods = Vec::new();
+    if needs.has(Need::DecodeJson) {
+        methods.push(quote! {
+            /// Decodes a JSON body; the response must say it is JSON (`application/json` or a
+            /// `+json` type).
+            pub(crate) fn json<T: DeserializeOwned, H, E>(self, headers: ReadHeaders<H>) -> Result<Response<T, H>, Error<E>> {
+                let content_type = self
+                    .header_map
+                    .get(CONTENT_TYPE)
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or_default();
+                let essence = content_type
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
+                if essence != "application/json" && !essence.ends_with("+json") {
+                    let reason = format!("expected a JSON body, got the content type `{content_type}`");
+                    return Err(Error::InvalidResponse { reason, response: Box::new(self) });
+                }
+                self.decode(headers, |body| {
+                    serde_json::from_slice(body)
+                        .map_err(|error| format!("the JSON body does not match the spec: {error}"))
+                })
+            }
+        });
+    }
+    if needs.has(Need::DecodeText) {
+        methods.push(quote! {
+            /// Decodes a text body.
+            pub(crate) fn text_body<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<String, H>, Error<E>> {
+                self.decode(headers, |body| {
+                    String::from_utf8(body.to_vec()).map_err(|_| "the body is not UTF-8 text".to_owned())
+                })
+            }
+        });
+    }
+    if needs.has(Need::DecodeBytes) {
+        methods.push(quote! {
+            /// Keeps the body's bytes.
+            pub(crate) fn bytes<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<Vec<u8>, H>, Error<E>> {
+                self.decode(headers, |body| Ok(body.to_vec()))
+            }
+        });
+    }
+    if needs.has(Need::DecodeEmpty) {
+        methods.push(quote! {
+            /// Ignores the body, which the spec does not document.
+            pub(crate) fn empty<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<(), H>, Error<E>> {
+                self.decode(headers, |_| Ok(()))
+            }
+        });
+    }
+    let no_headers = needs.has(Need::NoHeaders).then(|| {
+        quote! {
+            /// For responses that declare no headers.
+            pub(crate) fn no_headers(_: &HeaderMap) -> Result<(), String> {
+                Ok(())
+            }
+        }
+    });
+    let optional_header = needs
+        .any(&[Need::ResponseHeader, Need::RequiredResponseHeader])
+        .then(|| {
+            quote! {
+                /// A declared response header that may be absent.
+                pub(crate) fn header<T: DeserializeOwned>(header_map: &HeaderMap, name: &str) -> Result<Option<T>, String> {
+                    let Some(value) = header_map.get(name) else {
+                        return Ok(None);
+                    };
+                    let text = value
+                        .to_str()
+                        .map_err(|_| format!("the header `{name}` is not visible ASCII"))?;
+                    // Text first (strings, enums, dates), then JSON for numbers and booleans.
+                    serde_json::from_value(Value::String(text.to_owned()))
+                        .or_else(|_| serde_json::from_str(text))
+                        .map(Some)
+                        .map_err(|error| format!("the header `{name}` does not match the spec: {error}"))
+                }
+            }
+        });
+    let documented = needs.has(Need::DocumentedError).then(|| {
+        quote! {
+            /// A documented error response, decoded, as the call's error.
+            pub(crate) fn documented<S, T, E>(decoded: Result<T, Error<E>>, variant: fn(Box<T>) -> E) -> Result<S, Error<E>> {
+                Err(match decoded {
+                    Ok(response) => Error::Documented(variant(Box::new(response))),
+                    Err(error) => error,
+                })
+            }
+        }
+    });
+    let required_header = needs.has(Need::RequiredResponseHeader).then(|| {
+        quote! {
+            /// A declared response header that must be present.
+            pub(crate) fn required_header<T: DeserializeOwned>(header_map: &HeaderMap, name: &str) -> Result<T, String> {
+                header(header_map, name)?
+                    .ok_or_else(|| format!("the required header `{name}` is missing"))
+            }
+        }
+    });
+    quote! {
+        /// Reads the headers a response declares into their struct.
+        pub(crate) type ReadHeaders<H> = fn(&HeaderMap) -> Result<H, String>;
+
+        impl RawResponse {
+            /// The status code as a number, for matching against the documented ones.
+            pub(crate) fn code(&self) -> u16 {
+                self.status.as_u16()
+            }
+
+            #(#methods)*
+
+            /// An undocumented status.
+            pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+                Err(Error::UnexpectedStatus(Box::new(self)))
+            }
+
+            fn decode<T, H, E>(
+                self,
+                headers: ReadHeaders<H>,
+                body: impl FnOnce(&[u8]) -> Result<T, String>,
+            ) -> Result<Response<T, H>, Error<E>> {
+                let decoded = headers(&self.header_map).and_then(|headers| Ok((headers, body(&self.body)?)));
+                match decoded {
+                    Ok((headers, body)) => Ok(Response {
+                        status: self.status,
+                        headers,
+                        header_map: self.header_map,
+                        body,
+                    }),
+                    Err(reason) => Err(Error::InvalidResponse { reason, response: Box::new(self) }),
+                }
+            }
+        }
+
+        #no_headers
+        #documented
+        #optional_header
+        #required_header
+    }
+}

@@ -1,0 +1,141 @@
+//! The generated crate's `runtime` module: helpers shared by every API, emitted only when some
+//! generated code uses them, and then only the parts it uses, so per-type and per-operation code
+//! stays small and nothing unused is compiled.
+
+mod client;
+mod pagination;
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// One runtime helper that emitted code calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Need {
+    /// `nullable`, for properties that may be absent or null.
+    Nullable,
+    /// The client core: transport, requests, responses, errors.
+    Client,
+    /// `Request::path` (simple style).
+    PathSimple,
+    /// `Request::path_label`.
+    PathLabel,
+    /// `Request::path_matrix`.
+    PathMatrix,
+    /// `Request::query` (form style).
+    QueryForm,
+    /// `Request::query_delimited` (spaceDelimited, pipeDelimited).
+    QueryDelimited,
+    /// `Request::query_deep` (deepObject).
+    QueryDeep,
+    /// `Request::header`.
+    HeaderParameter,
+    /// `Request::cookie`.
+    CookieParameter,
+    /// `Request::json`.
+    JsonBody,
+    /// `Request::form`.
+    FormBody,
+    /// `Request::body` called directly (text and binary bodies).
+    RawBody,
+    /// `Request::accept`.
+    Accept,
+    /// `Credential::Header` and `Request::authorize`.
+    CredentialHeader,
+    /// `Credential::Query`.
+    CredentialQuery,
+    /// `Credential::Cookie`.
+    CredentialCookie,
+    /// `Credential::Basic`.
+    CredentialBasic,
+    /// `Credential::bearer`.
+    Bearer,
+    /// `RawResponse::json`.
+    DecodeJson,
+    /// `RawResponse::text`.
+    DecodeText,
+    /// `RawResponse::bytes`.
+    DecodeBytes,
+    /// `RawResponse::empty`.
+    DecodeEmpty,
+    /// `no_headers`.
+    NoHeaders,
+    /// `header` (optional response headers).
+    ResponseHeader,
+    /// `required_header`.
+    RequiredResponseHeader,
+    /// `documented`, which turns a decoded error response into `Error::Documented`.
+    DocumentedError,
+    /// `pages`, the page walker.
+    Pagination,
+}
+
+/// The runtime helpers that emitted code uses.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Needs(BTreeSet<Need>);
+
+impl Needs {
+    /// Notes that `need` is used.
+    pub fn add(&mut self, need: Need) {
+        self.0.insert(need);
+    }
+
+    /// Whether `need` is used.
+    pub fn has(&self, need: Need) -> bool {
+        self.0.contains(&need)
+    }
+
+    /// Whether any of `needs` is used.
+    pub fn any(&self, needs: &[Need]) -> bool {
+        needs.iter().any(|need| self.has(*need))
+    }
+
+    /// Everything either uses.
+    pub fn extend(&mut self, other: &Needs) {
+        self.0.extend(other.0.iter().copied());
+    }
+}
+
+/// The runtime's files: `runtime.rs`, and `runtime/client.rs` when a client uses it.
+pub struct RuntimeFiles {
+    /// `runtime.rs`.
+    pub runtime: TokenStream,
+    /// `runtime/client.rs`.
+    pub client: Option<TokenStream>,
+}
+
+/// The module's files, or `None` when nothing needs them.
+pub fn runtime_files(needs: &Needs) -> Option<RuntimeFiles> {
+    if needs.0.is_empty() {
+        return None;
+    }
+    let nullable = needs.has(Need::Nullable).then(|| {
+        quote! {
+            /// Reads a property that may be absent or `null`, keeping the two apart: used with
+            /// `#[serde(default)]`, an absent property stays `None` and `null` becomes `Some(None)`.
+            pub(crate) fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+                T: serde::Deserialize<'de>,
+            {
+                <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+            }
+        }
+    });
+    let client = needs.has(Need::Client).then(|| client::client_module(needs));
+    let client_module = client.is_some().then(|| {
+        quote! {
+            #[cfg(feature = "client")]
+            pub(crate) mod client;
+        }
+    });
+    Some(RuntimeFiles {
+        runtime: quote! {
+            #![doc = " Helpers shared by the generated modules."]
+            #client_module
+            #nullable
+        },
+        client,
+    })
+}
