@@ -70,7 +70,8 @@ fn join_short_lists(text: &str) -> String {
         let indent = line.len() - trimmed.len();
         let opens = (line.ends_with('(') || line.ends_with('{'))
             && OPENERS.iter().any(|opener| trimmed.starts_with(opener));
-        if opens {
+        let generic_return = trimmed.starts_with(") -> ") && line.ends_with('<');
+        if opens || generic_return {
             if let Some((joined, next)) = joined_list(&lines, index, indent) {
                 out.push_str(&joined);
                 out.push('\n');
@@ -85,6 +86,28 @@ fn join_short_lists(text: &str) -> String {
     out
 }
 
+/// A `use` list too long for one line, packed as rustfmt packs it: as many entries per line as fit.
+fn fill_use_list(opener: &str, entries: &[&str], closer: &str, indent: usize) -> String {
+    let entry_indent = " ".repeat(indent + 4);
+    let mut text = format!("{opener}\n");
+    let mut line = String::new();
+    for entry in entries {
+        let candidate_width = entry_indent.len() + line.len() + entry.len() + 1;
+        if !line.is_empty() && candidate_width > MAX_WIDTH {
+            text.push_str(&format!("{entry_indent}{}\n", line.trim_end()));
+            line.clear();
+        }
+        line.push_str(entry);
+        line.push_str(", ");
+    }
+    if !line.is_empty() {
+        text.push_str(&format!("{entry_indent}{},\n", line.trim_end().trim_end_matches(',')));
+    }
+    text.push_str(&" ".repeat(indent));
+    text.push_str(closer);
+    text
+}
+
 /// The one-line form of the list opened at `lines[start]`, and the index after it, if every entry
 /// is a single line and the result fits.
 fn joined_list(lines: &[&str], start: usize, indent: usize) -> Option<(String, usize)> {
@@ -94,10 +117,25 @@ fn joined_list(lines: &[&str], start: usize, indent: usize) -> Option<(String, u
         let line = lines.get(index)?;
         let trimmed = line.trim_start();
         let this_indent = line.len() - trimmed.len();
-        if this_indent == indent && (trimmed.starts_with(')') || trimmed.starts_with('}')) {
-            let entries = entries.join(", ");
-            let joined = format!("{}{entries}{trimmed}", lines.get(start)?);
-            return (joined.len() <= MAX_WIDTH).then_some((joined, index + 1));
+        let closes = trimmed.starts_with(')') || trimmed.starts_with('}') || trimmed == "> {";
+        if this_indent == indent && closes {
+            let opener = lines.get(start)?;
+            let joined = format!("{opener}{}{trimmed}", entries.join(", "));
+            if joined.len() <= MAX_WIDTH {
+                return Some((joined, index + 1));
+            }
+            if trimmed == "> {" {
+                // rustfmt moves the brace to its own line before it breaks a return type.
+                let signature = format!("{opener}{}>", entries.join(", "));
+                let brace = format!("{}{{", " ".repeat(indent));
+                let joined = format!("{signature}\n{brace}");
+                return (signature.len() <= MAX_WIDTH).then_some((joined, index + 1));
+            }
+            if opener.trim_start().starts_with("use ") || opener.trim_start().starts_with("pub use ") {
+                let names: Vec<&str> = entries.iter().flat_map(|entry: &&str| entry.split(", ")).collect();
+                return Some((fill_use_list(opener, &names, trimmed, indent), index + 1));
+            }
+            return None;
         }
         if this_indent != indent + 4 || !trimmed.ends_with(',') {
             return None;

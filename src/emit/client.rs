@@ -464,6 +464,19 @@ fn lines_to_doc_attrs(docs: &Docs) -> TokenStream {
         .collect()
 }
 
+/// A `response.method(reader)` call.
+struct Decode {
+    method: TokenStream,
+    reader: TokenStream,
+}
+
+impl Decode {
+    fn call(&self) -> TokenStream {
+        let Decode { method, reader } = self;
+        quote!(response.#method(#reader))
+    }
+}
+
 /// The Rust signature pieces of one operation.
 struct Signature {
     /// `name: Type` pairs in call order.
@@ -656,8 +669,9 @@ impl Emitter<'_> {
         }
     }
 
-    /// The expression decoding a received `response` as `documented`.
-    fn decode(&mut self, documented: &Response, success: bool) -> TokenStream {
+    /// How a received `response` is decoded as `documented`: the `RawResponse` method and the
+    /// headers reader it is given.
+    fn decode(&mut self, documented: &Response, success: bool) -> Decode {
         let reader = match &documented.headers_type {
             Some(headers) => {
                 let headers = ident(headers);
@@ -677,7 +691,7 @@ impl Emitter<'_> {
             _ => (Need::DecodeBytes, quote!(bytes)),
         };
         self.needs.add(need);
-        quote!(response.#method(#reader))
+        Decode { method, reader }
     }
 
     /// The method's arguments and request statements; references borrow for `lifetime` if given.
@@ -788,8 +802,9 @@ impl Emitter<'_> {
         }
         if !accepted.is_empty() {
             self.needs.add(Need::Accept);
-            let accept = accepted.join(", ");
-            statements.push(quote!(request.accept(#accept);));
+        }
+        for media_type in accepted {
+            statements.push(quote!(request.accept(#media_type);));
         }
         let successes = successes(operation);
         let success = match (&operation.types.success, successes.first()) {
@@ -817,7 +832,24 @@ impl Emitter<'_> {
         }
     }
 
+    /// The `request.…(…)` call sending one parameter; when it would not fit the formatters' shared
+    /// width, the value is bound to a local named after the parameter first.
     fn parameter_statement(&mut self, parameter: &Parameter, value: &TokenStream) -> TokenStream {
+        let call = self.parameter_call(parameter, value);
+        let line = 8 + printed(&call).len();
+        let arguments = printed(&call).split_once('(').map_or(0, |(_, rest)| rest.len());
+        if line <= PRETTYPLEASE_WIDTH && arguments <= RUSTFMT_CALL_WIDTH {
+            return call;
+        }
+        let local = quote!(value);
+        let call = self.parameter_call(parameter, &local);
+        quote! {
+            let #local = #value;
+            #call
+        }
+    }
+
+    fn parameter_call(&mut self, parameter: &Parameter, value: &TokenStream) -> TokenStream {
         let wire = &parameter.name.wire;
         let explode = parameter.explode;
         let (need, call) = match (parameter.location, parameter.style) {
@@ -872,6 +904,15 @@ impl Emitter<'_> {
         let http_method = ident(operation.method.as_str());
         let path = &operation.path;
         let authorize = self.authorize(operation, slots);
+        let start_call = quote!(self.transport.request(Method::#http_method, #path));
+        let start = if printed(&start_call).len() <= RUSTFMT_CALL_WIDTH {
+            quote!(let mut request = #start_call;)
+        } else {
+            quote! {
+                let path = #path;
+                let mut request = self.transport.request(Method::#http_method, path);
+            }
+        };
         let mut arms = Vec::new();
         let success_enum = operation.types.success.as_ref().map(|name| ident(name));
         let mut ordered: Vec<&Response> = operation.responses.iter().collect();
@@ -928,7 +969,7 @@ impl Emitter<'_> {
         quote! {
             #docs
             pub async fn #name(&self, #(#arguments),*) -> Result<#success, #error> {
-                let mut request = self.transport.request(Method::#http_method, #path);
+                #start
                 #(#statements)*
                 #authorize
                 let response = request.send().await?;
@@ -939,26 +980,23 @@ impl Emitter<'_> {
         }
     }
 
-    fn authorize(&mut self, operation: &Operation, slots: &[SchemeSlot]) -> Option<TokenStream> {
-        let mut alternatives: Vec<&crate::ir::SecurityRequirement> = operation.security.iter().collect();
-        // An empty alternative (anonymous access) goes last, so a credential that is set is sent.
-        alternatives.sort_by_key(|requirement| requirement.schemes.is_empty());
-        if alternatives.iter().all(|requirement| requirement.schemes.is_empty()) {
-            return None;
-        }
-        let alternatives = alternatives.iter().map(|requirement| {
-            let fields = requirement.schemes.iter().filter_map(|key| {
-                slots
-                    .iter()
-                    .find(|slot| slot.scheme.name.wire == *key)
-                    .map(|slot| {
-                        let field = ident(&slot.field);
-                        quote!(&self.#field)
-                    })
+    /// One `authorize` call per alternative, in the spec's order: the first whose credentials are
+    /// all set is sent. An empty alternative (anonymous access) needs no call: when no credential
+    /// is set, nothing is sent anyway.
+    fn authorize(&mut self, operation: &Operation, slots: &[SchemeSlot]) -> TokenStream {
+        let calls = operation
+            .security
+            .iter()
+            .filter(|requirement| !requirement.schemes.is_empty())
+            .map(|requirement| {
+                let fields = requirement.schemes.iter().filter_map(|key| {
+                    let slot = slots.iter().find(|slot| slot.scheme.name.wire == *key)?;
+                    let field = ident(&slot.field);
+                    Some(quote!(&self.#field))
+                });
+                quote!(request.authorize(&[#(#fields),*]);)
             });
-            quote!(&[#(#fields),*])
-        });
-        Some(quote!(request.authorize(&[#(#alternatives),*]);))
+        quote!(#(#calls)*)
     }
 
     fn stream_method(&mut self, operation: &Operation, method: &str, stream: &str) -> TokenStream {
@@ -983,10 +1021,26 @@ impl Emitter<'_> {
             }
             None => quote!(None),
         };
+        let first = quote!(#params.#page);
         let arguments = &signature.arguments;
         let forwarded = &signature.forward;
         let name = ident(stream);
         let list = ident(method);
+        let call = quote!(self.#list(#(#forwarded,)* &this_page));
+        // Inside `impl` → `fn` → closure.
+        let call_width = printed(&call).len();
+        let fetch_page = if 12 + call_width + 21 <= PRETTYPLEASE_WIDTH
+            && call_width + ".await".len() <= RUSTFMT_CALL_WIDTH
+        {
+            quote!(async move { #call.await })
+        } else {
+            quote! {
+                async move {
+                    let page = #call;
+                    page.await
+                }
+            }
+        };
         let summary = operation
             .summary
             .clone()
@@ -1008,14 +1062,14 @@ impl Emitter<'_> {
         quote! {
             #(#[doc = #doc_lines])*
             pub fn #name<'a>(&'a self, #(#arguments,)* #params: #params_type) -> BoxStream<'a, Result<#item, #error>> {
+                let first = #first;
                 let page_size = #page_size;
-                pages(#params.#page, page_size, #page_wire, move |page| {
-                    let this_page = #params_type {
-                        #page: Some(page),
-                        ..#params.clone()
-                    };
-                    async move { self.#list(#(#forwarded,)* &this_page).await }
-                })
+                let fetch = move |page| {
+                    let mut this_page = #params.clone();
+                    this_page.#page = Some(page);
+                    #fetch_page
+                };
+                pages(first, page_size, #page_wire, fetch)
             }
         }
     }
@@ -1033,25 +1087,41 @@ const ARM_INDENT: usize = 12;
 /// so arms that would land in between are written as blocks, which both print the same way.
 const PRETTYPLEASE_WIDTH: usize = 88;
 
+/// rustfmt splits a call's arguments, or a method chain, longer than this over several lines
+/// (`fn_call_width`, `chain_width`), where prettyplease would not.
+const RUSTFMT_CALL_WIDTH: usize = 60;
+
 /// `pattern => wrap(decode),` on one line when it fits, else a block that binds `decoded` first.
 fn match_arm(
     pattern: &TokenStream,
-    decode: &TokenStream,
+    decode: &Decode,
     wrap: Option<&dyn Fn(&TokenStream) -> TokenStream>,
 ) -> TokenStream {
-    let Some(wrap) = wrap else {
-        return quote!(#pattern => #decode,);
-    };
-    let inline = wrap(decode);
+    let call = decode.call();
+    let inline = wrap.map_or_else(|| call.clone(), |wrap| wrap(&call));
     let line = printed(&quote!(#pattern => #inline,));
-    if ARM_INDENT + line.len() <= PRETTYPLEASE_WIDTH {
+    let fits = ARM_INDENT + line.len() <= PRETTYPLEASE_WIDTH;
+    if fits && printed(&inline).len() <= RUSTFMT_CALL_WIDTH {
         return quote!(#pattern => #inline,);
     }
-    let body = wrap(&quote!(decoded));
-    quote! {
-        #pattern => {
-            let decoded = #decode;
-            #body
+    match wrap {
+        Some(wrap) => {
+            let body = wrap(&quote!(decoded));
+            quote! {
+                #pattern => {
+                    let decoded = #call;
+                    #body
+                }
+            }
+        }
+        None => {
+            let Decode { method, reader } = decode;
+            quote! {
+                #pattern => {
+                    let read = #reader;
+                    response.#method(read)
+                }
+            }
         }
     }
 }

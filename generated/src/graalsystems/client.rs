@@ -89,11 +89,14 @@ impl Client {
         request.query("for", &params.for_, true);
         request.query_deep("params", &params.params);
         request.accept("application/vnd.graal.systems.v1.usage+json");
-        request.authorize(&[&[&self.internal]]);
+        request.authorize(&[&self.internal]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => documented(response.bytes(no_headers), FindUsagesError::BadRequest),
+            400 => {
+                let decoded = response.bytes(no_headers);
+                documented(decoded, FindUsagesError::BadRequest)
+            }
             405 => {
                 let decoded = response.bytes(no_headers);
                 documented(decoded, FindUsagesError::MethodNotAllowed)
@@ -121,7 +124,7 @@ impl Client {
         request.header("X-Tenant", x_tenant, false);
         request.json("application/vnd.graal.systems.v1.usage+json", body);
         request.accept("application/vnd.graal.systems.v1.usage+json");
-        request.authorize(&[&[&self.internal]]);
+        request.authorize(&[&self.internal]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),

@@ -85,37 +85,22 @@ pub enum Error<E = std::convert::Infallible> {
 impl<E: fmt::Display> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Documented(error) => {
-                write!(f, "the server answered with a documented error: {error}")
-            }
-            Error::InvalidRequest(reason) => {
-                write!(f, "the request cannot be sent: {reason}")
-            }
-            Error::Transport { source, .. } => {
-                write!(f, "the request failed in transit: {source}")
-            }
+            Error::Documented(error) => write!(f, "documented error response {error}"),
+            Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
+            Error::Transport { source, .. } => write!(f, "transport failure: {source}"),
             Error::UnexpectedStatus(response) => {
-                write!(
-                    f,
-                    "the server answered {}, a status the spec does not document here",
-                    response.status
-                )
+                let status = response.status;
+                write!(f, "status {status}, which the spec does not document here")
             }
             Error::InvalidResponse { reason, response } => {
-                write!(
-                    f, "the {} response does not match the spec: {reason}", response
-                    .status
-                )
+                let status = response.status;
+                write!(f, "the {status} response does not match the spec: {reason}")
             }
             Error::BodyTooLarge { status, limit, .. } => {
-                write!(
-                    f,
-                    "the {status} response body is longer than the limit of {limit} bytes"
-                )
+                let status = *status;
+                write!(f, "the {status} response body is over {limit} bytes")
             }
-            Error::Pagination(reason) => {
-                write!(f, "cannot follow the list to its next page: {reason}")
-            }
+            Error::Pagination(reason) => write!(f, "cannot follow the pages: {reason}"),
         }
     }
 }
@@ -162,36 +147,32 @@ impl fmt::Debug for Transport {
 impl Transport {
     /// A transport over `http`, or over a new reqwest client when `http` is `None`.
     pub(crate) fn new(base_url: &str, http: Option<reqwest::Client>) -> Result<Self, BuildError> {
-        let parsed = Url::parse(base_url)
-            .map_err(|error| BuildError(
-                format!("invalid base URL `{base_url}`: {error}"),
-            ))?;
+        let invalid = |reason: &str| {
+            let message = format!("base URL `{base_url}` {reason}");
+            BuildError(message)
+        };
+        let Ok(parsed) = Url::parse(base_url) else {
+            return Err(invalid("is not a URL"));
+        };
         if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-            return Err(
-                BuildError(
-                    format!("the base URL `{base_url}` is not an http or https URL"),
-                ),
-            );
+            return Err(invalid("is not an http or https URL"));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(
-                BuildError(format!("the base URL `{base_url}` has a query or fragment")),
-            );
+            return Err(invalid("has a query or fragment"));
         }
         let http = match http {
             Some(http) => http,
             None => {
-                reqwest::Client::builder()
-                    .build()
-                    .map_err(|error| BuildError(
-                        format!("cannot build the HTTP client: {error}"),
-                    ))?
+                let built = reqwest::Client::builder().build();
+                built.map_err(|error| BuildError(error.to_string()))?
             }
         };
+        let base_url = parsed.as_str().trim_end_matches('/').to_owned();
+        let body_limit = DEFAULT_BODY_LIMIT;
         Ok(Transport {
             http,
-            base_url: parsed.as_str().trim_end_matches('/').to_owned(),
-            body_limit: DEFAULT_BODY_LIMIT,
+            base_url,
+            body_limit,
         })
     }
 
@@ -214,6 +195,7 @@ impl Transport {
             query: String::new(),
             headers: HeaderMap::new(),
             basic: None,
+            authorized: false,
             body: None,
             problem: None,
         }
@@ -223,16 +205,14 @@ impl Transport {
 /// Reads the body chunk by chunk, stopping as soon as it passes `limit`.
 async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, Error<E>> {
     let status = response.status();
-    let header_map = response.headers().clone();
+    let header_map = Box::new(response.headers().clone());
     let too_large = |header_map| Error::BodyTooLarge {
         status,
-        header_map: Box::new(header_map),
+        header_map,
         limit,
     };
-    let announced_too_large = response
-        .content_length()
-        .is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX));
-    if announced_too_large {
+    let announced = response.content_length().unwrap_or_default();
+    if announced > u64::try_from(limit).unwrap_or(u64::MAX) {
         return Err(too_large(header_map));
     }
     let mut body = Vec::new();
@@ -245,6 +225,7 @@ async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawRes
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => {
+                let header_map = *header_map;
                 return Ok(RawResponse {
                     status,
                     header_map,
@@ -252,16 +233,15 @@ async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawRes
                 });
             }
             Err(source) => {
-                let partial = Some(
-                    Box::new(RawResponse {
-                        status,
-                        header_map,
-                        body,
-                    }),
-                );
+                let header_map = *header_map;
+                let partial = Box::new(RawResponse {
+                    status,
+                    header_map,
+                    body,
+                });
                 return Err(Error::Transport {
                     source,
-                    partial,
+                    partial: Some(partial),
                 });
             }
         }
@@ -299,6 +279,8 @@ pub(crate) struct Request<'a> {
     query: String,
     headers: HeaderMap,
     basic: Option<(String, String)>,
+    /// Whether a security alternative was sent.
+    authorized: bool,
     body: Option<Vec<u8>>,
     problem: Option<String>,
 }
@@ -308,9 +290,7 @@ impl Request<'_> {
     pub(crate) fn json(&mut self, content_type: &str, body: &impl Serialize) {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body(content_type, bytes),
-            Err(error) => {
-                self.fail(format!("the body cannot be written as JSON: {error}"))
-            }
+            Err(error) => self.fail(format!("the body is not JSON: {error}")),
         }
     }
 
@@ -320,20 +300,26 @@ impl Request<'_> {
         self.body = Some(bytes);
     }
 
-    /// Sets `Accept` to the media types the operation documents.
-    pub(crate) fn accept(&mut self, media_types: &str) {
-        self.insert_header(ACCEPT.as_str(), media_types, false);
+    /// Adds a media type the operation documents to `Accept`.
+    pub(crate) fn accept(&mut self, media_type: &str) {
+        let existing = self.headers.get(ACCEPT);
+        let existing = existing.and_then(|value| value.to_str().ok());
+        let value = match existing {
+            Some(existing) => format!("{existing}, {media_type}"),
+            None => media_type.to_owned(),
+        };
+        self.insert_header(ACCEPT.as_str(), &value, false);
     }
 
-    /// Applies the first alternative whose credentials are all set; nothing when no
-    /// alternative is complete (the server then answers as it does to anonymous calls).
-    pub(crate) fn authorize(&mut self, alternatives: &[&[&Option<Credential>]]) {
-        let Some(chosen) = alternatives
-            .iter()
-            .find(|all| all.iter().all(|credential| credential.is_some())) else {
+    /// Sends the credentials of one security alternative if they are all set and no
+    /// earlier alternative was sent. With none complete, nothing is sent, and the server
+    /// answers as it does to anonymous calls.
+    pub(crate) fn authorize(&mut self, alternative: &[&Option<Credential>]) {
+        if self.authorized || alternative.iter().any(|credential| credential.is_none()) {
             return;
-        };
-        for credential in chosen.iter().filter_map(|credential| credential.as_ref()) {
+        }
+        self.authorized = true;
+        for credential in alternative.iter().copied().flatten() {
             match credential {
                 Credential::Header(name, value) => self.insert_header(name, value, true),
             }
@@ -350,25 +336,31 @@ impl Request<'_> {
             url.push('?');
             url.push_str(&self.query);
         }
-        let url = Url::parse(&url)
-            .map_err(|error| {
-                Error::InvalidRequest(format!("`{url}` is not a valid URL: {error}"))
-            })?;
+        let url = match Url::parse(&url) {
+            Ok(url) => url,
+            Err(error) => {
+                let problem = format!("`{url}` is not a valid URL: {error}");
+                return Err(Error::InvalidRequest(problem));
+            }
+        };
         let headers = self.headers;
-        let mut request = self.transport.http.request(self.method, url).headers(headers);
+        let http = &self.transport.http;
+        let mut request = http.request(self.method, url).headers(headers);
         if let Some((username, password)) = self.basic {
             request = request.basic_auth(username, Some(password));
         }
         if let Some(body) = self.body {
             request = request.body(body);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|source| Error::Transport {
-                source,
-                partial: None,
-            })?;
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(source) => {
+                return Err(Error::Transport {
+                    source,
+                    partial: None,
+                });
+            }
+        };
         read(response, self.transport.body_limit).await
     }
 
@@ -378,9 +370,7 @@ impl Request<'_> {
             return;
         };
         let Ok(mut value) = HeaderValue::from_str(value) else {
-            self.fail(
-                format!("the value of the header `{name}` is not valid in a header"),
-            );
+            self.fail(format!("the header `{name}` has an invalid value"));
             return;
         };
         value.set_sensitive(sensitive);
@@ -416,11 +406,7 @@ impl Request<'_> {
 
     fn fill_path(&mut self, name: &str, text: String) {
         if matches!(text.as_str(), "" | "." | "..") {
-            self.fail(
-                format!(
-                    "the path parameter `{name}` cannot be `{text}`: it would change the path"
-                ),
-            );
+            self.fail(format!("the path parameter `{name}` cannot be `{text}`"));
             return;
         }
         self.path = self.path.replace(&format!("{{{name}}}"), &text);
@@ -444,11 +430,8 @@ impl Request<'_> {
                 }
             }
             Param::List(items) => {
-                let joined: Vec<String> = items
-                    .iter()
-                    .map(|item| encode(item))
-                    .collect();
-                self.push_query(&key, &joined.join(delimiter));
+                let encoded: Vec<String> = items.iter().map(|i| encode(i)).collect();
+                self.push_query(&key, &encoded.join(delimiter));
             }
             Param::Object(entries) if explode => {
                 for (field, value) in &entries {
@@ -456,11 +439,9 @@ impl Request<'_> {
                 }
             }
             Param::Object(entries) => {
-                let joined: Vec<String> = entries
-                    .iter()
-                    .flat_map(|(field, value)| [encode(field), encode(value)])
-                    .collect();
-                self.push_query(&key, &joined.join(delimiter));
+                let pairs = entries.iter().flat_map(|(f, v)| [encode(f), encode(v)]);
+                let encoded: Vec<String> = pairs.collect();
+                self.push_query(&key, &encoded.join(delimiter));
             }
         }
     }
@@ -471,10 +452,8 @@ impl Request<'_> {
         match self.param(name, value) {
             Some(Param::Object(entries)) => {
                 for (field, value) in &entries {
-                    self.push_query(
-                        &format!("{key}[{}]", encode(field)),
-                        &encode(value),
-                    );
+                    let field = format!("{key}[{}]", encode(field));
+                    self.push_query(&field, &encode(value));
                 }
             }
             Some(_) => self.fail(format!("the parameter `{name}` must be an object")),
@@ -512,22 +491,21 @@ impl Request<'_> {
 
 /// A value in the `simple` style: lists as `a,b`, objects as `k,v` or, exploded, `k=v`.
 fn simple(param: Param, explode: bool, encode: fn(&str) -> String) -> String {
-    let parts: Vec<String> = match param {
-        Param::Scalar(value) => vec![encode(& value)],
-        Param::List(items) => items.iter().map(|item| encode(item)).collect(),
-        Param::Object(entries) if explode => {
-            entries
-                .iter()
-                .map(|(field, value)| format!("{}={}", encode(field), encode(value)))
-                .collect()
-        }
+    let mut parts: Vec<String> = Vec::new();
+    match param {
+        Param::Scalar(value) => parts.push(encode(&value)),
+        Param::List(items) => parts.extend(items.iter().map(|i| encode(i))),
         Param::Object(entries) => {
-            entries
-                .iter()
-                .flat_map(|(field, value)| [encode(field), encode(value)])
-                .collect()
+            for (field, value) in &entries {
+                if explode {
+                    parts.push(format!("{}={}", encode(field), encode(value)));
+                } else {
+                    parts.push(encode(field));
+                    parts.push(encode(value));
+                }
+            }
         }
-    };
+    }
     parts.join(",")
 }
 
@@ -542,46 +520,36 @@ enum Param {
 /// which are not sent at all.
 fn to_param(value: &(impl Serialize + ?Sized)) -> Result<Option<Param>, String> {
     let value = serde_json::to_value(value).map_err(|error| error.to_string())?;
-    Ok(
-        match value {
-            Value::Null => None,
-            Value::Array(items) if items.is_empty() => None,
-            Value::Array(items) => {
-                Some(
-                    Param::List(items.into_iter().map(scalar).collect::<Result<_, _>>()?),
-                )
+    let param = match value {
+        Value::Null => return Ok(None),
+        Value::Array(items) if items.is_empty() => return Ok(None),
+        Value::Array(items) => {
+            let items: Result<Vec<_>, _> = items.into_iter().map(scalar).collect();
+            Param::List(items?)
+        }
+        Value::Object(entries) => {
+            let mut pairs = Vec::with_capacity(entries.len());
+            for (field, value) in entries {
+                pairs.push((field, scalar(value)?));
             }
-            Value::Object(entries) => {
-                Some(
-                    Param::Object(
-                        entries
-                            .into_iter()
-                            .map(|(field, value)| Ok((field, scalar(value)?)))
-                            .collect::<Result<_, String>>()?,
-                    ),
-                )
-            }
-            other => Some(Param::Scalar(scalar(other)?)),
-        },
-    )
+            Param::Object(pairs)
+        }
+        other => Param::Scalar(scalar(other)?),
+    };
+    Ok(Some(param))
 }
 
 fn scalar(value: Value) -> Result<String, String> {
     match value {
         Value::String(text) => Ok(text),
         Value::Bool(flag) => Ok(flag.to_string()),
-        Value::Number(number) => {
-            Ok(
-                match number.as_f64() {
-                    Some(float) if number.is_f64() => float.to_string(),
-                    _ => number.to_string(),
-                },
-            )
+        Value::Number(number) if number.is_f64() => {
+            let float = number.as_f64().unwrap_or_default();
+            Ok(float.to_string())
         }
+        Value::Number(number) => Ok(number.to_string()),
         Value::Null => Ok(String::new()),
-        Value::Array(_) | Value::Object(_) => {
-            Err("nested lists and objects have no parameter form".to_owned())
-        }
+        Value::Array(_) | Value::Object(_) => Err("a nested value".to_owned()),
     }
 }
 
@@ -612,23 +580,13 @@ impl RawResponse {
             .trim()
             .to_ascii_lowercase();
         if essence != "application/json" && !essence.ends_with("+json") {
-            let reason = format!(
-                "expected a JSON body, got the content type `{content_type}`"
-            );
+            let reason = format!("expected JSON, got content type `{content_type}`");
             return Err(Error::InvalidResponse {
                 reason,
                 response: Box::new(self),
             });
         }
-        self.decode(
-            headers,
-            |body| {
-                serde_json::from_slice(body)
-                    .map_err(|error| {
-                        format!("the JSON body does not match the spec: {error}")
-                    })
-            },
-        )
+        self.decode(headers, parse_json)
     }
 
     /// Keeps the body's bytes.
@@ -649,25 +607,28 @@ impl RawResponse {
         headers: ReadHeaders<H>,
         body: impl FnOnce(&[u8]) -> Result<T, String>,
     ) -> Result<Response<T, H>, Error<E>> {
-        let decoded = headers(&self.header_map)
-            .and_then(|headers| Ok((headers, body(&self.body)?)));
-        match decoded {
-            Ok((headers, body)) => {
-                Ok(Response {
-                    status: self.status,
-                    headers,
-                    header_map: self.header_map,
-                    body,
-                })
-            }
+        let decoded = headers(&self.header_map).and_then(|h| Ok((h, body(&self.body)?)));
+        let (headers, body) = match decoded {
+            Ok(decoded) => decoded,
             Err(reason) => {
-                Err(Error::InvalidResponse {
+                return Err(Error::InvalidResponse {
                     reason,
                     response: Box::new(self),
-                })
+                });
             }
-        }
+        };
+        Ok(Response {
+            status: self.status,
+            headers,
+            header_map: self.header_map,
+            body,
+        })
     }
+}
+
+fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let parsed = serde_json::from_slice(body);
+    parsed.map_err(|error| format!("the JSON body does not match the spec: {error}"))
 }
 
 /// For responses that declare no headers.
@@ -680,12 +641,8 @@ pub(crate) fn documented<S, T, E>(
     decoded: Result<T, Error<E>>,
     variant: fn(Box<T>) -> E,
 ) -> Result<S, Error<E>> {
-    Err(
-        match decoded {
-            Ok(response) => Error::Documented(variant(Box::new(response))),
-            Err(error) => error,
-        },
-    )
+    let response = decoded?;
+    Err(Error::Documented(variant(Box::new(response))))
 }
 
 /// A declared response header that may be absent.
@@ -696,13 +653,14 @@ pub(crate) fn header<T: DeserializeOwned>(
     let Some(value) = header_map.get(name) else {
         return Ok(None);
     };
-    let text = value
-        .to_str()
-        .map_err(|_| format!("the header `{name}` is not visible ASCII"))?;
-    serde_json::from_value(Value::String(text.to_owned()))
-        .or_else(|_| serde_json::from_str(text))
-        .map(Some)
-        .map_err(|error| format!("the header `{name}` does not match the spec: {error}"))
+    let Ok(text) = value.to_str() else {
+        return Err(format!("the header `{name}` is not visible ASCII"));
+    };
+    let as_text = serde_json::from_value(Value::String(text.to_owned()));
+    match as_text.or_else(|_| serde_json::from_str(text)) {
+        Ok(value) => Ok(Some(value)),
+        Err(error) => Err(format!("the header `{name}` is invalid: {error}")),
+    }
 }
 
 /// Walks a page-numbered list from `first` (page 1 when `None`), yielding every item.
@@ -723,35 +681,19 @@ where
     H: Send + 'a,
     E: Send + 'a,
     F: FnMut(i64) -> Fut + Send + 'a,
-    Fut: std::future::Future<Output = Result<Response<Vec<T>, H>, Error<E>>> + Send + 'a,
+    Fut: Future<Output = Result<Response<Vec<T>, H>, Error<E>>> + Send + 'a,
 {
     use futures::{StreamExt, TryStreamExt};
+    let full_page = page_size.and_then(|size| usize::try_from(size).ok());
     let walk = Walk {
         fetch,
         next: Some(first.unwrap_or(1)),
-        full_page: page_size
-            .and_then(|size| usize::try_from(size).ok())
-            .filter(|size| *size > 0),
+        full_page: full_page.filter(|size| *size > 0),
+        page_parameter,
     };
-    futures::stream::try_unfold(
-            walk,
-            move |mut walk| async move {
-                let Some(page) = walk.next else {
-                    return Ok(None);
-                };
-                let response = (walk.fetch)(page).await?;
-                walk.next = next_page(
-                    &response,
-                    page,
-                    &mut walk.full_page,
-                    page_parameter,
-                )?;
-                Ok(Some((response.body, walk)))
-            },
-        )
-        .map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)))
-        .try_flatten()
-        .boxed()
+    let pages = futures::stream::try_unfold(walk, next_items);
+    let items = pages.map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)));
+    items.try_flatten().boxed()
 }
 
 /// Where a page walk stands.
@@ -759,6 +701,24 @@ struct Walk<F> {
     fetch: F,
     next: Option<i64>,
     full_page: Option<usize>,
+    page_parameter: &'static str,
+}
+
+/// Fetches the next page, if any, and works out the one after it.
+async fn next_items<T, H, E, F, Fut>(
+    mut walk: Walk<F>,
+) -> Result<Option<(Vec<T>, Walk<F>)>, Error<E>>
+where
+    F: FnMut(i64) -> Fut,
+    Fut: Future<Output = Result<Response<Vec<T>, H>, Error<E>>>,
+{
+    let Some(page) = walk.next else {
+        return Ok(None);
+    };
+    let response = (walk.fetch)(page).await?;
+    let parameter = walk.page_parameter;
+    walk.next = next_page(&response, page, &mut walk.full_page, parameter)?;
+    Ok(Some((response.body, walk)))
 }
 
 fn next_page<T, H, E>(
@@ -767,44 +727,21 @@ fn next_page<T, H, E>(
     full_page: &mut Option<usize>,
     page_parameter: &str,
 ) -> Result<Option<i64>, Error<E>> {
-    let links: Vec<&str> = response
-        .header_map
-        .get_all(reqwest::header::LINK)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .collect();
+    let links = response.header_map.get_all(reqwest::header::LINK);
+    let links: Vec<&str> = links.iter().filter_map(|v| v.to_str().ok()).collect();
     if !links.is_empty() {
         let Some(next) = links.iter().find_map(|value| next_link(value)) else {
             return Ok(None);
         };
-        let url = Url::parse(next)
-            .or_else(|_| {
-                Url::parse("http://relative.invalid/").and_then(|base| base.join(next))
-            });
-        let number = url
-            .ok()
-            .and_then(|url| {
-                url.query_pairs()
-                    .find(|(key, _)| key == page_parameter)
-                    .and_then(|(_, value)| value.parse::<i64>().ok())
-            });
-        return match number {
+        return match link_page(next, page_parameter) {
             Some(number) if number > page => Ok(Some(number)),
             Some(number) => {
-                Err(
-                    Error::Pagination(
-                        format!("the next page {number} does not come after page {page}"),
-                    ),
-                )
+                let reason = format!("next page {number} is not after page {page}");
+                Err(Error::Pagination(reason))
             }
             None => {
-                Err(
-                    Error::Pagination(
-                        format!(
-                            "the next link `{next}` has no `{page_parameter}` number"
-                        ),
-                    ),
-                )
+                let reason = format!("no `{page_parameter}` in the next link `{next}`");
+                Err(Error::Pagination(reason))
             }
         };
     }
@@ -819,6 +756,15 @@ fn next_page<T, H, E>(
     Ok(page.checked_add(1))
 }
 
+/// The page number in a next link, which may be relative.
+fn link_page(link: &str, page_parameter: &str) -> Option<i64> {
+    let base = Url::parse("http://relative.invalid/").ok()?;
+    let url = base.join(link).ok()?;
+    let mut pairs = url.query_pairs();
+    let (_, number) = pairs.find(|(key, _)| key == page_parameter)?;
+    number.parse().ok()
+}
+
 /// The URL of `rel="next"` in a `Link` header value (`<url>; rel="next", <url>; rel="prev"`).
 fn next_link(value: &str) -> Option<&str> {
     let mut rest = value;
@@ -826,25 +772,21 @@ fn next_link(value: &str) -> Option<&str> {
         let after = &rest[start + 1..];
         let end = after.find('>')?;
         let url = &after[..end];
-        let parameters = &after[end + 1..];
-        let parameters = &parameters[..parameters.find('<').unwrap_or(parameters.len())];
-        let is_next = parameters
-            .split(';')
-            .any(|parameter| {
-                let Some((key, relations)) = parameter.split_once('=') else {
-                    return false;
-                };
-                key.trim().eq_ignore_ascii_case("rel")
-                    && relations
-                        .trim()
-                        .trim_matches('"')
-                        .split_ascii_whitespace()
-                        .any(|relation| relation.eq_ignore_ascii_case("next"))
-            });
-        if is_next {
+        rest = &after[end + 1..];
+        let parameters = rest.split('<').next().unwrap_or_default();
+        if parameters.split(';').any(is_next_relation) {
             return Some(url);
         }
-        rest = &after[end + 1..];
     }
     None
+}
+
+/// Whether a link parameter is `rel="next"` (or lists `next` among its relations).
+fn is_next_relation(parameter: &str) -> bool {
+    let Some((key, relations)) = parameter.split_once('=') else {
+        return false;
+    };
+    let mut relations = relations.trim().trim_matches('"').split_ascii_whitespace();
+    let is_rel = key.trim().eq_ignore_ascii_case("rel");
+    is_rel && relations.any(|relation| relation.eq_ignore_ascii_case("next"))
 }

@@ -2,8 +2,8 @@
 //! An async client for Waldur: one method per operation of `spec/waldur.yaml`.
 
 use super::models::{
-    AllocationUserUsage, ComponentUserUsage, ComponentUserUsageField,
-    ComponentUserUsageOrdering, SlurmAllocationUserUsage,
+    AllocationUserUsage, ComponentUserUsage, ComponentUserUsageField, ComponentUserUsageOrdering,
+    SlurmAllocationUserUsage,
 };
 pub use crate::runtime::client::{BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response};
 use crate::runtime::client::{Credential, Transport, header, no_headers, pages};
@@ -91,13 +91,10 @@ impl Client {
     pub async fn slurm_allocation_user_usage_list(
         &self,
         params: &SlurmAllocationUserUsageListParams,
-    ) -> Result<
-        Response<Vec<SlurmAllocationUserUsage>, SlurmAllocationUserUsageListHeaders>,
-        Error,
-    > {
-        let mut request = self
-            .transport
-            .request(Method::GET, "/api/slurm-allocation-user-usage/");
+    ) -> Result<Response<Vec<SlurmAllocationUserUsage>, SlurmAllocationUserUsageListHeaders>, Error>
+    {
+        let path = "/api/slurm-allocation-user-usage/";
+        let mut request = self.transport.request(Method::GET, path);
         request.query("allocation", &params.allocation, true);
         request.query("allocation_uuid", &params.allocation_uuid, true);
         request.query("month", &params.month, true);
@@ -107,7 +104,8 @@ impl Client {
         request.query("user_uuid", &params.user_uuid, true);
         request.query("year", &params.year, true);
         request.accept("application/json");
-        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
+        request.authorize(&[&self.token_auth]);
+        request.authorize(&[&self.waldur_oidc_auth]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(SlurmAllocationUserUsageListHeaders::read),
@@ -122,19 +120,14 @@ impl Client {
         &'a self,
         params: SlurmAllocationUserUsageListParams,
     ) -> BoxStream<'a, Result<SlurmAllocationUserUsage, Error>> {
+        let first = params.page;
         let page_size = params.page_size;
-        pages(
-            params.page,
-            page_size,
-            "page",
-            move |page| {
-                let this_page = SlurmAllocationUserUsageListParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move { self.slurm_allocation_user_usage_list(&this_page).await }
-            },
-        )
+        let fetch = move |page| {
+            let mut this_page = params.clone();
+            this_page.page = Some(page);
+            async move { self.slurm_allocation_user_usage_list(&this_page).await }
+        };
+        pages(first, page_size, "page", fetch)
     }
 
     /// Retrieve
@@ -147,12 +140,12 @@ impl Client {
         &self,
         id: i64,
     ) -> Result<Response<SlurmAllocationUserUsage>, Error> {
-        let mut request = self
-            .transport
-            .request(Method::GET, "/api/slurm-allocation-user-usage/{id}/");
+        let path = "/api/slurm-allocation-user-usage/{id}/";
+        let mut request = self.transport.request(Method::GET, path);
         request.path("id", &id, false);
         request.accept("application/json");
-        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
+        request.authorize(&[&self.token_auth]);
+        request.authorize(&[&self.waldur_oidc_auth]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
@@ -166,13 +159,10 @@ impl Client {
     pub async fn openportal_allocation_user_usage_list(
         &self,
         params: &OpenportalAllocationUserUsageListParams,
-    ) -> Result<
-        Response<Vec<AllocationUserUsage>, OpenportalAllocationUserUsageListHeaders>,
-        Error,
-    > {
-        let mut request = self
-            .transport
-            .request(Method::GET, "/api/openportal-allocation-user-usage/");
+    ) -> Result<Response<Vec<AllocationUserUsage>, OpenportalAllocationUserUsageListHeaders>, Error>
+    {
+        let path = "/api/openportal-allocation-user-usage/";
+        let mut request = self.transport.request(Method::GET, path);
         request.query("allocation", &params.allocation, true);
         request.query("allocation_uuid", &params.allocation_uuid, true);
         request.query("month", &params.month, true);
@@ -182,10 +172,14 @@ impl Client {
         request.query("user_uuid", &params.user_uuid, true);
         request.query("year", &params.year, true);
         request.accept("application/json");
-        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
+        request.authorize(&[&self.token_auth]);
+        request.authorize(&[&self.waldur_oidc_auth]);
         let response = request.send().await?;
         match response.code() {
-            200 => response.json(OpenportalAllocationUserUsageListHeaders::read),
+            200 => {
+                let read = OpenportalAllocationUserUsageListHeaders::read;
+                response.json(read)
+            }
             _ => response.unexpected(),
         }
     }
@@ -197,21 +191,14 @@ impl Client {
         &'a self,
         params: OpenportalAllocationUserUsageListParams,
     ) -> BoxStream<'a, Result<AllocationUserUsage, Error>> {
+        let first = params.page;
         let page_size = params.page_size;
-        pages(
-            params.page,
-            page_size,
-            "page",
-            move |page| {
-                let this_page = OpenportalAllocationUserUsageListParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    self.openportal_allocation_user_usage_list(&this_page).await
-                }
-            },
-        )
+        let fetch = move |page| {
+            let mut this_page = params.clone();
+            this_page.page = Some(page);
+            async move { self.openportal_allocation_user_usage_list(&this_page).await }
+        };
+        pages(first, page_size, "page", fetch)
     }
 
     /// Retrieve
@@ -224,12 +211,12 @@ impl Client {
         &self,
         id: i64,
     ) -> Result<Response<AllocationUserUsage>, Error> {
-        let mut request = self
-            .transport
-            .request(Method::GET, "/api/openportal-allocation-user-usage/{id}/");
+        let path = "/api/openportal-allocation-user-usage/{id}/";
+        let mut request = self.transport.request(Method::GET, path);
         request.path("id", &id, false);
         request.accept("application/json");
-        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
+        request.authorize(&[&self.token_auth]);
+        request.authorize(&[&self.waldur_oidc_auth]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
@@ -247,21 +234,14 @@ impl Client {
     pub async fn marketplace_component_user_usages_list(
         &self,
         params: &MarketplaceComponentUserUsagesListParams,
-    ) -> Result<
-        Response<Vec<ComponentUserUsage>, MarketplaceComponentUserUsagesListHeaders>,
-        Error,
-    > {
-        let mut request = self
-            .transport
-            .request(Method::GET, "/api/marketplace-component-user-usages/");
+    ) -> Result<Response<Vec<ComponentUserUsage>, MarketplaceComponentUserUsagesListHeaders>, Error>
+    {
+        let path = "/api/marketplace-component-user-usages/";
+        let mut request = self.transport.request(Method::GET, path);
         request.query("billing_period_month", &params.billing_period_month, true);
         request.query("billing_period_year", &params.billing_period_year, true);
-        request
-            .query(
-                "component_usage__billing_period",
-                &params.component_usage_billing_period,
-                true,
-            );
+        let value = &params.component_usage_billing_period;
+        request.query("component_usage__billing_period", value, true);
         request.query("customer_uuid", &params.customer_uuid, true);
         request.query("date_after", &params.date_after, true);
         request.query("date_before", &params.date_before, true);
@@ -276,10 +256,14 @@ impl Client {
         request.query("type", &params.type_, true);
         request.query("username", &params.username, true);
         request.accept("application/json");
-        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
+        request.authorize(&[&self.token_auth]);
+        request.authorize(&[&self.waldur_oidc_auth]);
         let response = request.send().await?;
         match response.code() {
-            200 => response.json(MarketplaceComponentUserUsagesListHeaders::read),
+            200 => {
+                let read = MarketplaceComponentUserUsagesListHeaders::read;
+                response.json(read)
+            }
             _ => response.unexpected(),
         }
     }
@@ -291,21 +275,17 @@ impl Client {
         &'a self,
         params: MarketplaceComponentUserUsagesListParams,
     ) -> BoxStream<'a, Result<ComponentUserUsage, Error>> {
+        let first = params.page;
         let page_size = params.page_size;
-        pages(
-            params.page,
-            page_size,
-            "page",
-            move |page| {
-                let this_page = MarketplaceComponentUserUsagesListParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    self.marketplace_component_user_usages_list(&this_page).await
-                }
-            },
-        )
+        let fetch = move |page| {
+            let mut this_page = params.clone();
+            this_page.page = Some(page);
+            async move {
+                let page = self.marketplace_component_user_usages_list(&this_page);
+                page.await
+            }
+        };
+        pages(first, page_size, "page", fetch)
     }
 
     /// Retrieve a user-specific component usage record
@@ -321,13 +301,13 @@ impl Client {
         uuid: Uuid,
         params: &MarketplaceComponentUserUsagesRetrieveParams,
     ) -> Result<Response<ComponentUserUsage>, Error> {
-        let mut request = self
-            .transport
-            .request(Method::GET, "/api/marketplace-component-user-usages/{uuid}/");
+        let path = "/api/marketplace-component-user-usages/{uuid}/";
+        let mut request = self.transport.request(Method::GET, path);
         request.path("uuid", &uuid, false);
         request.query("field", &params.field, true);
         request.accept("application/json");
-        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
+        request.authorize(&[&self.token_auth]);
+        request.authorize(&[&self.waldur_oidc_auth]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),

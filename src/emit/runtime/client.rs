@@ -114,6 +114,16 @@ fn uses_parameters(needs: &Needs) -> bool {
     ])
 }
 
+/// Whether any operation sends credentials.
+fn uses_credentials(needs: &Needs) -> bool {
+    needs.any(&[
+        Need::CredentialHeader,
+        Need::CredentialQuery,
+        Need::CredentialCookie,
+        Need::CredentialBasic,
+    ])
+}
+
 /// Whether cookies are sent (cookie parameters or an API key in a cookie).
 fn uses_cookies(needs: &Needs) -> bool {
     needs.any(&[Need::CookieParameter, Need::CredentialCookie])
@@ -138,6 +148,7 @@ fn takes_values(needs: &Needs) -> bool {
 /// Public types (`Response`, `RawResponse`, `Error`, `BuildError`) and the transport.
 fn core_items(needs: &Needs) -> TokenStream {
     let cookies_init = uses_cookies(needs).then(|| quote!(cookies: String::new(),));
+    let authorized_init = uses_credentials(needs).then(|| quote!(authorized: false,));
     let pagination = needs.has(Need::Pagination);
     let pagination_variant = pagination.then(|| {
         quote! {
@@ -147,7 +158,7 @@ fn core_items(needs: &Needs) -> TokenStream {
     });
     let pagination_display = pagination.then(|| {
         quote! {
-            Error::Pagination(reason) => write!(f, "cannot follow the list to its next page: {reason}"),
+            Error::Pagination(reason) => write!(f, "cannot follow the pages: {reason}"),
         }
     });
     quote! {
@@ -226,25 +237,21 @@ fn core_items(needs: &Needs) -> TokenStream {
         impl<E: fmt::Display> fmt::Display for Error<E> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self {
-                    Error::Documented(error) => {
-                        write!(f, "the server answered with a documented error: {error}")
+                    Error::Documented(error) => write!(f, "documented error response {error}"),
+                    Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
+                    Error::Transport { source, .. } => write!(f, "transport failure: {source}"),
+                    Error::UnexpectedStatus(response) => {
+                        let status = response.status;
+                        write!(f, "status {status}, which the spec does not document here")
                     }
-                    Error::InvalidRequest(reason) => write!(f, "the request cannot be sent: {reason}"),
-                    Error::Transport { source, .. } => {
-                        write!(f, "the request failed in transit: {source}")
-                    }
-                    Error::UnexpectedStatus(response) => write!(
-                        f,
-                        "the server answered {}, a status the spec does not document here",
-                        response.status
-                    ),
                     Error::InvalidResponse { reason, response } => {
-                        write!(f, "the {} response does not match the spec: {reason}", response.status)
+                        let status = response.status;
+                        write!(f, "the {status} response does not match the spec: {reason}")
                     }
-                    Error::BodyTooLarge { status, limit, .. } => write!(
-                        f,
-                        "the {status} response body is longer than the limit of {limit} bytes"
-                    ),
+                    Error::BodyTooLarge { status, limit, .. } => {
+                        let status = *status;
+                        write!(f, "the {status} response body is over {limit} bytes")
+                    }
                     #pagination_display
                 }
             }
@@ -292,28 +299,32 @@ fn core_items(needs: &Needs) -> TokenStream {
         impl Transport {
             /// A transport over `http`, or over a new reqwest client when `http` is `None`.
             pub(crate) fn new(base_url: &str, http: Option<reqwest::Client>) -> Result<Self, BuildError> {
-                let parsed = Url::parse(base_url)
-                    .map_err(|error| BuildError(format!("invalid base URL `{base_url}`: {error}")))?;
+                let invalid = |reason: &str| {
+                    let message = format!("base URL `{base_url}` {reason}");
+                    BuildError(message)
+                };
+                let Ok(parsed) = Url::parse(base_url) else {
+                    return Err(invalid("is not a URL"));
+                };
                 if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-                    return Err(BuildError(format!(
-                        "the base URL `{base_url}` is not an http or https URL"
-                    )));
+                    return Err(invalid("is not an http or https URL"));
                 }
                 if parsed.query().is_some() || parsed.fragment().is_some() {
-                    return Err(BuildError(format!(
-                        "the base URL `{base_url}` has a query or fragment"
-                    )));
+                    return Err(invalid("has a query or fragment"));
                 }
                 let http = match http {
                     Some(http) => http,
-                    None => reqwest::Client::builder()
-                        .build()
-                        .map_err(|error| BuildError(format!("cannot build the HTTP client: {error}")))?,
+                    None => {
+                        let built = reqwest::Client::builder().build();
+                        built.map_err(|error| BuildError(error.to_string()))?
+                    }
                 };
+                let base_url = parsed.as_str().trim_end_matches('/').to_owned();
+                let body_limit = DEFAULT_BODY_LIMIT;
                 Ok(Transport {
                     http,
-                    base_url: parsed.as_str().trim_end_matches('/').to_owned(),
-                    body_limit: DEFAULT_BODY_LIMIT,
+                    base_url,
+                    body_limit,
                 })
             }
 
@@ -337,6 +348,7 @@ fn core_items(needs: &Needs) -> TokenStream {
                     #cookies_init
                     headers: HeaderMap::new(),
                     basic: None,
+                    #authorized_init
                     body: None,
                     problem: None,
                 }
@@ -346,16 +358,14 @@ fn core_items(needs: &Needs) -> TokenStream {
         /// Reads the body chunk by chunk, stopping as soon as it passes `limit`.
         async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, Error<E>> {
             let status = response.status();
-            let header_map = response.headers().clone();
+            let header_map = Box::new(response.headers().clone());
             let too_large = |header_map| Error::BodyTooLarge {
                 status,
-                header_map: Box::new(header_map),
+                header_map,
                 limit,
             };
-            let announced_too_large = response
-                .content_length()
-                .is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX));
-            if announced_too_large {
+            let announced = response.content_length().unwrap_or_default();
+            if announced > u64::try_from(limit).unwrap_or(u64::MAX) {
                 return Err(too_large(header_map));
             }
             let mut body = Vec::new();
@@ -367,10 +377,25 @@ fn core_items(needs: &Needs) -> TokenStream {
                         }
                         body.extend_from_slice(&chunk);
                     }
-                    Ok(None) => return Ok(RawResponse { status, header_map, body }),
+                    Ok(None) => {
+                        let header_map = *header_map;
+                        return Ok(RawResponse {
+                            status,
+                            header_map,
+                            body,
+                        });
+                    }
                     Err(source) => {
-                        let partial = Some(Box::new(RawResponse { status, header_map, body }));
-                        return Err(Error::Transport { source, partial });
+                        let header_map = *header_map;
+                        let partial = Box::new(RawResponse {
+                            status,
+                            header_map,
+                            body,
+                        });
+                        return Err(Error::Transport {
+                            source,
+                            partial: Some(partial),
+                        });
                     }
                 }
             }
@@ -461,7 +486,7 @@ fn request_items(needs: &Needs) -> TokenStream {
             pub(crate) fn json(&mut self, content_type: &str, body: &impl Serialize) {
                 match serde_json::to_vec(body) {
                     Ok(bytes) => self.body(content_type, bytes),
-                    Err(error) => self.fail(format!("the body cannot be written as JSON: {error}")),
+                    Err(error) => self.fail(format!("the body is not JSON: {error}")),
                 }
             }
         });
@@ -470,10 +495,7 @@ fn request_items(needs: &Needs) -> TokenStream {
         methods.push(quote! {
             /// Sends `body`, an object, URL-encoded as form fields.
             pub(crate) fn form(&mut self, content_type: &str, body: &impl Serialize) {
-                let mut fields = Request {
-                    query: String::new(),
-                    ..self.transport.request(Method::POST, "")
-                };
+                let mut fields = self.transport.request(Method::POST, "");
                 match serde_json::to_value(body) {
                     Ok(Value::Object(entries)) => {
                         for (name, value) in &entries {
@@ -501,9 +523,15 @@ fn request_items(needs: &Needs) -> TokenStream {
     }
     if needs.has(Need::Accept) {
         methods.push(quote! {
-            /// Sets `Accept` to the media types the operation documents.
-            pub(crate) fn accept(&mut self, media_types: &str) {
-                self.insert_header(ACCEPT.as_str(), media_types, false);
+            /// Adds a media type the operation documents to `Accept`.
+            pub(crate) fn accept(&mut self, media_type: &str) {
+                let existing = self.headers.get(ACCEPT);
+                let existing = existing.and_then(|value| value.to_str().ok());
+                let value = match existing {
+                    Some(existing) => format!("{existing}, {media_type}"),
+                    None => media_type.to_owned(),
+                };
+                self.insert_header(ACCEPT.as_str(), &value, false);
             }
         });
     }
@@ -532,16 +560,15 @@ fn request_items(needs: &Needs) -> TokenStream {
             });
         }
         methods.push(quote! {
-            /// Applies the first alternative whose credentials are all set; nothing when no
-            /// alternative is complete (the server then answers as it does to anonymous calls).
-            pub(crate) fn authorize(&mut self, alternatives: &[&[&Option<Credential>]]) {
-                let Some(chosen) = alternatives
-                    .iter()
-                    .find(|all| all.iter().all(|credential| credential.is_some()))
-                else {
+            /// Sends the credentials of one security alternative if they are all set and no
+            /// earlier alternative was sent. With none complete, nothing is sent, and the server
+            /// answers as it does to anonymous calls.
+            pub(crate) fn authorize(&mut self, alternative: &[&Option<Credential>]) {
+                if self.authorized || alternative.iter().any(|credential| credential.is_none()) {
                     return;
-                };
-                for credential in chosen.iter().filter_map(|credential| credential.as_ref()) {
+                }
+                self.authorized = true;
+                for credential in alternative.iter().copied().flatten() {
                     match credential {
                         #(#arms)*
                     }
@@ -554,9 +581,10 @@ fn request_items(needs: &Needs) -> TokenStream {
         .then(|| {
             quote! {
                 if !self.cookies.is_empty() {
-                    let cookies = HeaderValue::from_str(&self.cookies).map_err(|_| {
-                        Error::InvalidRequest("a cookie is not a valid header value".to_owned())
-                    })?;
+                    let Ok(cookies) = HeaderValue::from_str(&self.cookies) else {
+                        let problem = "a cookie is not a valid header value".to_owned();
+                        return Err(Error::InvalidRequest(problem));
+                    };
                     headers.insert(COOKIE, cookies);
                 }
             }
@@ -593,7 +621,7 @@ fn request_items(needs: &Needs) -> TokenStream {
                     };
                     let Ok(mut value) = HeaderValue::from_str(value) else {
                         // The value is not repeated: it may be a secret.
-                        self.fail(format!("the value of the header `{name}` is not valid in a header"));
+                        self.fail(format!("the header `{name}` has an invalid value"));
                         return;
                     };
                     value.set_sensitive(sensitive);
@@ -603,6 +631,12 @@ fn request_items(needs: &Needs) -> TokenStream {
         });
     let mutable_headers = cookies.is_some().then(|| quote!(mut));
     let cookies_field = uses_cookies(needs).then(|| quote!(cookies: String,));
+    let authorized_field = uses_credentials(needs).then(|| {
+        quote! {
+            /// Whether a security alternative was sent.
+            authorized: bool,
+        }
+    });
     quote! {
         /// A request being built. Problems are remembered and reported by `send`, so generated code
         /// reads as a list of what goes where.
@@ -614,6 +648,7 @@ fn request_items(needs: &Needs) -> TokenStream {
             #cookies_field
             headers: HeaderMap,
             basic: Option<(String, String)>,
+            #authorized_field
             body: Option<Vec<u8>>,
             problem: Option<String>,
         }
@@ -631,22 +666,32 @@ fn request_items(needs: &Needs) -> TokenStream {
                     url.push('?');
                     url.push_str(&self.query);
                 }
-                let url = Url::parse(&url).map_err(|error| {
-                    Error::InvalidRequest(format!("`{url}` is not a valid URL: {error}"))
-                })?;
+                let url = match Url::parse(&url) {
+                    Ok(url) => url,
+                    Err(error) => {
+                        let problem = format!("`{url}` is not a valid URL: {error}");
+                        return Err(Error::InvalidRequest(problem));
+                    }
+                };
                 let #mutable_headers headers = self.headers;
                 #cookies
-                let mut request = self.transport.http.request(self.method, url).headers(headers);
+                let http = &self.transport.http;
+                let mut request = http.request(self.method, url).headers(headers);
                 if let Some((username, password)) = self.basic {
                     request = request.basic_auth(username, Some(password));
                 }
                 if let Some(body) = self.body {
                     request = request.body(body);
                 }
-                let response = request
-                    .send()
-                    .await
-                    .map_err(|source| Error::Transport { source, partial: None })?;
+                let response = match request.send().await {
+                    Ok(response) => response,
+                    Err(source) => {
+                        return Err(Error::Transport {
+                            source,
+                            partial: None,
+                        });
+                    }
+                };
                 read(response, self.transport.body_limit).await
             }
 
@@ -688,7 +733,8 @@ fn parameter_items(needs: &Needs) -> TokenStream {
             pub(crate) fn path_label(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
                 if let Some(param) = self.param(name, value) {
                     let separator = if explode { "." } else { "," };
-                    let text = format!(".{}", simple(param, explode, encode).replace(',', separator));
+                    let joined = simple(param, explode, encode).replace(',', separator);
+                    let text = format!(".{joined}");
                     self.fill_path(name, text);
                 }
             }
@@ -700,17 +746,20 @@ fn parameter_items(needs: &Needs) -> TokenStream {
             pub(crate) fn path_matrix(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
                 if let Some(param) = self.param(name, value) {
                     let key = encode(name);
-                    let text = match param {
-                        Param::List(items) if explode => items
-                            .iter()
-                            .map(|item| format!(";{key}={}", encode(item)))
-                            .collect(),
-                        Param::Object(entries) if explode => entries
-                            .iter()
-                            .map(|(field, value)| format!(";{}={}", encode(field), encode(value)))
-                            .collect(),
-                        param => format!(";{key}={}", simple(param, false, encode)),
-                    };
+                    let mut text = String::new();
+                    match param {
+                        Param::List(items) if explode => {
+                            for item in &items {
+                                text.push_str(&format!(";{key}={}", encode(item)));
+                            }
+                        }
+                        Param::Object(entries) if explode => {
+                            for (field, value) in &entries {
+                                text.push_str(&format!(";{}={}", encode(field), encode(value)));
+                            }
+                        }
+                        param => text = format!(";{key}={}", simple(param, false, encode)),
+                    }
                     self.fill_path(name, text);
                 }
             }
@@ -721,9 +770,7 @@ fn parameter_items(needs: &Needs) -> TokenStream {
         methods.push(quote! {
             fn fill_path(&mut self, name: &str, text: String) {
                 if matches!(text.as_str(), "" | "." | "..") {
-                    self.fail(format!(
-                        "the path parameter `{name}` cannot be `{text}`: it would change the path"
-                    ));
+                    self.fail(format!("the path parameter `{name}` cannot be `{text}`"));
                     return;
                 }
                 self.path = self.path.replace(&format!("{{{name}}}"), &text);
@@ -764,8 +811,8 @@ fn parameter_items(needs: &Needs) -> TokenStream {
                         }
                     }
                     Param::List(items) => {
-                        let joined: Vec<String> = items.iter().map(|item| encode(item)).collect();
-                        self.push_query(&key, &joined.join(delimiter));
+                        let encoded: Vec<String> = items.iter().map(|i| encode(i)).collect();
+                        self.push_query(&key, &encoded.join(delimiter));
                     }
                     Param::Object(entries) if explode => {
                         for (field, value) in &entries {
@@ -773,11 +820,9 @@ fn parameter_items(needs: &Needs) -> TokenStream {
                         }
                     }
                     Param::Object(entries) => {
-                        let joined: Vec<String> = entries
-                            .iter()
-                            .flat_map(|(field, value)| [encode(field), encode(value)])
-                            .collect();
-                        self.push_query(&key, &joined.join(delimiter));
+                        let pairs = entries.iter().flat_map(|(f, v)| [encode(f), encode(v)]);
+                        let encoded: Vec<String> = pairs.collect();
+                        self.push_query(&key, &encoded.join(delimiter));
                     }
                 }
             }
@@ -791,7 +836,8 @@ fn parameter_items(needs: &Needs) -> TokenStream {
                 match self.param(name, value) {
                     Some(Param::Object(entries)) => {
                         for (field, value) in &entries {
-                            self.push_query(&format!("{key}[{}]", encode(field)), &encode(value));
+                            let field = format!("{key}[{}]", encode(field));
+                            self.push_query(&field, &encode(value));
                         }
                     }
                     Some(_) => self.fail(format!("the parameter `{name}` must be an object")),
@@ -858,18 +904,21 @@ fn parameter_items(needs: &Needs) -> TokenStream {
         quote! {
             /// A value in the `simple` style: lists as `a,b`, objects as `k,v` or, exploded, `k=v`.
             fn simple(param: Param, explode: bool, encode: fn(&str) -> String) -> String {
-                let parts: Vec<String> = match param {
-                    Param::Scalar(value) => vec![encode(&value)],
-                    Param::List(items) => items.iter().map(|item| encode(item)).collect(),
-                    Param::Object(entries) if explode => entries
-                        .iter()
-                        .map(|(field, value)| format!("{}={}", encode(field), encode(value)))
-                        .collect(),
-                    Param::Object(entries) => entries
-                        .iter()
-                        .flat_map(|(field, value)| [encode(field), encode(value)])
-                        .collect(),
-                };
+                let mut parts: Vec<String> = Vec::new();
+                match param {
+                    Param::Scalar(value) => parts.push(encode(&value)),
+                    Param::List(items) => parts.extend(items.iter().map(|i| encode(i))),
+                    Param::Object(entries) => {
+                        for (field, value) in &entries {
+                            if explode {
+                                parts.push(format!("{}={}", encode(field), encode(value)));
+                            } else {
+                                parts.push(encode(field));
+                                parts.push(encode(value));
+                            }
+                        }
+                    }
+                }
                 parts.join(",")
             }
         }
@@ -887,20 +936,23 @@ fn parameter_items(needs: &Needs) -> TokenStream {
             /// which are not sent at all.
             fn to_param(value: &(impl Serialize + ?Sized)) -> Result<Option<Param>, String> {
                 let value = serde_json::to_value(value).map_err(|error| error.to_string())?;
-                Ok(match value {
-                    Value::Null => None,
-                    Value::Array(items) if items.is_empty() => None,
-                    Value::Array(items) => Some(Param::List(
-                        items.into_iter().map(scalar).collect::<Result<_, _>>()?,
-                    )),
-                    Value::Object(entries) => Some(Param::Object(
-                        entries
-                            .into_iter()
-                            .map(|(field, value)| Ok((field, scalar(value)?)))
-                            .collect::<Result<_, String>>()?,
-                    )),
-                    other => Some(Param::Scalar(scalar(other)?)),
-                })
+                let param = match value {
+                    Value::Null => return Ok(None),
+                    Value::Array(items) if items.is_empty() => return Ok(None),
+                    Value::Array(items) => {
+                        let items: Result<Vec<_>, _> = items.into_iter().map(scalar).collect();
+                        Param::List(items?)
+                    }
+                    Value::Object(entries) => {
+                        let mut pairs = Vec::with_capacity(entries.len());
+                        for (field, value) in entries {
+                            pairs.push((field, scalar(value)?));
+                        }
+                        Param::Object(pairs)
+                    }
+                    other => Param::Scalar(scalar(other)?),
+                };
+                Ok(Some(param))
             }
 
             fn scalar(value: Value) -> Result<String, String> {
@@ -908,14 +960,13 @@ fn parameter_items(needs: &Needs) -> TokenStream {
                     Value::String(text) => Ok(text),
                     Value::Bool(flag) => Ok(flag.to_string()),
                     // A whole float goes out as `5`, not `5.0`, as integer-minded servers expect.
-                    Value::Number(number) => Ok(match number.as_f64() {
-                        Some(float) if number.is_f64() => float.to_string(),
-                        _ => number.to_string(),
-                    }),
-                    Value::Null => Ok(String::new()),
-                    Value::Array(_) | Value::Object(_) => {
-                        Err("nested lists and objects have no parameter form".to_owned())
+                    Value::Number(number) if number.is_f64() => {
+                        let float = number.as_f64().unwrap_or_default();
+                        Ok(float.to_string())
                     }
+                    Value::Number(number) => Ok(number.to_string()),
+                    Value::Null => Ok(String::new()),
+                    Value::Array(_) | Value::Object(_) => Err("a nested value".to_owned()),
                 }
             }
         }
@@ -968,13 +1019,13 @@ fn response_items(needs: &Needs) -> TokenStream {
                     .trim()
                     .to_ascii_lowercase();
                 if essence != "application/json" && !essence.ends_with("+json") {
-                    let reason = format!("expected a JSON body, got the content type `{content_type}`");
-                    return Err(Error::InvalidResponse { reason, response: Box::new(self) });
+                    let reason = format!("expected JSON, got content type `{content_type}`");
+                    return Err(Error::InvalidResponse {
+                        reason,
+                        response: Box::new(self),
+                    });
                 }
-                self.decode(headers, |body| {
-                    serde_json::from_slice(body)
-                        .map_err(|error| format!("the JSON body does not match the spec: {error}"))
-                })
+                self.decode(headers, parse_json)
             }
         });
     }
@@ -982,9 +1033,7 @@ fn response_items(needs: &Needs) -> TokenStream {
         methods.push(quote! {
             /// Decodes a text body.
             pub(crate) fn text_body<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<String, H>, Error<E>> {
-                self.decode(headers, |body| {
-                    String::from_utf8(body.to_vec()).map_err(|_| "the body is not UTF-8 text".to_owned())
-                })
+                self.decode(headers, parse_text)
             }
         });
     }
@@ -1004,6 +1053,22 @@ fn response_items(needs: &Needs) -> TokenStream {
             }
         });
     }
+    let parse_json = needs.has(Need::DecodeJson).then(|| {
+        quote! {
+            fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+                let parsed = serde_json::from_slice(body);
+                parsed.map_err(|error| format!("the JSON body does not match the spec: {error}"))
+            }
+        }
+    });
+    let parse_text = needs.has(Need::DecodeText).then(|| {
+        quote! {
+            fn parse_text(body: &[u8]) -> Result<String, String> {
+                let text = String::from_utf8(body.to_vec());
+                text.map_err(|_| "the body is not UTF-8 text".to_owned())
+            }
+        }
+    });
     let no_headers = needs.has(Need::NoHeaders).then(|| {
         quote! {
             /// For responses that declare no headers.
@@ -1021,14 +1086,15 @@ fn response_items(needs: &Needs) -> TokenStream {
                     let Some(value) = header_map.get(name) else {
                         return Ok(None);
                     };
-                    let text = value
-                        .to_str()
-                        .map_err(|_| format!("the header `{name}` is not visible ASCII"))?;
+                    let Ok(text) = value.to_str() else {
+                        return Err(format!("the header `{name}` is not visible ASCII"));
+                    };
                     // Text first (strings, enums, dates), then JSON for numbers and booleans.
-                    serde_json::from_value(Value::String(text.to_owned()))
-                        .or_else(|_| serde_json::from_str(text))
-                        .map(Some)
-                        .map_err(|error| format!("the header `{name}` does not match the spec: {error}"))
+                    let as_text = serde_json::from_value(Value::String(text.to_owned()));
+                    match as_text.or_else(|_| serde_json::from_str(text)) {
+                        Ok(value) => Ok(Some(value)),
+                        Err(error) => Err(format!("the header `{name}` is invalid: {error}")),
+                    }
                 }
             }
         });
@@ -1036,10 +1102,8 @@ fn response_items(needs: &Needs) -> TokenStream {
         quote! {
             /// A documented error response, decoded, as the call's error.
             pub(crate) fn documented<S, T, E>(decoded: Result<T, Error<E>>, variant: fn(Box<T>) -> E) -> Result<S, Error<E>> {
-                Err(match decoded {
-                    Ok(response) => Error::Documented(variant(Box::new(response))),
-                    Err(error) => error,
-                })
+                let response = decoded?;
+                Err(Error::Documented(variant(Box::new(response))))
             }
         }
     });
@@ -1047,8 +1111,8 @@ fn response_items(needs: &Needs) -> TokenStream {
         quote! {
             /// A declared response header that must be present.
             pub(crate) fn required_header<T: DeserializeOwned>(header_map: &HeaderMap, name: &str) -> Result<T, String> {
-                header(header_map, name)?
-                    .ok_or_else(|| format!("the required header `{name}` is missing"))
+                let value = header(header_map, name)?;
+                value.ok_or_else(|| format!("the required header `{name}` is missing"))
             }
         }
     });
@@ -1074,19 +1138,27 @@ fn response_items(needs: &Needs) -> TokenStream {
                 headers: ReadHeaders<H>,
                 body: impl FnOnce(&[u8]) -> Result<T, String>,
             ) -> Result<Response<T, H>, Error<E>> {
-                let decoded = headers(&self.header_map).and_then(|headers| Ok((headers, body(&self.body)?)));
-                match decoded {
-                    Ok((headers, body)) => Ok(Response {
-                        status: self.status,
-                        headers,
-                        header_map: self.header_map,
-                        body,
-                    }),
-                    Err(reason) => Err(Error::InvalidResponse { reason, response: Box::new(self) }),
-                }
+                let decoded = headers(&self.header_map).and_then(|h| Ok((h, body(&self.body)?)));
+                let (headers, body) = match decoded {
+                    Ok(decoded) => decoded,
+                    Err(reason) => {
+                        return Err(Error::InvalidResponse {
+                            reason,
+                            response: Box::new(self),
+                        });
+                    }
+                };
+                Ok(Response {
+                    status: self.status,
+                    headers,
+                    header_map: self.header_map,
+                    body,
+                })
             }
         }
 
+        #parse_json
+        #parse_text
         #no_headers
         #documented
         #optional_header

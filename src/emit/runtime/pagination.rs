@@ -24,26 +24,20 @@ pub fn pages() -> TokenStream {
             H: Send + 'a,
             E: Send + 'a,
             F: FnMut(i64) -> Fut + Send + 'a,
-            Fut: std::future::Future<Output = Result<Response<Vec<T>, H>, Error<E>>> + Send + 'a,
+            Fut: Future<Output = Result<Response<Vec<T>, H>, Error<E>>> + Send + 'a,
         {
             use futures::{StreamExt, TryStreamExt};
 
+            let full_page = page_size.and_then(|size| usize::try_from(size).ok());
             let walk = Walk {
                 fetch,
                 next: Some(first.unwrap_or(1)),
-                full_page: page_size.and_then(|size| usize::try_from(size).ok()).filter(|size| *size > 0),
+                full_page: full_page.filter(|size| *size > 0),
+                page_parameter,
             };
-            futures::stream::try_unfold(walk, move |mut walk| async move {
-                let Some(page) = walk.next else {
-                    return Ok(None);
-                };
-                let response = (walk.fetch)(page).await?;
-                walk.next = next_page(&response, page, &mut walk.full_page, page_parameter)?;
-                Ok(Some((response.body, walk)))
-            })
-            .map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+            let pages = futures::stream::try_unfold(walk, next_items);
+            let items = pages.map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)));
+            items.try_flatten().boxed()
         }
 
         /// Where a page walk stands.
@@ -51,6 +45,22 @@ pub fn pages() -> TokenStream {
             fetch: F,
             next: Option<i64>,
             full_page: Option<usize>,
+            page_parameter: &'static str,
+        }
+
+        /// Fetches the next page, if any, and works out the one after it.
+        async fn next_items<T, H, E, F, Fut>(mut walk: Walk<F>) -> Result<Option<(Vec<T>, Walk<F>)>, Error<E>>
+        where
+            F: FnMut(i64) -> Fut,
+            Fut: Future<Output = Result<Response<Vec<T>, H>, Error<E>>>,
+        {
+            let Some(page) = walk.next else {
+                return Ok(None);
+            };
+            let response = (walk.fetch)(page).await?;
+            let parameter = walk.page_parameter;
+            walk.next = next_page(&response, page, &mut walk.full_page, parameter)?;
+            Ok(Some((response.body, walk)))
         }
 
         fn next_page<T, H, E>(
@@ -59,32 +69,22 @@ pub fn pages() -> TokenStream {
             full_page: &mut Option<usize>,
             page_parameter: &str,
         ) -> Result<Option<i64>, Error<E>> {
-            let links: Vec<&str> = response
-                .header_map
-                .get_all(reqwest::header::LINK)
-                .iter()
-                .filter_map(|value| value.to_str().ok())
-                .collect();
+            let links = response.header_map.get_all(reqwest::header::LINK);
+            let links: Vec<&str> = links.iter().filter_map(|v| v.to_str().ok()).collect();
             if !links.is_empty() {
                 let Some(next) = links.iter().find_map(|value| next_link(value)) else {
                     return Ok(None);
                 };
-                let url = Url::parse(next).or_else(|_| {
-                    Url::parse("http://relative.invalid/").and_then(|base| base.join(next))
-                });
-                let number = url.ok().and_then(|url| {
-                    url.query_pairs()
-                        .find(|(key, _)| key == page_parameter)
-                        .and_then(|(_, value)| value.parse::<i64>().ok())
-                });
-                return match number {
+                return match link_page(next, page_parameter) {
                     Some(number) if number > page => Ok(Some(number)),
-                    Some(number) => Err(Error::Pagination(format!(
-                        "the next page {number} does not come after page {page}"
-                    ))),
-                    None => Err(Error::Pagination(format!(
-                        "the next link `{next}` has no `{page_parameter}` number"
-                    ))),
+                    Some(number) => {
+                        let reason = format!("next page {number} is not after page {page}");
+                        Err(Error::Pagination(reason))
+                    }
+                    None => {
+                        let reason = format!("no `{page_parameter}` in the next link `{next}`");
+                        Err(Error::Pagination(reason))
+                    }
                 };
             }
             let count = response.body.len();
@@ -98,6 +98,15 @@ pub fn pages() -> TokenStream {
             Ok(page.checked_add(1))
         }
 
+        /// The page number in a next link, which may be relative.
+        fn link_page(link: &str, page_parameter: &str) -> Option<i64> {
+            let base = Url::parse("http://relative.invalid/").ok()?;
+            let url = base.join(link).ok()?;
+            let mut pairs = url.query_pairs();
+            let (_, number) = pairs.find(|(key, _)| key == page_parameter)?;
+            number.parse().ok()
+        }
+
         /// The URL of `rel="next"` in a `Link` header value (`<url>; rel="next", <url>; rel="prev"`).
         fn next_link(value: &str) -> Option<&str> {
             let mut rest = value;
@@ -105,25 +114,23 @@ pub fn pages() -> TokenStream {
                 let after = &rest[start + 1..];
                 let end = after.find('>')?;
                 let url = &after[..end];
-                let parameters = &after[end + 1..];
-                let parameters = &parameters[..parameters.find('<').unwrap_or(parameters.len())];
-                let is_next = parameters.split(';').any(|parameter| {
-                    let Some((key, relations)) = parameter.split_once('=') else {
-                        return false;
-                    };
-                    key.trim().eq_ignore_ascii_case("rel")
-                        && relations
-                            .trim()
-                            .trim_matches('"')
-                            .split_ascii_whitespace()
-                            .any(|relation| relation.eq_ignore_ascii_case("next"))
-                });
-                if is_next {
+                rest = &after[end + 1..];
+                let parameters = rest.split('<').next().unwrap_or_default();
+                if parameters.split(';').any(is_next_relation) {
                     return Some(url);
                 }
-                rest = &after[end + 1..];
             }
             None
+        }
+
+        /// Whether a link parameter is `rel="next"` (or lists `next` among its relations).
+        fn is_next_relation(parameter: &str) -> bool {
+            let Some((key, relations)) = parameter.split_once('=') else {
+                return false;
+            };
+            let mut relations = relations.trim().trim_matches('"').split_ascii_whitespace();
+            let is_rel = key.trim().eq_ignore_ascii_case("rel");
+            is_rel && relations.any(|relation| relation.eq_ignore_ascii_case("next"))
         }
     }
 }
