@@ -26,7 +26,8 @@ pub fn rust_file(path: &str, source: &str, tokens: TokenStream) -> Result<String
             item,
             syn::Item::Use(_) | syn::Item::Mod(syn::ItemMod { content: None, .. })
         );
-        if !(is_use && previous_was_use) && !first {
+        let joins_use_group = is_use && previous_was_use;
+        if !first && !joins_use_group {
             text.push('\n');
         }
         first = false;
@@ -101,7 +102,10 @@ fn fill_use_list(opener: &str, entries: &[&str], closer: &str, indent: usize) ->
         line.push_str(", ");
     }
     if !line.is_empty() {
-        text.push_str(&format!("{entry_indent}{},\n", line.trim_end().trim_end_matches(',')));
+        text.push_str(&format!(
+            "{entry_indent}{},\n",
+            line.trim_end().trim_end_matches(',')
+        ));
     }
     text.push_str(&" ".repeat(indent));
     text.push_str(closer);
@@ -131,8 +135,13 @@ fn joined_list(lines: &[&str], start: usize, indent: usize) -> Option<(String, u
                 let joined = format!("{signature}\n{brace}");
                 return (signature.len() <= MAX_WIDTH).then_some((joined, index + 1));
             }
-            if opener.trim_start().starts_with("use ") || opener.trim_start().starts_with("pub use ") {
-                let names: Vec<&str> = entries.iter().flat_map(|entry: &&str| entry.split(", ")).collect();
+            if opener.trim_start().starts_with("use ")
+                || opener.trim_start().starts_with("pub use ")
+            {
+                let names: Vec<&str> = entries
+                    .iter()
+                    .flat_map(|entry: &&str| entry.split(", "))
+                    .collect();
                 return Some((fill_use_list(opener, &names, trimmed, indent), index + 1));
             }
             return None;
@@ -149,7 +158,16 @@ fn joined_list(lines: &[&str], start: usize, indent: usize) -> Option<(String, u
 /// prints back to back: before an item that starts right after a closing brace at its own depth.
 fn separate_nested_items(text: &str) -> String {
     const ITEM_STARTS: [&str; 11] = [
-        "///", "#[", "pub ", "pub(", "fn ", "async fn ", "impl", "const ", "struct ", "enum ",
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "fn ",
+        "async fn ",
+        "impl",
+        "const ",
+        "struct ",
+        "enum ",
         "mod ",
     ];
     let mut out = String::with_capacity(text.len() + text.len() / 16);

@@ -86,9 +86,10 @@ impl Emitter<'_> {
             .iter()
             .filter(|scheme| {
                 api.operations.iter().any(|operation| {
-                    operation.security.iter().any(|requirement| {
-                        requirement.schemes.iter().any(|key| *key == scheme.name.wire)
-                    })
+                    operation
+                        .security
+                        .iter()
+                        .any(|requirement| requirement.schemes.contains(&scheme.name.wire))
                 })
             })
             .map(|scheme| SchemeSlot {
@@ -148,7 +149,9 @@ impl Emitter<'_> {
         let runtime = runtime.into_iter().map(ident);
         let mut items = self.imports.use_item_list();
         items.push(quote!(
-            pub use crate::runtime::client::{BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response};
+            pub use crate::runtime::client::{
+                BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
+            };
         ));
         items.push(quote!(use crate::runtime::client::{#(#runtime),*};));
         if !self.models.is_empty() {
@@ -161,9 +164,13 @@ impl Emitter<'_> {
             ));
         }
         items.push(if self.status_code {
-            quote!(use reqwest::{Method, StatusCode};)
+            quote!(
+                use reqwest::{Method, StatusCode};
+            )
         } else {
-            quote!(use reqwest::Method;)
+            quote!(
+                use reqwest::Method;
+            )
         });
         if self.status_code {
             items.push(quote!(
@@ -259,9 +266,11 @@ impl Emitter<'_> {
                 parameter,
             } => {
                 let (need, constructor, place) = match location {
-                    ParameterLocation::Query => {
-                        (Need::CredentialQuery, quote!(Credential::Query), "query parameter")
-                    }
+                    ParameterLocation::Query => (
+                        Need::CredentialQuery,
+                        quote!(Credential::Query),
+                        "query parameter",
+                    ),
                     ParameterLocation::Cookie => {
                         (Need::CredentialCookie, quote!(Credential::Cookie), "cookie")
                     }
@@ -271,7 +280,9 @@ impl Emitter<'_> {
                 };
                 self.needs.add(need);
                 (
-                    format!(" Sets the `{key}` API key, sent exactly as given in the `{parameter}` {place}."),
+                    format!(
+                        " Sets the `{key}` API key, sent exactly as given in the `{parameter}` {place}."
+                    ),
                     quote!(key: impl Into<String>),
                     quote!(#constructor(#parameter, key.into())),
                 )
@@ -294,12 +305,15 @@ impl Emitter<'_> {
                     quote!(Credential::Header("Authorization", value.into())),
                 )
             }
-            SecurityKind::Http { .. } | SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect { .. } => {
+            SecurityKind::Http { .. }
+            | SecurityKind::OAuth2 { .. }
+            | SecurityKind::OpenIdConnect { .. } => {
                 self.needs.add(Need::CredentialHeader);
                 self.needs.add(Need::Bearer);
                 let source = match &scheme.kind {
                     SecurityKind::OAuth2 { token_urls } if !token_urls.is_empty() => {
-                        let urls: Vec<String> = token_urls.iter().map(|url| format!("`{url}`")).collect();
+                        let urls: Vec<String> =
+                            token_urls.iter().map(|url| format!("`{url}`")).collect();
                         format!(" an OAuth2 access token (from {}),", urls.join(" or "))
                     }
                     SecurityKind::OAuth2 { .. } => " an OAuth2 access token,".to_owned(),
@@ -309,7 +323,9 @@ impl Emitter<'_> {
                     _ => " a bearer token,".to_owned(),
                 };
                 (
-                    format!(" Sets the `{key}` credential:{source} sent as `Authorization: Bearer <token>`."),
+                    format!(
+                        " Sets the `{key}` credential:{source} sent as `Authorization: Bearer <token>`."
+                    ),
                     quote!(token: impl Into<String>),
                     quote!(Credential::bearer(&token.into())),
                 )
@@ -423,7 +439,13 @@ fn client_example(api: &Api, slots: &[SchemeSlot]) -> TokenStream {
     let call = api
         .operations
         .iter()
-        .find(|operation| operation.parameters.iter().all(|p| !p.required) && operation.request_body.as_ref().is_none_or(|body| !body.required))
+        .find(|operation| {
+            operation.parameters.iter().all(|p| !p.required)
+                && operation
+                    .request_body
+                    .as_ref()
+                    .is_none_or(|body| !body.required)
+        })
         .map(|operation| {
             let mut arguments = Vec::new();
             if operation.request_body.is_some() {
@@ -597,7 +619,12 @@ impl Emitter<'_> {
         quote!(#(#items)*)
     }
 
-    fn headers_struct(&mut self, response: &Response, headers_type: &str, link: &str) -> TokenStream {
+    fn headers_struct(
+        &mut self,
+        response: &Response,
+        headers_type: &str,
+        link: &str,
+    ) -> TokenStream {
         self.header_map = true;
         let name = ident(headers_type);
         let mut fields = Vec::new();
@@ -837,7 +864,9 @@ impl Emitter<'_> {
     fn parameter_statement(&mut self, parameter: &Parameter, value: &TokenStream) -> TokenStream {
         let call = self.parameter_call(parameter, value);
         let line = 8 + printed(&call).len();
-        let arguments = printed(&call).split_once('(').map_or(0, |(_, rest)| rest.len());
+        let arguments = printed(&call)
+            .split_once('(')
+            .map_or(0, |(_, rest)| rest.len());
         if line <= PRETTYPLEASE_WIDTH && arguments <= RUSTFMT_CALL_WIDTH {
             return call;
         }
@@ -853,15 +882,18 @@ impl Emitter<'_> {
         let wire = &parameter.name.wire;
         let explode = parameter.explode;
         let (need, call) = match (parameter.location, parameter.style) {
-            (ParameterLocation::Path, Style::Label) => {
-                (Need::PathLabel, quote!(request.path_label(#wire, #value, #explode);))
-            }
-            (ParameterLocation::Path, Style::Matrix) => {
-                (Need::PathMatrix, quote!(request.path_matrix(#wire, #value, #explode);))
-            }
-            (ParameterLocation::Path, _) => {
-                (Need::PathSimple, quote!(request.path(#wire, #value, #explode);))
-            }
+            (ParameterLocation::Path, Style::Label) => (
+                Need::PathLabel,
+                quote!(request.path_label(#wire, #value, #explode);),
+            ),
+            (ParameterLocation::Path, Style::Matrix) => (
+                Need::PathMatrix,
+                quote!(request.path_matrix(#wire, #value, #explode);),
+            ),
+            (ParameterLocation::Path, _) => (
+                Need::PathSimple,
+                quote!(request.path(#wire, #value, #explode);),
+            ),
             (ParameterLocation::Query, Style::SpaceDelimited) => (
                 Need::QueryDelimited,
                 quote!(request.query_delimited(#wire, #value, "%20", #explode);),
@@ -873,21 +905,29 @@ impl Emitter<'_> {
             (ParameterLocation::Query, Style::DeepObject) => {
                 (Need::QueryDeep, quote!(request.query_deep(#wire, #value);))
             }
-            (ParameterLocation::Query, _) => {
-                (Need::QueryForm, quote!(request.query(#wire, #value, #explode);))
-            }
-            (ParameterLocation::Header, _) => {
-                (Need::HeaderParameter, quote!(request.header(#wire, #value, #explode);))
-            }
-            (ParameterLocation::Cookie, _) => {
-                (Need::CookieParameter, quote!(request.cookie(#wire, #value, #explode);))
-            }
+            (ParameterLocation::Query, _) => (
+                Need::QueryForm,
+                quote!(request.query(#wire, #value, #explode);),
+            ),
+            (ParameterLocation::Header, _) => (
+                Need::HeaderParameter,
+                quote!(request.header(#wire, #value, #explode);),
+            ),
+            (ParameterLocation::Cookie, _) => (
+                Need::CookieParameter,
+                quote!(request.cookie(#wire, #value, #explode);),
+            ),
         };
         self.needs.add(need);
         call
     }
 
-    fn operation_method(&mut self, operation: &Operation, method: &str, slots: &[SchemeSlot]) -> TokenStream {
+    fn operation_method(
+        &mut self,
+        operation: &Operation,
+        method: &str,
+        slots: &[SchemeSlot],
+    ) -> TokenStream {
         let signature = self.signature(operation, None);
         let Signature {
             mut arguments,
@@ -1053,10 +1093,10 @@ impl Emitter<'_> {
                 operation.method.as_str(),
                 operation.path,
                 format_args!("params.{}", pagination.page.rust),
-                pagination
-                    .page_size
-                    .as_ref()
-                    .map_or_else(|| "the page size".to_owned(), |size| format!("params.{}", size.rust)),
+                pagination.page_size.as_ref().map_or_else(
+                    || "the page size".to_owned(),
+                    |size| format!("params.{}", size.rust)
+                ),
             ),
         ];
         quote! {
@@ -1173,7 +1213,11 @@ fn parameter_docs(parameter: &Parameter) -> TokenStream {
     docs.push_paragraph(format!(
         "The `{}` {location} parameter.{}",
         parameter.name.wire,
-        if parameter.deprecated { " Deprecated." } else { "" }
+        if parameter.deprecated {
+            " Deprecated."
+        } else {
+            ""
+        }
     ));
     doc_attrs(&docs)
 }
@@ -1203,13 +1247,23 @@ fn operation_docs(operation: &Operation) -> TokenStream {
         docs.lines.push(String::new());
         docs.lines.push("Arguments:".to_owned());
         for parameter in required {
-            let first = parameter.docs.lines.first().map(|line| format!(": {line}")).unwrap_or_default();
-            docs.lines.push(format!("- `{}`: the `{}` {} parameter{first}", parameter.name.rust, parameter.name.wire, match parameter.location {
-                ParameterLocation::Path => "path",
-                ParameterLocation::Query => "query",
-                ParameterLocation::Header => "header",
-                ParameterLocation::Cookie => "cookie",
-            }));
+            let first = parameter
+                .docs
+                .lines
+                .first()
+                .map(|line| format!(": {line}"))
+                .unwrap_or_default();
+            docs.lines.push(format!(
+                "- `{}`: the `{}` {} parameter{first}",
+                parameter.name.rust,
+                parameter.name.wire,
+                match parameter.location {
+                    ParameterLocation::Path => "path",
+                    ParameterLocation::Query => "query",
+                    ParameterLocation::Header => "header",
+                    ParameterLocation::Cookie => "cookie",
+                }
+            ));
         }
     }
     doc_attrs(&docs)

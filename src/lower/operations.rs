@@ -17,8 +17,8 @@ use super::schema::SchemaView;
 use crate::diagnostics::{Diagnostic, Pointer};
 use crate::ir::{
     Content, Docs, MediaKind, Method, Name, Operation, OperationTypes, Pagination, Parameter,
-    ParameterLocation, RequestBody, Response, ResponseHeader, SecurityKind, SecurityRequirement, SecurityScheme, Status, Style,
-    TypeRef,
+    ParameterLocation, RequestBody, Response, ResponseHeader, SecurityKind, SecurityRequirement,
+    SecurityScheme, Status, Style, TypeRef,
 };
 use crate::naming::{Scope, type_name, value_name};
 

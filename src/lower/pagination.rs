@@ -15,7 +15,9 @@
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Pointer};
-use crate::ir::{MediaKind, Pagination, Parameter, ParameterLocation, Primitive, Response, TypeRef};
+use crate::ir::{
+    MediaKind, Pagination, Parameter, ParameterLocation, Primitive, Response, TypeRef,
+};
 
 /// The extension's key.
 pub const EXTENSION: &str = "x-apigen-pagination";
@@ -142,7 +144,9 @@ pub fn pagination(
             &at.join(EXTENSION),
             format!("the operation cannot be paginated: {problem}"),
         )
-        .help(format!("fix the operation, or remove `{EXTENSION}` from it"))),
+        .help(format!(
+            "fix the operation, or remove `{EXTENSION}` from it"
+        ))),
     }
 }
 

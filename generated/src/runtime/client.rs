@@ -690,6 +690,7 @@ where
         next: Some(first.unwrap_or(1)),
         full_page: full_page.filter(|size| *size > 0),
         page_parameter,
+        failed: None,
     };
     let pages = futures::stream::try_unfold(walk, next_items);
     let items = pages.map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)));
@@ -697,27 +698,38 @@ where
 }
 
 /// Where a page walk stands.
-struct Walk<F> {
+struct Walk<F, E> {
     fetch: F,
     next: Option<i64>,
     full_page: Option<usize>,
     page_parameter: &'static str,
+    /// An error found after a page's items, reported once they are out.
+    failed: Option<Error<E>>,
 }
 
 /// Fetches the next page, if any, and works out the one after it.
 async fn next_items<T, H, E, F, Fut>(
-    mut walk: Walk<F>,
-) -> Result<Option<(Vec<T>, Walk<F>)>, Error<E>>
+    mut walk: Walk<F, E>,
+) -> Result<Option<(Vec<T>, Walk<F, E>)>, Error<E>>
 where
     F: FnMut(i64) -> Fut,
     Fut: Future<Output = Result<Response<Vec<T>, H>, Error<E>>>,
 {
+    if let Some(error) = walk.failed.take() {
+        return Err(error);
+    }
     let Some(page) = walk.next else {
         return Ok(None);
     };
     let response = (walk.fetch)(page).await?;
     let parameter = walk.page_parameter;
-    walk.next = next_page(&response, page, &mut walk.full_page, parameter)?;
+    match next_page(&response, page, &mut walk.full_page, parameter) {
+        Ok(next) => walk.next = next,
+        Err(error) => {
+            walk.next = None;
+            walk.failed = Some(error);
+        }
+    }
     Ok(Some((response.body, walk)))
 }
 
@@ -774,6 +786,7 @@ fn next_link(value: &str) -> Option<&str> {
         let url = &after[..end];
         rest = &after[end + 1..];
         let parameters = rest.split('<').next().unwrap_or_default();
+        let parameters = parameters.trim_end().trim_end_matches(',');
         if parameters.split(';').any(is_next_relation) {
             return Some(url);
         }

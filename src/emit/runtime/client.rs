@@ -15,9 +15,7 @@ pub fn client_module(needs: &Needs) -> TokenStream {
     let request = request_items(needs);
     let parameters = parameter_items(needs);
     let responses = response_items(needs);
-    let pages = needs
-        .has(Need::Pagination)
-        .then(super::pagination::pages);
+    let pages = needs.has(Need::Pagination).then(super::pagination::pages);
     let sets_headers = needs.any(&[
         Need::HeaderParameter,
         Need::CredentialHeader,
@@ -30,7 +28,12 @@ pub fn client_module(needs: &Needs) -> TokenStream {
     let header_names = [
         (needs.has(Need::Accept), quote!(ACCEPT)),
         (
-            needs.any(&[Need::JsonBody, Need::FormBody, Need::RawBody, Need::DecodeJson]),
+            needs.any(&[
+                Need::JsonBody,
+                Need::FormBody,
+                Need::RawBody,
+                Need::DecodeJson,
+            ]),
             quote!(CONTENT_TYPE),
         ),
         (
@@ -62,21 +65,33 @@ pub fn client_module(needs: &Needs) -> TokenStream {
             Need::HeaderParameter,
             Need::CookieParameter,
         ])
-        .then(|| quote!(use serde::Serialize;));
+        .then(|| {
+            quote!(
+                use serde::Serialize;
+            )
+        });
     let deserialize = needs
         .any(&[
             Need::DecodeJson,
             Need::ResponseHeader,
             Need::RequiredResponseHeader,
         ])
-        .then(|| quote!(use serde::de::DeserializeOwned;));
+        .then(|| {
+            quote!(
+                use serde::de::DeserializeOwned;
+            )
+        });
     let value = (takes_values(needs)
         || needs.any(&[
             Need::ResponseHeader,
             Need::RequiredResponseHeader,
             Need::FormBody,
         ]))
-    .then(|| quote!(use serde_json::Value;));
+    .then(|| {
+        quote!(
+            use serde_json::Value;
+        )
+    });
     quote! {
         #![doc = " Requests, responses and errors shared by every API's client."]
 
@@ -544,13 +559,17 @@ fn request_items(needs: &Needs) -> TokenStream {
     if needs.any(&credential_kinds) {
         let mut arms = Vec::new();
         if needs.has(Need::CredentialHeader) {
-            arms.push(quote!(Credential::Header(name, value) => self.insert_header(name, value, true),));
+            arms.push(
+                quote!(Credential::Header(name, value) => self.insert_header(name, value, true),),
+            );
         }
         if needs.has(Need::CredentialQuery) {
             arms.push(quote!(Credential::Query(name, value) => self.query(name, value, true),));
         }
         if needs.has(Need::CredentialCookie) {
-            arms.push(quote!(Credential::Cookie(name, value) => self.add_cookie(name, &encode(value)),));
+            arms.push(
+                quote!(Credential::Cookie(name, value) => self.add_cookie(name, &encode(value)),),
+            );
         }
         if needs.has(Need::CredentialBasic) {
             arms.push(quote! {

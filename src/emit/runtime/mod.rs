@@ -123,7 +123,9 @@ pub fn runtime_files(needs: &Needs) -> Option<RuntimeFiles> {
             }
         }
     });
-    let client = needs.has(Need::Client).then(|| client::client_module(needs));
+    let client = needs
+        .has(Need::Client)
+        .then(|| client::client_module(needs));
     let client_module = client.is_some().then(|| {
         quote! {
             #[cfg(feature = "client")]
