@@ -41,6 +41,10 @@ fn fixture_sources() -> Vec<SpecSource> {
         .collect()
 }
 
+/// Dependencies of the fixture crate's own tests, at versions the outer lock file already holds.
+const FIXTURE_DEV_DEPENDENCIES: &str = r#"[dev-dependencies]
+tokio = { version = "1", features = ["io-util", "macros", "net", "rt", "time"] }"#;
+
 /// Writes the crate generated from all fixtures into a fresh `target/fixture-crate/`, as its own
 /// workspace with the outer workspace's lock file (so the dependency versions are ones already
 /// built and cached), and returns its directory and the paths of its Rust files.
@@ -60,8 +64,8 @@ fn write_fixture_crate() -> (PathBuf, Vec<PathBuf>) {
             .expect("fixture crate directory can be created");
         let text = if relative == "Cargo.toml" {
             // Without a `[workspace]` of its own, cargo would take the crate for a member of the
-            // outer workspace, which does not list it.
-            format!("{text}\n[workspace]\n")
+            // outer workspace, which does not list it. The wire test needs a runtime for its server.
+            format!("{text}\n{FIXTURE_DEV_DEPENDENCIES}\n[workspace]\n")
         } else {
             text.clone()
         };
@@ -75,6 +79,18 @@ fn write_fixture_crate() -> (PathBuf, Vec<PathBuf>) {
         crate_dir.join("Cargo.lock"),
     )
     .expect("Cargo.lock can be copied");
+    // The client wire test of the fixtures, with the recording server the seed client tests use.
+    let wire_dir = crate_dir.join("tests").join("wire");
+    fs::create_dir_all(&wire_dir).expect("tests/wire/ can be created");
+    for (from, to) in [
+        (["tests", "fixture_crate", "wire.rs"], "main.rs"),
+        (["tests", "client", "recorder.rs"], "recorder.rs"),
+    ] {
+        let source: PathBuf = from
+            .iter()
+            .fold(workspace_root().to_path_buf(), |path, part| path.join(part));
+        fs::copy(&source, wire_dir.join(to)).expect("wire test files can be copied");
+    }
     (crate_dir, rust_files)
 }
 
@@ -115,11 +131,20 @@ fn describe(output: &Output) -> String {
 fn fixture_crate_passes_clippy_and_rustfmt() {
     let (crate_dir, rust_files) = write_fixture_crate();
 
-    // Clippy with every warning an error, then the doctests: descriptions copied into docs must
-    // not turn into Rust code that rustdoc tries to compile.
+    // Clippy with every warning an error, with and without the client; then the doctests
+    // (descriptions copied into docs must not turn into Rust code that rustdoc tries to compile,
+    // and the client example must compile); then the client's wire test.
     for (what, args) in [
-        ("clippy", &["clippy", "--", "-D", "warnings"][..]),
+        (
+            "clippy",
+            &["clippy", "--all-targets", "--", "-D", "warnings"][..],
+        ),
+        (
+            "clippy without the client feature",
+            &["clippy", "--no-default-features", "--", "-D", "warnings"][..],
+        ),
         ("the doctests", &["test", "--doc"][..]),
+        ("the client wire test", &["test", "--test", "wire"][..]),
     ] {
         let mut output = cargo_in(&crate_dir, args, true);
         if !output.status.success() && String::from_utf8_lossy(&output.stderr).contains("offline") {

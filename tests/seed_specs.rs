@@ -311,3 +311,79 @@ fn graalsystems_operations_bodies_and_security() {
         matches!(&api.security_schemes[0].kind, SecurityKind::OAuth2 { token_urls } if token_urls.len() == 1)
     );
 }
+
+#[test]
+fn the_waldur_lists_are_paginated_by_page_and_page_size() {
+    let api = lower("waldur.yaml");
+    let paginated: Vec<(&str, &str, Option<&str>, &TypeRef)> = api
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let pagination = op.pagination.as_ref()?;
+            Some((
+                op.id.wire.as_str(),
+                pagination.page.wire.as_str(),
+                pagination.page_size.as_ref().map(|size| size.wire.as_str()),
+                &pagination.item,
+            ))
+        })
+        .collect();
+    let named = |name: &str| TypeRef::Named(name.to_owned());
+    assert_eq!(
+        paginated,
+        [
+            (
+                "slurm_allocation_user_usage_list",
+                "page",
+                Some("page_size"),
+                &named("SlurmAllocationUserUsage")
+            ),
+            (
+                "openportal_allocation_user_usage_list",
+                "page",
+                Some("page_size"),
+                &named("AllocationUserUsage")
+            ),
+            (
+                "marketplace_component_user_usages_list",
+                "page",
+                Some("page_size"),
+                &named("ComponentUserUsage")
+            ),
+        ]
+    );
+    let graal = lower("graalsystems.yaml");
+    assert!(graal.operations.iter().all(|op| op.pagination.is_none()));
+}
+
+#[test]
+fn client_type_names_are_claimed_per_operation() {
+    let api = lower("graalsystems.yaml");
+    let find = operation(&api, "find_usages");
+    assert_eq!(find.types.params.as_deref(), Some("FindUsagesParams"));
+    assert_eq!(find.types.error.as_deref(), Some("FindUsagesError"));
+    assert_eq!(find.types.success, None);
+    let variants: Vec<&str> = find.responses.iter().map(|r| r.variant.as_str()).collect();
+    assert_eq!(
+        variants,
+        [
+            "Ok",
+            "BadRequest",
+            "MethodNotAllowed",
+            "InternalServerError"
+        ]
+    );
+    let create = operation(&api, "create_usage");
+    assert_eq!(
+        create.types.params, None,
+        "X-Tenant is required, so an argument"
+    );
+
+    let waldur = lower("waldur.yaml");
+    let list = operation(&waldur, "slurm_allocation_user_usage_list");
+    assert_eq!(
+        list.responses[0].headers_type.as_deref(),
+        Some("SlurmAllocationUserUsageListHeaders")
+    );
+    assert_eq!(list.types.error, None, "upstream documents no error status");
+}

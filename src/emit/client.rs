@@ -31,9 +31,14 @@ pub fn client_file(api: &Api) -> Option<ClientFile> {
     if api.operations.is_empty() {
         return None;
     }
+    let models: Vec<String> = api
+        .models
+        .iter()
+        .map(|model| model.name.rust.clone())
+        .collect();
     let mut emitter = Emitter {
         api,
-        imports: Imports::default(),
+        imports: Imports::qualifying(&CLIENT_FILE_NAMES, &models),
         needs: Needs::default(),
         models: BTreeSet::new(),
         status_code: false,
@@ -51,6 +56,28 @@ pub fn client_file(api: &Api) -> Option<ClientFile> {
         crates,
     })
 }
+
+/// Names `client.rs` declares or imports besides per-operation types; a model with one of these
+/// names is written `models::Name` there.
+const CLIENT_FILE_NAMES: [&str; 17] = [
+    "BoxStream",
+    "BuildError",
+    "Client",
+    "Credential",
+    "DateTime",
+    "Decimal",
+    "Error",
+    "HeaderMap",
+    "Method",
+    "NaiveDate",
+    "RawResponse",
+    "Response",
+    "StatusCode",
+    "Transport",
+    "Utc",
+    "Uuid",
+    "BTreeMap",
+];
 
 struct Emitter<'a> {
     api: &'a Api,
@@ -154,9 +181,19 @@ impl Emitter<'_> {
             };
         ));
         items.push(quote!(use crate::runtime::client::{#(#runtime),*};));
-        if !self.models.is_empty() {
-            let models = self.models.iter().map(|name| ident(name));
+        let imported: Vec<&String> = self
+            .models
+            .iter()
+            .filter(|name| !self.imports.is_qualified(name))
+            .collect();
+        if !imported.is_empty() {
+            let models = imported.into_iter().map(|name| ident(name));
             items.push(quote!(use super::models::{#(#models),*};));
+        }
+        if self.imports.qualifies_models() {
+            items.push(quote!(
+                use super::models;
+            ));
         }
         if self.header_map {
             items.push(quote!(
@@ -732,6 +769,10 @@ impl Emitter<'_> {
             let by_reference = passed_by_reference(&parameter.ty);
             let ty = match &parameter.ty {
                 TypeRef::Primitive(Primitive::String) => quote!(&#lifetime str),
+                TypeRef::Array(item) => {
+                    let item = self.type_tokens(item);
+                    quote!(&#lifetime [#item])
+                }
                 ty if by_reference => {
                     let ty = self.type_tokens(ty);
                     quote!(&#lifetime #ty)

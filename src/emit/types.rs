@@ -1,5 +1,7 @@
 //! Type references and identifiers as tokens, and the `use` lines a file needs for them.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -95,6 +97,8 @@ fn rustdoc_safe(lines: &[String]) -> Vec<String> {
 /// Which imports a models file needs, gathered while emitting its types.
 #[derive(Debug, Default)]
 pub struct Imports {
+    /// Model names written as `models::Name`, because the file has an item of the same name.
+    qualified_models: BTreeSet<String>,
     serde_derives: bool,
     btree_map: bool,
     date: bool,
@@ -104,9 +108,36 @@ pub struct Imports {
 }
 
 impl Imports {
+    /// Imports for a file outside `models.rs` that names `taken` itself: models with those names
+    /// are written `models::Name`.
+    pub fn qualifying(taken: &[&str], models: &[String]) -> Imports {
+        Imports {
+            qualified_models: models
+                .iter()
+                .filter(|model| taken.contains(&model.as_str()))
+                .cloned()
+                .collect(),
+            ..Imports::default()
+        }
+    }
+
+    /// Whether some model is written `models::Name`.
+    pub fn qualifies_models(&self) -> bool {
+        !self.qualified_models.is_empty()
+    }
+
+    /// Whether `name` is written `models::Name`.
+    pub fn is_qualified(&self, name: &str) -> bool {
+        self.qualified_models.contains(name)
+    }
+
     /// The tokens for `ty`, noting the imports it needs.
     pub fn type_tokens(&mut self, ty: &TypeRef) -> TokenStream {
         match ty {
+            TypeRef::Named(name) if self.qualified_models.contains(name) => {
+                let name = ident(name);
+                quote!(models::#name)
+            }
             TypeRef::Named(name) => {
                 let name = ident(name);
                 quote!(#name)
@@ -248,6 +279,8 @@ pub fn sort_use_items(items: &mut [TokenStream]) {
         let path = text
             .trim_start_matches("pub ")
             .trim_start_matches("use ")
+            .trim_end_matches(';')
+            .trim_end()
             .to_owned();
         let rank = if path.starts_with("super") {
             0
