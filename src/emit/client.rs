@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::runtime::{Need, Needs};
-use super::types::{CrateUse, Imports, doc_attrs, ident, sort_use_items};
+use super::types::{CrateUse, Imports, doc_attrs, doc_lines, ident, sort_use_items};
 use crate::ir::{
     Api, Content, Docs, MediaKind, Operation, Parameter, ParameterLocation, Primitive, Response,
     SecurityKind, SecurityScheme, Status, Style, TypeRef,
@@ -502,25 +502,8 @@ fn client_example(api: &Api, slots: &[SchemeSlot]) -> TokenStream {
         "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n{import}\n\nlet client = Client::new({base_url})?{};\n{call}# Ok(())\n# }}\n```",
         credential.unwrap_or_default()
     );
-    let docs = Docs {
-        lines: lines.lines().map(str::to_owned).collect(),
-    };
-    lines_to_doc_attrs(&docs)
-}
-
-/// Doc attributes for lines that are already Markdown and must not be rewritten.
-fn lines_to_doc_attrs(docs: &Docs) -> TokenStream {
-    docs.lines
-        .iter()
-        .map(|line| {
-            let line = if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            };
-            quote!(#[doc = #line])
-        })
-        .collect()
+    let lines: Vec<String> = lines.lines().map(str::to_owned).collect();
+    doc_lines(&lines)
 }
 
 /// A `response.method(reader)` call.
@@ -588,15 +571,7 @@ impl Emitter<'_> {
         let successes = successes(operation);
         if let Some(success) = &operation.types.success {
             let name = ident(success);
-            let variants: Vec<TokenStream> = successes
-                .iter()
-                .map(|response| {
-                    let variant = ident(&response.variant);
-                    let ty = self.response_type(response, true);
-                    let doc = status_doc(response);
-                    quote!(#[doc = #doc] #variant(#ty),)
-                })
-                .collect();
+            let variants = self.variants(&successes, true);
             let doc = format!(" The documented success responses of {link}.");
             items.push(quote! {
                 #[doc = #doc]
@@ -614,15 +589,7 @@ impl Emitter<'_> {
                 .iter()
                 .filter(|response| !is_success(operation, response))
                 .collect();
-            let variants: Vec<TokenStream> = errors
-                .iter()
-                .map(|response| {
-                    let variant = ident(&response.variant);
-                    let ty = self.response_type(response, false);
-                    let doc = status_doc(response);
-                    quote!(#[doc = #doc] #variant(Box<#ty>),)
-                })
-                .collect();
+            let variants = self.variants(&errors, false);
             let arms = errors.iter().map(|response| {
                 let variant = ident(&response.variant);
                 quote!(#name::#variant(response) => response.status,)
@@ -654,6 +621,21 @@ impl Emitter<'_> {
             });
         }
         quote!(#(#items)*)
+    }
+
+    /// A variant per response: `Ok(Response<T>)` for successes, `BadRequest(Box<Response<T>>)`
+    /// for errors (boxed, so a call's `Result` stays small).
+    fn variants(&mut self, responses: &[&Response], success: bool) -> Vec<TokenStream> {
+        responses
+            .iter()
+            .map(|response| {
+                let variant = ident(&response.variant);
+                let ty = self.response_type(response, success);
+                let ty = if success { ty } else { quote!(Box<#ty>) };
+                let doc = status_doc(response);
+                quote!(#[doc = #doc] #variant(#ty),)
+            })
+            .collect()
     }
 
     fn headers_struct(

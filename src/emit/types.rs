@@ -30,7 +30,12 @@ pub fn ident(name: &str) -> Ident {
 /// `#[doc = "..."]` attributes, one per line, each with a leading space so they print as `/// line`.
 /// Code blocks from the spec become `text` blocks: rustdoc would otherwise compile them as doctests.
 pub fn doc_attrs(docs: &Docs) -> TokenStream {
-    rustdoc_safe(&docs.lines)
+    doc_lines(&rustdoc_safe(&docs.lines))
+}
+
+/// `#[doc = "..."]` attributes for lines that are Markdown as they stand.
+pub fn doc_lines(lines: &[String]) -> TokenStream {
+    lines
         .iter()
         .map(|line| {
             let line = if line.is_empty() {

@@ -16,14 +16,7 @@ pub fn client_module(needs: &Needs) -> TokenStream {
     let parameters = parameter_items(needs);
     let responses = response_items(needs);
     let pages = needs.has(Need::Pagination).then(super::pagination::pages);
-    let sets_headers = needs.any(&[
-        Need::HeaderParameter,
-        Need::CredentialHeader,
-        Need::Accept,
-        Need::JsonBody,
-        Need::FormBody,
-        Need::RawBody,
-    ]);
+    let sets_headers = sets_headers(needs);
     // In the order rustfmt sorts them.
     let header_names = [
         (needs.has(Need::Accept), quote!(ACCEPT)),
@@ -52,24 +45,12 @@ pub fn client_module(needs: &Needs) -> TokenStream {
             use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
         )
     });
-    let serialize = needs
-        .any(&[
-            Need::JsonBody,
-            Need::FormBody,
-            Need::PathSimple,
-            Need::PathLabel,
-            Need::PathMatrix,
-            Need::QueryForm,
-            Need::QueryDelimited,
-            Need::QueryDeep,
-            Need::HeaderParameter,
-            Need::CookieParameter,
-        ])
-        .then(|| {
-            quote!(
-                use serde::Serialize;
-            )
-        });
+    // Every method that takes a value or a body is generic over `Serialize`.
+    let serialize = (takes_values(needs) || needs.has(Need::JsonBody)).then(|| {
+        quote!(
+            use serde::Serialize;
+        )
+    });
     let deserialize = needs
         .any(&[
             Need::DecodeJson,
@@ -112,20 +93,20 @@ pub fn client_module(needs: &Needs) -> TokenStream {
     }
 }
 
-/// Whether any parameter (or a credential sent like one) is encoded.
+/// Whether anything is percent-encoded: parameter values, or an API key sent as a cookie.
 fn uses_parameters(needs: &Needs) -> bool {
+    takes_values(needs) || needs.has(Need::CredentialCookie)
+}
+
+/// Whether a request header is set from a value (`Request::insert_header`).
+fn sets_headers(needs: &Needs) -> bool {
     needs.any(&[
-        Need::PathSimple,
-        Need::PathLabel,
-        Need::PathMatrix,
-        Need::QueryForm,
-        Need::QueryDelimited,
-        Need::QueryDeep,
         Need::HeaderParameter,
-        Need::CookieParameter,
-        Need::CredentialQuery,
-        Need::CredentialCookie,
+        Need::CredentialHeader,
+        Need::Accept,
+        Need::JsonBody,
         Need::FormBody,
+        Need::RawBody,
     ])
 }
 
@@ -622,32 +603,23 @@ fn request_items(needs: &Needs) -> TokenStream {
                 }
             }
         });
-    let insert_header = needs
-        .any(&[
-            Need::HeaderParameter,
-            Need::CredentialHeader,
-            Need::Accept,
-            Need::JsonBody,
-            Need::FormBody,
-            Need::RawBody,
-        ])
-        .then(|| {
-            quote! {
-                fn insert_header(&mut self, name: &str, value: &str, sensitive: bool) {
-                    let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
-                        self.fail(format!("`{name}` is not a valid header name"));
-                        return;
-                    };
-                    let Ok(mut value) = HeaderValue::from_str(value) else {
-                        // The value is not repeated: it may be a secret.
-                        self.fail(format!("the header `{name}` has an invalid value"));
-                        return;
-                    };
-                    value.set_sensitive(sensitive);
-                    self.headers.insert(name, value);
-                }
+    let insert_header = sets_headers(needs).then(|| {
+        quote! {
+            fn insert_header(&mut self, name: &str, value: &str, sensitive: bool) {
+                let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
+                    self.fail(format!("`{name}` is not a valid header name"));
+                    return;
+                };
+                let Ok(mut value) = HeaderValue::from_str(value) else {
+                    // The value is not repeated: it may be a secret.
+                    self.fail(format!("the header `{name}` has an invalid value"));
+                    return;
+                };
+                value.set_sensitive(sensitive);
+                self.headers.insert(name, value);
             }
-        });
+        }
+    });
     let mutable_headers = cookies.is_some().then(|| quote!(mut));
     let cookies_field = uses_cookies(needs).then(|| quote!(cookies: String,));
     let authorized_field = uses_credentials(needs).then(|| {
