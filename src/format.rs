@@ -43,7 +43,49 @@ pub fn rust_file(path: &str, source: &str, tokens: TokenStream) -> Result<String
 }
 
 fn unparse(file: syn::File) -> String {
-    separate_nested_items(&join_short_lists(&prettyplease::unparse(&file)))
+    let text = prettyplease::unparse(&file);
+    separate_nested_items(&expand_struct_literals(&join_short_lists(&text)))
+}
+
+/// rustfmt writes a struct literal whose fields take more than this many columns one field per
+/// line (`struct_lit_width`); prettyplease keeps literals up to 34 columns on one line.
+const STRUCT_LITERAL_WIDTH: usize = 18;
+
+/// Writes a one-line struct literal (`Client { transport, token: None }`) one field per line when
+/// its fields are wider than rustfmt allows. Only plain literals are touched: field names,
+/// shorthand or simple values, no strings, calls or nested braces.
+fn expand_struct_literals(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        match expanded_struct_literal(line) {
+            Some(expanded) => out.push_str(&expanded),
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn expanded_struct_literal(line: &str) -> Option<String> {
+    let trimmed = line.trim_start();
+    let indent = &line[..line.len() - trimmed.len()];
+    if trimmed.starts_with("//") || trimmed.contains(['"', '(', '[']) || trimmed.contains("=>") {
+        return None;
+    }
+    let (head, rest) = trimmed.split_once(" { ")?;
+    let (fields, tail) = rest.rsplit_once(" }")?;
+    let name = head.rsplit([' ', ':']).next()?;
+    let is_type = name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !is_type || fields.contains(['{', '}']) || fields.len() <= STRUCT_LITERAL_WIDTH {
+        return None;
+    }
+    let mut expanded = format!("{indent}{head} {{\n");
+    for field in fields.split(", ") {
+        expanded.push_str(&format!("{indent}    {field},\n"));
+    }
+    expanded.push_str(&format!("{indent}}}{tail}"));
+    Some(expanded)
 }
 
 /// rustfmt's line limit. prettyplease breaks lines at 89 columns; where a signature or a `use`
@@ -186,4 +228,59 @@ fn separate_nested_items(text: &str) -> String {
         previous = Some(line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_signatures_and_use_lists_are_joined_as_rustfmt_writes_them() {
+        let split = "    pub fn with_client(\n        base_url: &str,\n        http: Client,\n    ) -> Result<Self, Error> {\n";
+        assert_eq!(
+            join_short_lists(split),
+            "    pub fn with_client(base_url: &str, http: Client) -> Result<Self, Error> {\n"
+        );
+        let long_use = format!("use a::{{\n    {},\n}};\n", ["Abcdefghij"; 12].join(", "));
+        let filled = join_short_lists(&long_use);
+        assert!(
+            filled.lines().all(|line| line.len() <= MAX_WIDTH),
+            "{filled}"
+        );
+        assert_eq!(filled.lines().count(), 4, "{filled}");
+    }
+
+    #[test]
+    fn a_long_return_type_moves_the_brace_to_its_own_line() {
+        let split = "    ) -> Result<\n        Response<Vec<SomeRatherLongModelNameHere>, SomeRatherLongHeadersName>,\n        Error,\n    > {\n";
+        assert_eq!(
+            join_short_lists(split),
+            "    ) -> Result<Response<Vec<SomeRatherLongModelNameHere>, SomeRatherLongHeadersName>, Error>\n    {\n"
+        );
+    }
+
+    #[test]
+    fn wide_struct_literals_get_one_field_per_line() {
+        assert_eq!(
+            expand_struct_literals("        Client { transport, bearer: None }\n"),
+            "        Client {\n            transport,\n            bearer: None,\n        }\n"
+        );
+        let narrow = "        Client { transport }\n";
+        assert_eq!(expand_struct_literals(narrow), narrow);
+        let call = "        let x = f(Client { transport, bearer: None });\n";
+        assert_eq!(
+            expand_struct_literals(call),
+            call,
+            "calls are left to the emitters"
+        );
+    }
+
+    #[test]
+    fn items_inside_impl_blocks_are_separated_by_a_blank_line() {
+        let text = "impl A {\n    fn a() {}\n    fn b() {\n    }\n    fn c() {}\n}\n";
+        assert_eq!(
+            separate_nested_items(text),
+            "impl A {\n    fn a() {}\n    fn b() {\n    }\n\n    fn c() {}\n}\n"
+        );
+    }
 }

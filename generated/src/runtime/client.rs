@@ -382,8 +382,9 @@ impl Request<'_> {
     }
 }
 
-/// Bytes sent as they are in paths and queries: RFC 3986's unreserved characters. Everything
-/// else is percent-encoded, so a value can never add a path segment or a query parameter.
+/// Bytes sent as they are in paths and queries: RFC 3986's unreserved characters.
+/// Everything else is percent-encoded, so a value can never add a path segment or a
+/// query parameter.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')

@@ -35,7 +35,7 @@ pub fn client_module(needs: &Needs) -> TokenStream {
         ),
         (true, quote!(HeaderMap)),
         (sets_headers, quote!(HeaderName)),
-        (true, quote!(HeaderValue)),
+        (sets_headers || uses_cookies(needs), quote!(HeaderValue)),
     ]
     .into_iter()
     .filter_map(|(used, name)| used.then_some(name));
@@ -93,9 +93,21 @@ pub fn client_module(needs: &Needs) -> TokenStream {
     }
 }
 
-/// Whether anything is percent-encoded: parameter values, or an API key sent as a cookie.
+/// Whether anything is percent-encoded: every parameter value but a header's, and an API key sent
+/// in the query or as a cookie.
 fn uses_parameters(needs: &Needs) -> bool {
-    takes_values(needs) || needs.has(Need::CredentialCookie)
+    needs.any(&[
+        Need::PathSimple,
+        Need::PathLabel,
+        Need::PathMatrix,
+        Need::QueryForm,
+        Need::QueryDelimited,
+        Need::QueryDeep,
+        Need::CookieParameter,
+        Need::CredentialQuery,
+        Need::CredentialCookie,
+        Need::FormBody,
+    ])
 }
 
 /// Whether a request header is set from a value (`Request::insert_header`).
@@ -698,9 +710,6 @@ fn request_items(needs: &Needs) -> TokenStream {
 
 /// Parameter encoding: the OpenAPI styles over percent-encoded values.
 fn parameter_items(needs: &Needs) -> TokenStream {
-    if !uses_parameters(needs) {
-        return TokenStream::new();
-    }
     let mut methods = Vec::new();
     let simple = needs.any(&[
         Need::PathSimple,
@@ -970,20 +979,25 @@ fn parameter_items(needs: &Needs) -> TokenStream {
             }
         }
     });
-    quote! {
-        /// Bytes sent as they are in paths and queries: RFC 3986's unreserved characters. Everything
-        /// else is percent-encoded, so a value can never add a path segment or a query parameter.
-        const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-            .remove(b'-')
-            .remove(b'.')
-            .remove(b'_')
-            .remove(b'~');
+    let encoding = uses_parameters(needs).then(|| {
+        quote! {
+            /// Bytes sent as they are in paths and queries: RFC 3986's unreserved characters.
+            /// Everything else is percent-encoded, so a value can never add a path segment or a
+            /// query parameter.
+            const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+                .remove(b'-')
+                .remove(b'.')
+                .remove(b'_')
+                .remove(b'~');
 
-        /// Percent-encodes everything but the unreserved characters.
-        fn encode(text: &str) -> String {
-            utf8_percent_encode(text, UNRESERVED).to_string()
+            /// Percent-encodes everything but the unreserved characters.
+            fn encode(text: &str) -> String {
+                utf8_percent_encode(text, UNRESERVED).to_string()
+            }
         }
-
+    });
+    quote! {
+        #encoding
         #impl_block
         #simple_fn
         #value_helpers
