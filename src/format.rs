@@ -252,10 +252,10 @@ mod tests {
 
     #[test]
     fn a_long_return_type_moves_the_brace_to_its_own_line() {
-        let split = "    ) -> Result<\n        Response<Vec<SomeRatherLongModelNameHere>, SomeRatherLongHeadersName>,\n        Error,\n    > {\n";
+        let split = "    ) -> Result<\n        Response<Vec<SomeRatherLongModelNameHereToo1234>, SomeRatherLongHeadersName>,\n        Error,\n    > {\n";
         assert_eq!(
             join_short_lists(split),
-            "    ) -> Result<Response<Vec<SomeRatherLongModelNameHere>, SomeRatherLongHeadersName>, Error>\n    {\n"
+            "    ) -> Result<Response<Vec<SomeRatherLongModelNameHereToo1234>, SomeRatherLongHeadersName>, Error>\n    {\n"
         );
     }
 
