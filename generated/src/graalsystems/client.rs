@@ -93,10 +93,7 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => {
-                let decoded = response.bytes(no_headers);
-                documented(decoded, FindUsagesError::BadRequest)
-            }
+            400 => documented(response.bytes(no_headers), FindUsagesError::BadRequest),
             405 => {
                 let decoded = response.bytes(no_headers);
                 documented(decoded, FindUsagesError::MethodNotAllowed)
