@@ -44,15 +44,81 @@ pub fn rust_file(path: &str, source: &str, tokens: TokenStream) -> Result<String
 
 fn unparse(file: syn::File) -> String {
     let text = prettyplease::unparse(&file);
-    separate_nested_items(&expand_struct_literals(&join_short_lists(&text)))
+    let text = collapse_struct_literals(&join_short_lists(&text));
+    separate_nested_items(&expand_struct_literals(&text))
+}
+
+/// Joins a struct literal or pattern that prettyplease wrote one field per line (it does so past
+/// 34 columns in all) when its fields fit rustfmt's `struct_lit_width`, as rustfmt does.
+fn collapse_struct_literals(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut index = 0;
+    while let Some(line) = lines.get(index) {
+        if let Some((collapsed, next)) = collapsed_struct_literal(&lines, index) {
+            out.push_str(&collapsed);
+            out.push('\n');
+            index = next;
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+        index += 1;
+    }
+    out
+}
+
+fn collapsed_struct_literal(lines: &[&str], start: usize) -> Option<(String, usize)> {
+    let opener = lines.get(start)?;
+    let trimmed = opener.trim_start();
+    let indent = opener.len() - trimmed.len();
+    let head = trimmed.strip_suffix(" {")?;
+    let (before, name) = match head.rfind([' ', '(']) {
+        Some(at) => head.split_at(at + 1),
+        None => ("", head),
+    };
+    let last_segment = name.rsplit("::").next()?;
+    let is_type = last_segment.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+    let is_expression = before.is_empty()
+        || before.ends_with("= ")
+        || before.ends_with('(')
+        || before.ends_with("return ");
+    if !is_type || !is_expression {
+        return None;
+    }
+    let mut fields = Vec::new();
+    let mut index = start + 1;
+    loop {
+        let line = lines.get(index)?;
+        let field = line.trim_start();
+        let field_indent = line.len() - field.len();
+        if field_indent == indent && field.starts_with('}') {
+            let body = fields.join(", ");
+            let collapsed = format!("{opener} {body} {field}");
+            let fits = body.len() <= STRUCT_LITERAL_WIDTH && collapsed.len() <= MAX_WIDTH;
+            return fits.then_some((collapsed, index + 1));
+        }
+        let plain = field.strip_suffix(',')?;
+        let simple = plain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | ' ' | '.'));
+        if field_indent != indent + 4 || !simple || plain.is_empty() {
+            return None;
+        }
+        fields.push(plain);
+        index += 1;
+    }
 }
 
 /// rustfmt writes a struct literal whose fields take more than this many columns one field per
 /// line (`struct_lit_width`); prettyplease keeps literals up to 34 columns on one line.
 const STRUCT_LITERAL_WIDTH: usize = 18;
 
-/// Writes a one-line struct literal (`Client { transport, token: None }`) one field per line when
-/// its fields are wider than rustfmt allows. Only plain literals are touched: field names,
+/// Writes a one-line struct literal or pattern (`Client { transport, token: None }`) one field per
+/// line when its fields are wider than rustfmt allows. Only plain ones are touched: field names,
 /// shorthand or simple values, no strings, calls or nested braces.
 fn expand_struct_literals(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -69,7 +135,7 @@ fn expand_struct_literals(text: &str) -> String {
 fn expanded_struct_literal(line: &str) -> Option<String> {
     let trimmed = line.trim_start();
     let indent = &line[..line.len() - trimmed.len()];
-    if trimmed.starts_with("//") || trimmed.contains(['"', '(', '[']) || trimmed.contains("=>") {
+    if trimmed.starts_with("//") || trimmed.contains(['"', '(', '[']) {
         return None;
     }
     let (head, rest) = trimmed.split_once(" { ")?;
@@ -77,7 +143,8 @@ fn expanded_struct_literal(line: &str) -> Option<String> {
     let name = head.rsplit([' ', ':']).next()?;
     let is_type = name.starts_with(|c: char| c.is_ascii_uppercase())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !is_type || fields.contains(['{', '}']) || fields.len() <= STRUCT_LITERAL_WIDTH {
+    let nested = fields.contains(['{', '}']) || fields.contains("=>");
+    if !is_type || nested || fields.len() <= STRUCT_LITERAL_WIDTH {
         return None;
     }
     let mut expanded = format!("{indent}{head} {{\n");

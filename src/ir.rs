@@ -188,7 +188,7 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
 }
 
-/// Type names declared per operation; each is `None` when the operation needs no such type.
+/// Type names declared per operation; each optional one is `None` when the operation needs none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OperationTypes {
     /// The struct of optional parameters (`FindUsagesParams`).
@@ -197,6 +197,10 @@ pub struct OperationTypes {
     pub error: Option<String>,
     /// The enum of success responses, when there are several (`CreateUsageSuccess`).
     pub success: Option<String>,
+    /// The server's parsed request (`CreateUsageRequest`).
+    pub request: String,
+    /// The server's reply enum, a variant per documented response (`CreateUsageReply`).
+    pub reply: String,
 }
 
 /// How a paginated list operation pages: by page number, with an optional page size.

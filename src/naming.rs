@@ -39,6 +39,18 @@ pub fn type_name(wire: &str) -> String {
     prefix_leading_digit(name, "T")
 }
 
+/// The method name of an operation: `value_name`, with `_operation` added where Rust's method
+/// conventions would read the name as something else (`new` makes, `from_…` converts without
+/// `self`, `into_…` consumes `self`); clippy holds generated methods to those conventions.
+pub fn method_name(operation_id: &str) -> String {
+    let name = value_name(operation_id);
+    if name == "new" || name.starts_with("from_") || name.starts_with("into_") {
+        format!("{name}_operation")
+    } else {
+        name
+    }
+}
+
 /// A field, parameter or method name (`snake_case`).
 pub fn value_name(wire: &str) -> String {
     let name = words_of(wire).to_snake_case();
@@ -272,6 +284,15 @@ mod tests {
         for (wire, function, expected) in table {
             assert_eq!(&function(wire), expected, "naming {wire:?}");
         }
+    }
+
+    #[test]
+    fn method_names_keep_to_rusts_self_conventions() {
+        assert_eq!(method_name("new"), "new_operation");
+        assert_eq!(method_name("fromTemplate"), "from_template_operation");
+        assert_eq!(method_name("into_archive"), "into_archive_operation");
+        assert_eq!(method_name("find_usages"), "find_usages");
+        assert_eq!(method_name("newest"), "newest");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "client")]
 pub(crate) mod client;
+#[cfg(feature = "server")]
+pub(crate) mod server;
 
 /// Reads a property that may be absent or `null`, keeping the two apart: used with
 /// `#[serde(default)]`, an absent property stays `None` and `null` becomes `Some(None)`.

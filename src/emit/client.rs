@@ -385,7 +385,7 @@ impl Emitter<'_> {
 
 /// How a request or response body travels.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum BodyForm {
+pub(super) enum BodyForm {
     Json,
     Form,
     Text,
@@ -393,7 +393,7 @@ enum BodyForm {
 }
 
 /// The media type the client uses among several: JSON first, then form, text, anything.
-fn chosen_content(contents: &[Content]) -> Option<&Content> {
+pub(super) fn chosen_content(contents: &[Content]) -> Option<&Content> {
     let rank = |content: &&Content| match content.kind {
         MediaKind::Json => 0,
         MediaKind::Form => 1,
@@ -403,7 +403,7 @@ fn chosen_content(contents: &[Content]) -> Option<&Content> {
     contents.iter().min_by_key(rank)
 }
 
-fn body_form(content: &Content) -> BodyForm {
+pub(super) fn body_form(content: &Content) -> BodyForm {
     match content.kind {
         MediaKind::Json => BodyForm::Json,
         MediaKind::Form if content.ty.is_some() => BodyForm::Form,
@@ -413,7 +413,7 @@ fn body_form(content: &Content) -> BodyForm {
 }
 
 /// The spec's first server URL, when it has no unfilled variables.
-fn default_base_url(api: &Api) -> Option<&str> {
+pub(super) fn default_base_url(api: &Api) -> Option<&str> {
     api.servers
         .first()
         .map(String::as_str)
@@ -422,7 +422,7 @@ fn default_base_url(api: &Api) -> Option<&str> {
 }
 
 /// The responses a call returns as its result: the 2xx ones, or `default` when there are none.
-fn successes(operation: &Operation) -> Vec<&Response> {
+pub(super) fn successes(operation: &Operation) -> Vec<&Response> {
     let documented: Vec<&Response> = operation
         .responses
         .iter()
@@ -438,7 +438,7 @@ fn successes(operation: &Operation) -> Vec<&Response> {
         .collect()
 }
 
-fn is_success(operation: &Operation, response: &Response) -> bool {
+pub(super) fn is_success(operation: &Operation, response: &Response) -> bool {
     successes(operation)
         .iter()
         .any(|success| std::ptr::eq(*success, response))
@@ -1148,11 +1148,11 @@ const ARM_INDENT: usize = 12;
 
 /// prettyplease breaks lines longer than this; rustfmt would keep lines up to 100 columns whole,
 /// so arms that would land in between are written as blocks, which both print the same way.
-const PRETTYPLEASE_WIDTH: usize = 88;
+pub(super) const PRETTYPLEASE_WIDTH: usize = 88;
 
 /// rustfmt splits a call's arguments, or a method chain, longer than this over several lines
 /// (`fn_call_width`, `chain_width`), where prettyplease would not.
-const RUSTFMT_CALL_WIDTH: usize = 60;
+pub(super) const RUSTFMT_CALL_WIDTH: usize = 60;
 
 /// `pattern => wrap(decode),` on one line when it fits, else a block that binds `decoded` first.
 fn match_arm(
@@ -1197,7 +1197,7 @@ fn match_arm(
 }
 
 /// Tokens as prettyplease prints a short expression: no spaces but after commas and around `=>`.
-fn printed(tokens: &TokenStream) -> String {
+pub(super) fn printed(tokens: &TokenStream) -> String {
     tokens
         .to_string()
         .replace(' ', "")
@@ -1205,7 +1205,7 @@ fn printed(tokens: &TokenStream) -> String {
         .replace("=>", " => ")
 }
 
-fn collect_models(ty: &TypeRef, models: &mut BTreeSet<String>) {
+pub(super) fn collect_models(ty: &TypeRef, models: &mut BTreeSet<String>) {
     match ty {
         TypeRef::Named(name) => {
             models.insert(name.clone());
@@ -1215,7 +1215,7 @@ fn collect_models(ty: &TypeRef, models: &mut BTreeSet<String>) {
     }
 }
 
-fn status_label(status: Status) -> String {
+pub(super) fn status_label(status: Status) -> String {
     match status {
         Status::Code(code) => format!("`{code}`"),
         Status::Range(first) => format!("`{first}XX`"),
@@ -1223,7 +1223,7 @@ fn status_label(status: Status) -> String {
     }
 }
 
-fn status_doc(response: &Response) -> String {
+pub(super) fn status_doc(response: &Response) -> String {
     let description = response.docs.lines.first().cloned().unwrap_or_default();
     if description.is_empty() {
         format!(" {}.", status_label(response.status))
@@ -1232,7 +1232,7 @@ fn status_doc(response: &Response) -> String {
     }
 }
 
-fn parameter_docs(parameter: &Parameter) -> TokenStream {
+pub(super) fn parameter_docs(parameter: &Parameter) -> TokenStream {
     let mut docs = parameter.docs.clone();
     let location = match parameter.location {
         ParameterLocation::Path => "path",
@@ -1252,7 +1252,7 @@ fn parameter_docs(parameter: &Parameter) -> TokenStream {
     doc_attrs(&docs)
 }
 
-fn operation_docs(operation: &Operation) -> TokenStream {
+pub(super) fn operation_docs(operation: &Operation) -> TokenStream {
     let mut docs = Docs::default();
     if let Some(summary) = &operation.summary {
         docs.lines.push(summary.clone());

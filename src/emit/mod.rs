@@ -5,6 +5,7 @@ mod client;
 mod models;
 mod runtime;
 mod serde_case;
+mod server;
 pub mod types;
 
 use proc_macro2::TokenStream;
@@ -55,6 +56,16 @@ pub fn emit(apis: &[Api]) -> Emitted {
             source: api.source.clone(),
             tokens: models.tokens,
         });
+        let server = server::server_file(api);
+        if let Some(server) = server {
+            needs.extend(&server.needs);
+            crates = crates.union(server.crates);
+            files.push(RustFile {
+                path: format!("src/{module}/server.rs"),
+                source: api.source.clone(),
+                tokens: server.tokens,
+            });
+        }
         if let Some(client) = client {
             needs.extend(&client.needs);
             crates = crates.union(client.crates);
@@ -80,6 +91,13 @@ pub fn emit(apis: &[Api]) -> Emitted {
         if let Some(tokens) = runtime.client {
             files.push(RustFile {
                 path: "src/runtime/client.rs".to_owned(),
+                source: "spec/".to_owned(),
+                tokens,
+            });
+        }
+        if let Some(tokens) = runtime.server {
+            files.push(RustFile {
+                path: "src/runtime/server.rs".to_owned(),
                 source: "spec/".to_owned(),
                 tokens,
             });
@@ -144,9 +162,16 @@ fn api_module(api: &Api, has_client: bool) -> TokenStream {
             pub mod client;
         }
     });
+    let server = has_client.then(|| {
+        quote! {
+            #[cfg(feature = "server")]
+            pub mod server;
+        }
+    });
     quote! {
         #(#![doc = #docs])*
         #client
         pub mod models;
+        #server
     }
 }

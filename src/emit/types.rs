@@ -262,6 +262,8 @@ pub struct CrateUse {
     pub client: bool,
     /// Streams of pages, behind the `client` feature.
     pub futures: bool,
+    /// The server stubs: axum, behind the `server` feature.
+    pub server: bool,
 }
 
 impl CrateUse {
@@ -273,6 +275,7 @@ impl CrateUse {
             uuid: self.uuid || other.uuid,
             client: self.client || other.client,
             futures: self.futures || other.futures,
+            server: self.server || other.server,
         }
     }
 }

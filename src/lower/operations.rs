@@ -20,7 +20,7 @@ use crate::ir::{
     ParameterLocation, RequestBody, Response, ResponseHeader, SecurityKind, SecurityRequirement,
     SecurityScheme, Status, Style, TypeRef,
 };
-use crate::naming::{Scope, type_name, value_name};
+use crate::naming::{Scope, method_name, type_name, value_name};
 
 const PARAMETERS: Section<SpecParameter> = Section {
     name: "parameters",
@@ -88,7 +88,7 @@ impl<'doc> Lowerer<'doc> {
                     }
                     operation_ids.insert(first, pointer.clone());
                 }
-                let rust = value_name(&wire_id);
+                let rust = method_name(&wire_id);
                 if !methods.try_claim(&rust) {
                     let other = method_owners.get(&rust).copied().unwrap_or_default();
                     self.error(
@@ -237,6 +237,8 @@ impl<'doc> Lowerer<'doc> {
             params: has_optional.then(|| self.types.claim(format!("{type_prefix}Params"))),
             error: has_errors.then(|| self.types.claim(format!("{type_prefix}Error"))),
             success: (successes > 1).then(|| self.types.claim(format!("{type_prefix}Success"))),
+            request: self.types.claim(format!("{type_prefix}Request")),
+            reply: self.types.claim(format!("{type_prefix}Reply")),
         }
     }
 

@@ -4,3 +4,5 @@
 #[cfg(feature = "client")]
 pub mod client;
 pub mod models;
+#[cfg(feature = "server")]
+pub mod server;

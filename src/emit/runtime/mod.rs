@@ -4,6 +4,7 @@
 
 mod client;
 mod pagination;
+mod server;
 
 use std::collections::BTreeSet;
 
@@ -69,6 +70,52 @@ pub enum Need {
     DocumentedError,
     /// `pages`, the page walker.
     Pagination,
+    /// The server core: `Incoming`, `Rejection`, `not_implemented`.
+    Server,
+    /// `Incoming::path`.
+    ServerPath,
+    /// `Incoming::path_list`.
+    ServerPathList,
+    /// `Incoming::query`.
+    ServerQuery,
+    /// `Incoming::query_list`.
+    ServerQueryList,
+    /// `Incoming::query_deep`.
+    ServerQueryDeep,
+    /// `Incoming::header`.
+    ServerHeader,
+    /// `Incoming::header_list`.
+    ServerHeaderList,
+    /// `Incoming::cookie`.
+    ServerCookie,
+    /// `Incoming::json_body`.
+    ServerJsonBody,
+    /// `Incoming::text_body`.
+    ServerTextBody,
+    /// `Incoming::bytes_body`.
+    ServerBytesBody,
+    /// `Incoming::api_key_header`.
+    ServerApiKeyHeader,
+    /// `Incoming::api_key_query`.
+    ServerApiKeyQuery,
+    /// `Incoming::api_key_cookie`.
+    ServerApiKeyCookie,
+    /// `Incoming::authorization`.
+    ServerAuthorization,
+    /// `Rejection::unauthorized`.
+    ServerUnauthorized,
+    /// `redacted`, for the `Debug` of `Credentials`.
+    ServerCredentials,
+    /// `reply_json`.
+    ReplyJson,
+    /// `reply_text`.
+    ReplyText,
+    /// `reply_bytes` called directly.
+    ReplyBytes,
+    /// `reply_empty`.
+    ReplyEmpty,
+    /// `with_header`.
+    ReplyHeader,
 }
 
 /// The runtime helpers that emitted code uses.
@@ -97,12 +144,15 @@ impl Needs {
     }
 }
 
-/// The runtime's files: `runtime.rs`, and `runtime/client.rs` when a client uses it.
+/// The runtime's files: `runtime.rs`, and `runtime/client.rs` and `runtime/server.rs` when a
+/// client or a server uses them.
 pub struct RuntimeFiles {
     /// `runtime.rs`.
     pub runtime: TokenStream,
     /// `runtime/client.rs`.
     pub client: Option<TokenStream>,
+    /// `runtime/server.rs`.
+    pub server: Option<TokenStream>,
 }
 
 /// The module's files, or `None` when nothing needs them.
@@ -132,12 +182,23 @@ pub fn runtime_files(needs: &Needs) -> Option<RuntimeFiles> {
             pub(crate) mod client;
         }
     });
+    let server = needs
+        .has(Need::Server)
+        .then(|| server::server_module(needs));
+    let server_module = server.is_some().then(|| {
+        quote! {
+            #[cfg(feature = "server")]
+            pub(crate) mod server;
+        }
+    });
     Some(RuntimeFiles {
         runtime: quote! {
             #![doc = " Helpers shared by the generated modules."]
             #client_module
+            #server_module
             #nullable
         },
         client,
+        server,
     })
 }

@@ -1,0 +1,751 @@
+//! The server half of the runtime: taking a request apart once (`Incoming`), reading each
+//! parameter in its declared style into its Rust type, refusing what the spec does not allow with
+//! a JSON error (`Rejection`), and writing replies with the spec's media types. Every API's
+//! generated handlers are thin, typed layers over these items; each piece is emitted only when
+//! `Needs` lists it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Need, Needs};
+
+/// `runtime/server.rs`, compiled only with the `server` feature.
+pub fn server_module(needs: &Needs) -> TokenStream {
+    let reads_path = needs.any(&[Need::ServerPath, Need::ServerPathList]);
+    let reads_query = needs.any(&[
+        Need::ServerQuery,
+        Need::ServerQueryList,
+        Need::ServerQueryDeep,
+        Need::ServerApiKeyQuery,
+    ]);
+    let reads_headers = needs.any(&[
+        Need::ServerHeader,
+        Need::ServerHeaderList,
+        Need::ServerCookie,
+        Need::ServerApiKeyHeader,
+        Need::ServerApiKeyCookie,
+        Need::ServerAuthorization,
+        Need::ServerJsonBody,
+        Need::ServerTextBody,
+        Need::ServerBytesBody,
+    ]);
+    let reads_body = needs.any(&[
+        Need::ServerJsonBody,
+        Need::ServerTextBody,
+        Need::ServerBytesBody,
+    ]);
+    let converts = needs.any(&[
+        Need::ServerPath,
+        Need::ServerPathList,
+        Need::ServerQuery,
+        Need::ServerQueryList,
+        Need::ServerQueryDeep,
+        Need::ServerHeader,
+        Need::ServerHeaderList,
+        Need::ServerCookie,
+    ]);
+
+    let path_field = reads_path.then(|| quote!(path: Vec<(String, String)>,));
+    let query_field = reads_query.then(|| quote!(query: Vec<(String, String)>,));
+    let headers_field = reads_headers.then(|| quote!(headers: HeaderMap,));
+    let body_field = reads_body.then(|| quote!(body: Bytes,));
+    let mut steps = Vec::new();
+    let mut fields = Vec::new();
+    if !(reads_path || reads_query || reads_headers || reads_body) {
+        steps.push(quote!(let _ = (request, state);));
+    } else {
+        let mutable = reads_path.then(|| quote!(mut));
+        let body = if reads_body { quote!(body) } else { quote!(_) };
+        steps.push(quote!(let (#mutable parts, #body) = request.into_parts();));
+        if !reads_path && !reads_body {
+            steps.push(quote!(let _ = state;));
+        }
+    }
+    if reads_path {
+        fields.push(quote!(path));
+        steps.push(quote! {
+            // A route without parameters has none to read.
+            let path = match RawPathParams::from_request_parts(&mut parts, state).await {
+                Ok(params) => owned_pairs(&params),
+                Err(_) => Vec::new(),
+            };
+        });
+    }
+    if reads_query {
+        fields.push(quote!(query));
+        steps.push(quote!(let query = parse_query(parts.uri.query());));
+    }
+    if reads_headers {
+        fields.push(quote!(headers));
+        steps.push(quote!(let headers = parts.headers.clone();));
+    }
+    if reads_body {
+        fields.push(quote!(body));
+        steps.push(quote! {
+            // Over the body limit (`DefaultBodyLimit`), this answers 413.
+            let request = Request::from_parts(parts, body);
+            let body = match Bytes::from_request(request, state).await {
+                Ok(body) => body,
+                Err(rejection) => return Err(rejection.into_response()),
+            };
+        });
+    }
+    let unauthorized = needs.has(Need::ServerUnauthorized).then(|| {
+        quote! {
+            impl Rejection {
+                /// `401 Unauthorized`: no security alternative of the operation is satisfied.
+                pub(crate) fn unauthorized() -> Self {
+                    Rejection {
+                        status: StatusCode::UNAUTHORIZED,
+                        error: "credentials are required".to_owned(),
+                        location: None,
+                        name: None,
+                    }
+                }
+            }
+        }
+    });
+    let redacted = needs.has(Need::ServerCredentials).then(|| {
+        quote! {
+            /// What `Debug` shows of a credential: whether it is set, never its value.
+            pub(crate) fn redacted(secret: &Option<String>) -> Option<&'static str> {
+                secret.as_ref().map(|_| "<redacted>")
+            }
+        }
+    });
+    let methods = incoming_methods(needs);
+    let helpers = helper_items(needs, converts, reads_path, reads_query);
+    let replies = reply_items(needs);
+
+    let axum_uses = if reads_path {
+        quote!(FromRequest, FromRequestParts, RawPathParams, Request)
+    } else {
+        quote!(FromRequest, Request)
+    };
+    let bytes = reads_body.then(|| {
+        quote!(
+            use axum::body::Bytes;
+        )
+    });
+    let header_map = reads_headers.then(|| quote!(HeaderMap,));
+    let header_value = needs
+        .any(&[
+            Need::ReplyJson,
+            Need::ReplyText,
+            Need::ReplyBytes,
+            Need::ReplyHeader,
+        ])
+        .then(|| quote!(HeaderValue,));
+    let content_type = needs
+        .any(&[
+            Need::ReplyJson,
+            Need::ReplyText,
+            Need::ReplyBytes,
+            Need::ServerJsonBody,
+            Need::ServerTextBody,
+            Need::ServerBytesBody,
+        ])
+        .then(|| {
+            quote!(
+                use axum::http::header::CONTENT_TYPE;
+            )
+        });
+    let deserialize = converts
+        .then(|| {
+            quote!(
+                use serde::de::DeserializeOwned;
+            )
+        })
+        .or_else(|| {
+            needs.has(Need::ServerJsonBody).then(|| {
+                quote!(
+                    use serde::de::DeserializeOwned;
+                )
+            })
+        });
+    let serialize = needs.any(&[Need::ReplyJson, Need::ReplyHeader]).then(|| {
+        quote!(
+            use serde::Serialize;
+        )
+    });
+    let percent =
+        (reads_query || needs.any(&[Need::ServerCookie, Need::ServerApiKeyCookie])).then(|| {
+            quote!(
+                use percent_encoding::percent_decode_str;
+            )
+        });
+    let value = (converts || needs.has(Need::ReplyHeader)).then(|| {
+        quote!(
+            use serde_json::Value;
+        )
+    });
+    quote! {
+        #![doc = " Request parsing, validation and replies shared by every API's server."]
+
+        #bytes
+        use axum::extract::{#axum_uses};
+        #content_type
+        use axum::http::{#header_map #header_value StatusCode};
+        use axum::response::{IntoResponse, Response};
+        #percent
+        #serialize
+        #deserialize
+        #value
+
+        /// What a handler reads from a request, taken apart once.
+        pub(crate) struct Incoming {
+            #path_field
+            #query_field
+            #headers_field
+            #body_field
+        }
+
+        impl<S: Send + Sync> FromRequest<S> for Incoming {
+            type Rejection = Response;
+
+            async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+                #(#steps)*
+                let incoming = Incoming { #(#fields),* };
+                Ok(incoming)
+            }
+        }
+
+        #methods
+
+        /// Why a request was refused before it reached the implementation. It is sent as JSON:
+        /// `{"status": 400, "error": "…", "in": "query", "name": "page"}`.
+        #[derive(Debug)]
+        pub(crate) struct Rejection {
+            status: StatusCode,
+            error: String,
+            location: Option<&'static str>,
+            name: Option<String>,
+        }
+
+        #unauthorized
+
+        impl IntoResponse for Rejection {
+            fn into_response(self) -> Response {
+                let body = serde_json::json!({
+                    "status": self.status.as_u16(),
+                    "error": self.error,
+                    "in": self.location,
+                    "name": self.name,
+                });
+                let mut response = (self.status, body.to_string()).into_response();
+                let json = axum::http::HeaderValue::from_static("application/json");
+                let name = axum::http::header::CONTENT_TYPE;
+                response.headers_mut().insert(name, json);
+                response
+            }
+        }
+
+        /// `501 Not Implemented`, what every operation answers until it is implemented, as the
+        /// operation's reply (its `Undocumented` variant).
+        pub(crate) fn not_implemented<R: From<Response>>() -> R {
+            let error = Rejection {
+                status: StatusCode::NOT_IMPLEMENTED,
+                error: "this operation is not implemented".to_owned(),
+                location: None,
+                name: None,
+            };
+            R::from(error.into_response())
+        }
+
+        #redacted
+        #helpers
+        #replies
+    }
+}
+
+/// `Incoming`'s readers: one per parameter location and shape, the body, and credentials.
+fn incoming_methods(needs: &Needs) -> TokenStream {
+    let mut methods = Vec::new();
+    if needs.has(Need::ServerPath) {
+        methods.push(quote! {
+            /// A path parameter.
+            pub(crate) fn path<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+                let raw = lookup(&self.path, name).map(|value| Raw::Scalar(value.to_owned()));
+                convert(raw, "path", name)
+            }
+        });
+    }
+    if needs.has(Need::ServerPathList) {
+        methods.push(quote! {
+            /// A path parameter holding a comma-separated list (`simple` style).
+            pub(crate) fn path_list<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+                let raw = lookup(&self.path, name).map(|value| split_list(&[value]));
+                convert(raw, "path", name)
+            }
+        });
+    }
+    if needs.has(Need::ServerQuery) {
+        methods.push(quote! {
+            /// A query parameter holding one value; with the key repeated, the first counts.
+            pub(crate) fn query<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+                let raw = lookup(&self.query, name).map(|value| Raw::Scalar(value.to_owned()));
+                convert(raw, "query", name)
+            }
+        });
+    }
+    if needs.has(Need::ServerQueryList) {
+        methods.push(quote! {
+            /// A query parameter holding a list: repeated keys (`explode: true`), or values joined
+            /// by `delimiter` (`explode: false`), of which repeated keys are accepted too.
+            pub(crate) fn query_list<T: DeserializeOwned>(
+                &self,
+                name: &str,
+                delimiter: char,
+                explode: bool,
+            ) -> Result<T, Rejection> {
+                let values: Vec<&str> = self
+                    .query
+                    .iter()
+                    .filter(|(key, _)| key == name)
+                    .map(|(_, value)| value.as_str())
+                    .collect();
+                let raw = if values.is_empty() {
+                    None
+                } else if explode {
+                    let items = values.iter().map(|value| value.to_string());
+                    Some(Raw::List(items.collect()))
+                } else {
+                    Some(split_on(&values, delimiter))
+                };
+                convert(raw, "query", name)
+            }
+        });
+    }
+    if needs.has(Need::ServerQueryDeep) {
+        methods.push(quote! {
+            /// An object query parameter in the `deepObject` style: `name[field]=value`.
+            pub(crate) fn query_deep<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+                let prefix = format!("{name}[");
+                let mut fields = Vec::new();
+                for (key, value) in &self.query {
+                    let field = key.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(']'));
+                    if let Some(field) = field {
+                        fields.push((field.to_owned(), value.clone()));
+                    }
+                }
+                let raw = (!fields.is_empty()).then_some(Raw::Object(fields));
+                convert(raw, "query", name)
+            }
+        });
+    }
+    if needs.has(Need::ServerHeader) {
+        methods.push(quote! {
+            /// A header parameter.
+            pub(crate) fn header<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+                let value = self.header_text(name);
+                let raw = value.map(|value| Raw::Scalar(value.to_owned()));
+                convert(raw, "header", name)
+            }
+        });
+    }
+    if needs.has(Need::ServerHeaderList) {
+        methods.push(quote! {
+            /// A header parameter holding a comma-separated list.
+            pub(crate) fn header_list<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+                let raw = self.header_text(name).map(|value| split_list(&[value]));
+                convert(raw, "header", name)
+            }
+        });
+    }
+    if needs.has(Need::ServerCookie) {
+        methods.push(quote! {
+            /// A cookie parameter.
+            pub(crate) fn cookie<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+                let raw = self.cookie_text(name).map(Raw::Scalar);
+                convert(raw, "cookie", name)
+            }
+        });
+    }
+    if needs.any(&[Need::ServerCookie, Need::ServerApiKeyCookie]) {
+        methods.push(quote! {
+            fn cookie_text(&self, name: &str) -> Option<String> {
+                let cookies = self.header_text("cookie")?;
+                let mut pairs = cookies.split(';').filter_map(|pair| pair.trim().split_once('='));
+                let (_, value) = pairs.find(|(key, _)| *key == name)?;
+                Some(percent_decode_str(value).decode_utf8_lossy().into_owned())
+            }
+        });
+    }
+    if needs.any(&[
+        Need::ServerHeader,
+        Need::ServerHeaderList,
+        Need::ServerCookie,
+        Need::ServerApiKeyHeader,
+        Need::ServerApiKeyCookie,
+        Need::ServerAuthorization,
+        Need::ServerJsonBody,
+        Need::ServerTextBody,
+        Need::ServerBytesBody,
+    ]) {
+        methods.push(quote! {
+            fn header_text(&self, name: &str) -> Option<&str> {
+                self.headers.get(name).and_then(|value| value.to_str().ok())
+            }
+        });
+    }
+    if needs.has(Need::ServerJsonBody) {
+        methods.push(quote! {
+            /// A JSON body in one of `media_types`, as `T`; an optional body left out is read as
+            /// `null` (so `T` is an `Option`).
+            pub(crate) fn json_body<T: DeserializeOwned>(&self, media_types: &[&str], required: bool) -> Result<T, Rejection> {
+                if !self.has_body(media_types, required)? {
+                    let absent = serde_json::from_value(serde_json::Value::Null);
+                    let error = "a request body is required".to_owned();
+                    return absent.map_err(|_| bad_request(error, "body", ""));
+                }
+                let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+                match serde_path_to_error::deserialize(&mut deserializer) {
+                    Ok(body) => Ok(body),
+                    Err(error) => {
+                        let field = error.path().to_string();
+                        let message = format!("invalid body: {}", error.inner());
+                        Err(bad_request(message, "body", &field))
+                    }
+                }
+            }
+        });
+    }
+    if needs.has(Need::ServerTextBody) {
+        methods.push(quote! {
+            /// A text body in one of `media_types`.
+            pub(crate) fn text_body(&self, media_types: &[&str], required: bool) -> Result<Option<String>, Rejection> {
+                if !self.has_body(media_types, required)? {
+                    return Ok(None);
+                }
+                match String::from_utf8(self.body.to_vec()) {
+                    Ok(text) => Ok(Some(text)),
+                    Err(_) => {
+                        let error = "the body is not UTF-8 text".to_owned();
+                        Err(bad_request(error, "body", ""))
+                    }
+                }
+            }
+        });
+    }
+    if needs.has(Need::ServerBytesBody) {
+        methods.push(quote! {
+            /// A body of raw bytes in one of `media_types`.
+            pub(crate) fn bytes_body(&self, media_types: &[&str], required: bool) -> Result<Option<Vec<u8>>, Rejection> {
+                if !self.has_body(media_types, required)? {
+                    return Ok(None);
+                }
+                Ok(Some(self.body.to_vec()))
+            }
+        });
+    }
+    if needs.any(&[
+        Need::ServerJsonBody,
+        Need::ServerTextBody,
+        Need::ServerBytesBody,
+    ]) {
+        methods.push(quote! {
+            /// Whether there is a body to read: 415 for a media type the operation does not take,
+            /// 400 for a required body left out.
+            fn has_body(&self, media_types: &[&str], required: bool) -> Result<bool, Rejection> {
+                if self.body.is_empty() && self.headers.get(CONTENT_TYPE).is_none() {
+                    if required {
+                        let error = "a request body is required".to_owned();
+                        return Err(bad_request(error, "body", ""));
+                    }
+                    return Ok(false);
+                }
+                let sent = self.header_text(CONTENT_TYPE.as_str()).unwrap_or_default();
+                let essence = sent.split(';').next().unwrap_or_default().trim();
+                let known = media_types.iter().any(|m| m.eq_ignore_ascii_case(essence));
+                if !known {
+                    return Err(Rejection {
+                        status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        error: format!("expected {}, got `{sent}`", media_types.join(" or ")),
+                        location: Some("header"),
+                        name: Some("Content-Type".to_owned()),
+                    });
+                }
+                Ok(true)
+            }
+        });
+    }
+    if needs.has(Need::ServerApiKeyHeader) {
+        methods.push(quote! {
+            /// An API key sent in a header.
+            pub(crate) fn api_key_header(&self, name: &str) -> Option<String> {
+                self.header_text(name).map(str::to_owned)
+            }
+        });
+    }
+    if needs.has(Need::ServerApiKeyQuery) {
+        methods.push(quote! {
+            /// An API key sent in the query.
+            pub(crate) fn api_key_query(&self, name: &str) -> Option<String> {
+                lookup(&self.query, name).map(str::to_owned)
+            }
+        });
+    }
+    if needs.has(Need::ServerApiKeyCookie) {
+        methods.push(quote! {
+            /// An API key sent as a cookie.
+            pub(crate) fn api_key_cookie(&self, name: &str) -> Option<String> {
+                self.cookie_text(name)
+            }
+        });
+    }
+    if needs.has(Need::ServerAuthorization) {
+        methods.push(quote! {
+            /// The credentials of an `Authorization: <scheme> <credentials>` header.
+            pub(crate) fn authorization(&self, scheme: &str) -> Option<String> {
+                let value = self.header_text("authorization")?;
+                let (sent_scheme, credentials) = value.split_once(' ')?;
+                let matches = sent_scheme.eq_ignore_ascii_case(scheme);
+                matches.then(|| credentials.trim().to_owned())
+            }
+        });
+    }
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl Incoming {
+            #(#methods)*
+        }
+    }
+}
+
+/// Parsing and converting raw parameter text.
+fn helper_items(needs: &Needs, converts: bool, reads_path: bool, reads_query: bool) -> TokenStream {
+    let mut items = Vec::new();
+    if reads_path {
+        items.push(quote! {
+            fn owned_pairs(params: &RawPathParams) -> Vec<(String, String)> {
+                let mut pairs = Vec::new();
+                for (key, value) in params {
+                    pairs.push((key.to_owned(), value.to_owned()));
+                }
+                pairs
+            }
+        });
+    }
+    if reads_query {
+        items.push(quote! {
+            /// `a=1&b=x%20y` as decoded pairs, in order; `+` is a space, as HTML forms send it.
+            fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
+                let mut pairs = Vec::new();
+                for pair in query.unwrap_or_default().split('&') {
+                    if pair.is_empty() {
+                        continue;
+                    }
+                    let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                    pairs.push((decode(key), decode(value)));
+                }
+                pairs
+            }
+
+            fn decode(text: &str) -> String {
+                let spaced = text.replace('+', " ");
+                percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
+            }
+        });
+    }
+    if needs.any(&[
+        Need::ServerPath,
+        Need::ServerPathList,
+        Need::ServerQuery,
+        Need::ServerApiKeyQuery,
+    ]) {
+        items.push(quote! {
+            fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+                let mut matching = pairs.iter().filter(|(key, _)| key == name);
+                matching.next().map(|(_, value)| value.as_str())
+            }
+        });
+    }
+    if needs.any(&[Need::ServerPathList, Need::ServerHeaderList]) {
+        items.push(quote! {
+            fn split_list(values: &[&str]) -> Raw {
+                split_on(values, ',')
+            }
+        });
+    }
+    if needs.any(&[
+        Need::ServerPathList,
+        Need::ServerHeaderList,
+        Need::ServerQueryList,
+    ]) {
+        items.push(quote! {
+            fn split_on(values: &[&str], delimiter: char) -> Raw {
+                let items = values.iter().flat_map(|value| value.split(delimiter));
+                Raw::List(items.map(|item| item.trim().to_owned()).collect())
+            }
+        });
+    }
+    if needs.any(&[Need::ServerJsonBody, Need::ServerTextBody]) || converts {
+        items.push(quote! {
+            fn bad_request(error: String, location: &'static str, name: &str) -> Rejection {
+                Rejection {
+                    status: StatusCode::BAD_REQUEST,
+                    error,
+                    location: Some(location),
+                    name: (!name.is_empty()).then(|| name.to_owned()),
+                }
+            }
+        });
+    }
+    if converts {
+        let list = needs
+            .any(&[
+                Need::ServerPathList,
+                Need::ServerHeaderList,
+                Need::ServerQueryList,
+            ])
+            .then(|| {
+                quote! {
+                    /// Several values.
+                    List(Vec<String>),
+                }
+            });
+        let object = needs.has(Need::ServerQueryDeep).then(|| {
+            quote! {
+                /// Named values.
+                Object(Vec<(String, String)>),
+            }
+        });
+        let list_arm = list.is_some().then(|| {
+            quote! {
+                Some(Raw::List(items)) => {
+                    let texts = items.iter().cloned().map(Value::String).collect();
+                    let typed = items.iter().map(|item| typed_text(item)).collect();
+                    (Value::Array(texts), Some(Value::Array(typed)))
+                }
+            }
+        });
+        let object_arm = object.is_some().then(|| {
+            quote! {
+                Some(Raw::Object(fields)) => {
+                    let texts = fields.iter().map(|(k, v)| (k.clone(), Value::String(v.clone())));
+                    let typed = fields.iter().map(|(k, v)| (k.clone(), typed_text(v)));
+                    let texts = Value::Object(texts.collect());
+                    (texts, Some(Value::Object(typed.collect())))
+                }
+            }
+        });
+        items.push(quote! {
+            /// A parameter's raw text, shaped by its style.
+            enum Raw {
+                /// One value.
+                Scalar(String),
+                #list
+                #object
+            }
+
+            /// Reads a parameter into its type: first as text (strings, enums, dates, UUIDs), then
+            /// as JSON (numbers, booleans). Absent, it is `None` for an `Option` and an error
+            /// otherwise.
+            fn convert<T: DeserializeOwned>(raw: Option<Raw>, location: &'static str, name: &str) -> Result<T, Rejection> {
+                let present = raw.is_some();
+                let (as_text, as_json) = match raw {
+                    None => (Value::Null, None),
+                    Some(Raw::Scalar(text)) => {
+                        let typed = typed_text(&text);
+                        (Value::String(text), Some(typed))
+                    }
+                    #list_arm
+                    #object_arm
+                };
+                if let Ok(value) = serde_json::from_value(as_text) {
+                    return Ok(value);
+                }
+                let error = match as_json.map(serde_json::from_value::<T>) {
+                    Some(Ok(value)) => return Ok(value),
+                    Some(Err(error)) => format!("invalid value: {error}"),
+                    None if present => "invalid value".to_owned(),
+                    None => "missing required parameter".to_owned(),
+                };
+                Err(bad_request(error, location, name))
+            }
+
+            /// Text as the JSON value it spells (`5`, `true`), or as a string.
+            fn typed_text(text: &str) -> Value {
+                serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+            }
+        });
+    }
+    quote!(#(#items)*)
+}
+
+/// Writing replies.
+fn reply_items(needs: &Needs) -> TokenStream {
+    let mut items = Vec::new();
+    if needs.has(Need::ReplyJson) {
+        items.push(quote! {
+            /// A JSON reply labelled with the spec's media type.
+            pub(crate) fn reply_json(status: u16, content_type: &'static str, body: &impl Serialize) -> Response {
+                match serde_json::to_vec(body) {
+                    Ok(bytes) => reply_bytes(status, content_type, bytes),
+                    Err(error) => {
+                        let status = StatusCode::INTERNAL_SERVER_ERROR;
+                        (status, format!("the reply is not JSON: {error}")).into_response()
+                    }
+                }
+            }
+        });
+    }
+    if needs.has(Need::ReplyText) {
+        items.push(quote! {
+            /// A text reply labelled with the spec's media type.
+            pub(crate) fn reply_text(status: u16, content_type: &'static str, body: String) -> Response {
+                reply_bytes(status, content_type, body.into_bytes())
+            }
+        });
+    }
+    if needs.any(&[Need::ReplyJson, Need::ReplyText, Need::ReplyBytes]) {
+        items.push(quote! {
+            /// A reply of raw bytes labelled with the spec's media type.
+            pub(crate) fn reply_bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
+                let mut response = (status_code(status), body).into_response();
+                let content_type = HeaderValue::from_static(content_type);
+                response.headers_mut().insert(CONTENT_TYPE, content_type);
+                response
+            }
+        });
+    }
+    if needs.has(Need::ReplyEmpty) {
+        items.push(quote! {
+            /// A reply without a body.
+            pub(crate) fn reply_empty(status: u16) -> Response {
+                status_code(status).into_response()
+            }
+        });
+    }
+    if needs.any(&[
+        Need::ReplyJson,
+        Need::ReplyText,
+        Need::ReplyBytes,
+        Need::ReplyEmpty,
+    ]) {
+        items.push(quote! {
+            fn status_code(status: u16) -> StatusCode {
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+        });
+    }
+    if needs.has(Need::ReplyHeader) {
+        items.push(quote! {
+            /// Sets a declared response header; `None` sets nothing.
+            pub(crate) fn with_header(mut response: Response, name: &'static str, value: &impl Serialize) -> Response {
+                let text = match serde_json::to_value(value) {
+                    Ok(Value::Null) | Err(_) => return response,
+                    Ok(Value::String(text)) => text,
+                    Ok(other) => other.to_string(),
+                };
+                if let Ok(value) = HeaderValue::from_str(&text) {
+                    response.headers_mut().insert(name, value);
+                }
+                response
+            }
+        });
+    }
+    quote!(#(#items)*)
+}

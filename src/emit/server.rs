@@ -1,0 +1,761 @@
+//! The server stubs of one API (`server.rs`): an `Api` trait with one method per operation (each
+//! answering 501 until implemented), per-operation request structs and reply enums, the
+//! credentials the security schemes define, and `router`, which mounts every operation at its
+//! spec path and checks each request against the spec before the implementation sees it.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::client::{
+    BodyForm, body_form, chosen_content, collect_models, operation_docs, parameter_docs, printed,
+    status_doc,
+};
+use super::runtime::{Need, Needs};
+use super::types::{CrateUse, Imports, doc_attrs, ident, sort_use_items};
+use crate::ir::{
+    Api, Content, Method, Operation, Parameter, ParameterLocation, SecurityKind, SecurityScheme,
+    Status, Style, TypeRef,
+};
+use crate::naming::Scope;
+
+/// The `server.rs` of one API, and what it needs of the runtime and of other crates.
+pub struct ServerFile {
+    /// The file's tokens.
+    pub tokens: TokenStream,
+    /// Runtime helpers the file calls.
+    pub needs: Needs,
+    /// Crates the file uses.
+    pub crates: CrateUse,
+}
+
+/// Names `server.rs` declares or imports besides per-operation types; a model with one of these
+/// names is written `models::Name` there.
+const SERVER_FILE_NAMES: [&str; 14] = [
+    "Api",
+    "Arc",
+    "BTreeMap",
+    "Credentials",
+    "DateTime",
+    "Decimal",
+    "Incoming",
+    "IntoResponse",
+    "NaiveDate",
+    "Rejection",
+    "Response",
+    "Router",
+    "Utc",
+    "Uuid",
+];
+
+/// Emits the server stubs of `api`, or `None` when the API has no operations.
+pub fn server_file(api: &Api) -> Option<ServerFile> {
+    if api.operations.is_empty() {
+        return None;
+    }
+    let models: Vec<String> = api
+        .models
+        .iter()
+        .map(|model| model.name.rust.clone())
+        .collect();
+    let mut emitter = Emitter {
+        api,
+        imports: Imports::qualifying(&SERVER_FILE_NAMES, &models),
+        needs: Needs::default(),
+        models: BTreeSet::new(),
+        runtime: BTreeSet::new(),
+        routing: BTreeSet::new(),
+    };
+    emitter.needs.add(Need::Server);
+    let tokens = emitter.file();
+    let mut crates = emitter.imports.crates();
+    crates.server = true;
+    Some(ServerFile {
+        tokens,
+        needs: emitter.needs,
+        crates,
+    })
+}
+
+struct Emitter<'a> {
+    api: &'a Api,
+    imports: Imports,
+    needs: Needs,
+    /// Model names the file refers to.
+    models: BTreeSet<String>,
+    /// Runtime items the file imports by name.
+    runtime: BTreeSet<&'static str>,
+    /// `axum::routing` functions used (`get`, `post`, …).
+    routing: BTreeSet<&'static str>,
+}
+
+/// A security scheme some operation uses, and its field in `Credentials`.
+struct Slot<'a> {
+    scheme: &'a SecurityScheme,
+    field: String,
+}
+
+impl Emitter<'_> {
+    fn file(&mut self) -> TokenStream {
+        let api = self.api;
+        let mut fields = Scope::default();
+        let slots: Vec<Slot> = api
+            .security_schemes
+            .iter()
+            .filter(|scheme| {
+                api.operations.iter().any(|operation| {
+                    operation
+                        .security
+                        .iter()
+                        .any(|requirement| requirement.schemes.contains(&scheme.name.wire))
+                })
+            })
+            .map(|scheme| Slot {
+                scheme,
+                field: fields.claim(scheme.name.rust.clone()),
+            })
+            .collect();
+        let credentials = self.credentials(&slots);
+        let mut methods = Vec::new();
+        let mut handlers = Vec::new();
+        let mut types = Vec::new();
+        for operation in &api.operations {
+            methods.push(self.trait_method(operation, !slots.is_empty()));
+            handlers.push(self.handler(operation, &slots));
+            types.push(self.request_type(operation));
+            types.push(self.reply_type(operation));
+        }
+        let router = self.router();
+        let trait_doc = format!(
+            " {} as a server implements it: one method per operation. Every method answers `501 Not Implemented` until it is implemented, so an implementation can start with one operation.",
+            api.title
+        );
+        let uses = self.use_items();
+        let module_doc = format!(
+            " Server stubs for {}: implement [`Api`] and serve it with [`router`].",
+            api.title
+        );
+        quote! {
+            #![doc = #module_doc]
+            #uses
+
+            #[doc = #trait_doc]
+            pub trait Api: Send + Sync + 'static {
+                #(#methods)*
+            }
+
+            #router
+            #credentials
+            #(#types)*
+            #(#handlers)*
+        }
+    }
+
+    fn use_items(&mut self) -> TokenStream {
+        let mut items = self.imports.use_item_list();
+        items.push(quote!(
+            use std::sync::Arc;
+        ));
+        items.push(quote!(
+            use axum::Router;
+        ));
+        items.push(quote!(
+            use axum::extract::State;
+        ));
+        items.push(quote!(
+            use axum::response::{IntoResponse, Response};
+        ));
+        let routing = self.routing.iter().map(|name| ident(name));
+        items.push(quote!(use axum::routing::{#(#routing),*};));
+        let runtime = self.runtime.iter().map(|name| ident(name));
+        items.push(quote!(use crate::runtime::server::{#(#runtime),*};));
+        let imported: Vec<&String> = self
+            .models
+            .iter()
+            .filter(|name| !self.imports.is_qualified(name))
+            .collect();
+        if !imported.is_empty() {
+            let models = imported.into_iter().map(|name| ident(name));
+            items.push(quote!(use super::models::{#(#models),*};));
+        }
+        if self.imports.qualifies_models() {
+            items.push(quote!(
+                use super::models;
+            ));
+        }
+        if self.needs.has(Need::ServerCredentials) {
+            items.push(quote!(
+                use std::fmt;
+            ));
+        }
+        sort_use_items(&mut items);
+        items.into_iter().collect()
+    }
+
+    fn type_tokens(&mut self, ty: &TypeRef) -> TokenStream {
+        collect_models(ty, &mut self.models);
+        self.imports.type_tokens(ty)
+    }
+
+    fn use_runtime(&mut self, name: &'static str) {
+        self.runtime.insert(name);
+    }
+
+    /// `Credentials`, read from each request by the schemes' rules.
+    fn credentials(&mut self, slots: &[Slot]) -> TokenStream {
+        if slots.is_empty() {
+            return TokenStream::new();
+        }
+        self.runtime.insert("Incoming");
+        self.runtime.insert("redacted");
+        self.needs.add(Need::ServerCredentials);
+        let mut fields = Vec::new();
+        let mut reads = Vec::new();
+        let mut debug_fields = Vec::new();
+        for slot in slots {
+            let field = ident(&slot.field);
+            let key = &slot.scheme.name.wire;
+            let (read, what) = match &slot.scheme.kind {
+                SecurityKind::ApiKey {
+                    location,
+                    parameter,
+                } => match location {
+                    ParameterLocation::Query => {
+                        self.needs.add(Need::ServerApiKeyQuery);
+                        (
+                            quote!(incoming.api_key_query(#parameter)),
+                            format!("the API key in the `{parameter}` query parameter"),
+                        )
+                    }
+                    ParameterLocation::Cookie => {
+                        self.needs.add(Need::ServerApiKeyCookie);
+                        (
+                            quote!(incoming.api_key_cookie(#parameter)),
+                            format!("the API key in the `{parameter}` cookie"),
+                        )
+                    }
+                    ParameterLocation::Header | ParameterLocation::Path => {
+                        self.needs.add(Need::ServerApiKeyHeader);
+                        (
+                            quote!(incoming.api_key_header(#parameter)),
+                            format!("the `{parameter}` header, as sent"),
+                        )
+                    }
+                },
+                SecurityKind::Http { scheme } => {
+                    self.needs.add(Need::ServerAuthorization);
+                    let name = match scheme.as_str() {
+                        "bearer" => "Bearer".to_owned(),
+                        "basic" => "Basic".to_owned(),
+                        other => other.to_owned(),
+                    };
+                    (
+                        quote!(incoming.authorization(#name)),
+                        format!("the credentials of `Authorization: {name} …`"),
+                    )
+                }
+                SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect { .. } => {
+                    self.needs.add(Need::ServerAuthorization);
+                    (
+                        quote!(incoming.authorization("Bearer")),
+                        "the token of `Authorization: Bearer …`".to_owned(),
+                    )
+                }
+            };
+            let doc = format!(" `{key}`: {what}.");
+            fields.push(quote!(#[doc = #doc] pub #field: Option<String>,));
+            reads.push(quote!(let #field = #read;));
+            let name = &slot.field;
+            debug_fields.push(quote!(debug.field(#name, &redacted(&self.#field));));
+        }
+        let names: Vec<TokenStream> = slots
+            .iter()
+            .map(|slot| {
+                let field = ident(&slot.field);
+                quote!(#field)
+            })
+            .collect();
+        quote! {
+            /// The credentials a request carried, one field per security scheme. `Debug` shows
+            /// which are set, never their values.
+            #[derive(Clone, Default, PartialEq, Eq)]
+            pub struct Credentials {
+                #(#fields)*
+            }
+
+            impl Credentials {
+                fn read(incoming: &Incoming) -> Self {
+                    #(#reads)*
+                    Credentials { #(#names),* }
+                }
+            }
+
+            impl fmt::Debug for Credentials {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    let mut debug = f.debug_struct("Credentials");
+                    #(#debug_fields)*
+                    debug.finish()
+                }
+            }
+        }
+    }
+
+    fn trait_method(&mut self, operation: &Operation, has_credentials: bool) -> TokenStream {
+        let name = ident(&operation.id.rust);
+        let request = ident(&operation.types.request);
+        let reply = ident(&operation.types.reply);
+        let docs = operation_docs(operation);
+        self.use_runtime("not_implemented");
+        let (credentials, unused) = if has_credentials {
+            (
+                quote!(, credentials: Credentials),
+                quote!(let _ = (request, credentials);),
+            )
+        } else {
+            (TokenStream::new(), quote!(let _ = request;))
+        };
+        quote! {
+            #docs
+            fn #name(&self, request: #request #credentials) -> impl Future<Output = #reply> + Send {
+                #unused
+                async { not_implemented() }
+            }
+        }
+    }
+
+    fn router(&mut self) -> TokenStream {
+        let api = self.api;
+        // Operations grouped by path, in the order paths first appear.
+        let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
+        for operation in &api.operations {
+            match paths.iter_mut().find(|(path, _)| *path == operation.path) {
+                Some((_, operations)) => operations.push(operation),
+                None => paths.push((&operation.path, vec![operation])),
+            }
+        }
+        let mut statements = Vec::new();
+        for (path, operations) in paths {
+            statements.push(quote!(let path = #path;));
+            for (index, operation) in operations.iter().enumerate() {
+                let method = routing_function(operation.method);
+                if index == 0 {
+                    self.routing.insert(method);
+                }
+                let method = ident(method);
+                let handler = ident(&operation.id.rust);
+                if index == 0 {
+                    statements.push(quote!(let methods = #method(#handler::<A>);));
+                } else {
+                    statements.push(quote!(let methods = methods.#method(#handler::<A>);));
+                }
+            }
+            statements.push(quote!(let router = router.route(path, methods);));
+        }
+        quote! {
+            /// A router serving `api` at every path of the spec (trailing slashes as written).
+            /// Requests are checked against the spec before `api` sees them: a parameter or body
+            /// that is missing or does not parse gets `400`, missing credentials `401`, another
+            /// media type `415`, a body over axum's `DefaultBodyLimit` `413`, and a method the
+            /// path does not serve `405`. Add your own layers (tracing, CORS, a body limit) to
+            /// what it returns.
+            pub fn router<A: Api>(api: A) -> Router {
+                let router = Router::new();
+                #(#statements)*
+                router.with_state(Arc::new(api))
+            }
+        }
+    }
+
+    fn request_type(&mut self, operation: &Operation) -> TokenStream {
+        let name = ident(&operation.types.request);
+        let mut names = Scope::default();
+        let mut fields = Vec::new();
+        let mut reads = Vec::new();
+        let mut field_names = Vec::new();
+        for parameter in &operation.parameters {
+            let field_name = names.claim(parameter.name.rust.clone());
+            let wire_name = &parameter.name.wire;
+            let field = ident(&field_name);
+            let ty = self.type_tokens(&parameter.ty);
+            let ty = if parameter.required {
+                ty
+            } else {
+                quote!(Option<#ty>)
+            };
+            let docs = parameter_docs(parameter);
+            fields.push(quote!(#docs pub #field: #ty,));
+            let read = self.parameter_read(parameter, &quote!(#wire_name));
+            let statement = quote!(let #field = #read?;);
+            if 8 + printed(&statement).len() + 2 <= super::client::PRETTYPLEASE_WIDTH {
+                reads.push(statement);
+            } else {
+                let read = self.parameter_read(parameter, &quote!(name));
+                reads.push(quote! {
+                    let name = #wire_name;
+                    let #field = #read?;
+                });
+            }
+            field_names.push(quote!(#field));
+        }
+        if let Some(body) = &operation.request_body {
+            if let Some(content) = chosen_content(&body.contents) {
+                let field = ident(&names.claim("body".to_owned()));
+                let ty = self.body_type(content);
+                let ty = if body.required {
+                    ty
+                } else {
+                    quote!(Option<#ty>)
+                };
+                let mut docs = body.docs.clone();
+                docs.push_paragraph(format!("The request body (`{}`).", content.media_type));
+                let docs = doc_attrs(&docs);
+                fields.push(quote!(#docs pub #field: #ty,));
+                let media: Vec<&str> = body
+                    .contents
+                    .iter()
+                    .map(|c| c.media_type.as_str())
+                    .collect();
+                let required = body.required;
+                let (need, method) = match body_form(content) {
+                    BodyForm::Json => (Need::ServerJsonBody, quote!(json_body)),
+                    BodyForm::Text => (Need::ServerTextBody, quote!(text_body)),
+                    BodyForm::Form | BodyForm::Bytes => (Need::ServerBytesBody, quote!(bytes_body)),
+                };
+                self.needs.add(need);
+                reads.push(quote!(let media = [#(#media),*];));
+                // A JSON body is read into its own type (an `Option` when it may be left out);
+                // text and bytes come as an `Option`, always `Some` once a required body passed.
+                let read = quote!(incoming.#method(&media, #required)?);
+                if need != Need::ServerJsonBody && required {
+                    reads.push(quote!(let #field = #read.unwrap_or_default();));
+                } else {
+                    reads.push(quote!(let #field = #read;));
+                }
+                field_names.push(quote!(#field));
+            }
+        }
+        let doc = format!(
+            " The request of [`Api::{}`], its parameters and body parsed and checked.",
+            operation.id.rust
+        );
+        let incoming = if reads.is_empty() {
+            quote!(_incoming)
+        } else {
+            quote!(incoming)
+        };
+        self.use_runtime("Incoming");
+        self.use_runtime("Rejection");
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
+
+            impl #name {
+                fn read(#incoming: &Incoming) -> Result<Self, Rejection> {
+                    #(#reads)*
+                    let request = #name { #(#field_names),* };
+                    Ok(request)
+                }
+            }
+        }
+    }
+
+    fn parameter_read(&mut self, parameter: &Parameter, wire: &TokenStream) -> TokenStream {
+        let list = matches!(parameter.ty, TypeRef::Array(_));
+        let explode = parameter.explode;
+        let (need, call) = match parameter.location {
+            ParameterLocation::Path if list => {
+                (Need::ServerPathList, quote!(incoming.path_list(#wire)))
+            }
+            ParameterLocation::Path => (Need::ServerPath, quote!(incoming.path(#wire))),
+            ParameterLocation::Query if parameter.style == Style::DeepObject => {
+                (Need::ServerQueryDeep, quote!(incoming.query_deep(#wire)))
+            }
+            ParameterLocation::Query if list => {
+                let delimiter = match parameter.style {
+                    Style::SpaceDelimited => ' ',
+                    Style::PipeDelimited => '|',
+                    _ => ',',
+                };
+                (
+                    Need::ServerQueryList,
+                    quote!(incoming.query_list(#wire, #delimiter, #explode)),
+                )
+            }
+            ParameterLocation::Query => (Need::ServerQuery, quote!(incoming.query(#wire))),
+            ParameterLocation::Header if list => {
+                (Need::ServerHeaderList, quote!(incoming.header_list(#wire)))
+            }
+            ParameterLocation::Header => (Need::ServerHeader, quote!(incoming.header(#wire))),
+            ParameterLocation::Cookie => (Need::ServerCookie, quote!(incoming.cookie(#wire))),
+        };
+        self.needs.add(need);
+        call
+    }
+
+    fn body_type(&mut self, content: &Content) -> TokenStream {
+        match (body_form(content), &content.ty) {
+            (BodyForm::Json, Some(ty)) => self.type_tokens(ty),
+            (BodyForm::Json, None) => quote!(serde_json::Value),
+            (BodyForm::Text, _) => quote!(String),
+            _ => quote!(Vec<u8>),
+        }
+    }
+
+    fn reply_type(&mut self, operation: &Operation) -> TokenStream {
+        let name = ident(&operation.types.reply);
+        let mut variants = Vec::new();
+        let mut arms = Vec::new();
+        for response in &operation.responses {
+            let variant = ident(&response.variant);
+            let doc = status_doc(response);
+            let content = chosen_content(&response.contents);
+            // A model may be large, and a reply enum is as large as its largest variant.
+            let body_ty = content.map(|content| {
+                let ty = self.body_type(content);
+                match &content.ty {
+                    Some(TypeRef::Named(_)) => quote!(Box<#ty>),
+                    _ => ty,
+                }
+            });
+            let (status_field, status_value) = match response.status {
+                Status::Code(code) => (None, Literal::u16_unsuffixed(code).to_string()),
+                Status::Range(_) | Status::Default => {
+                    (Some(quote!(status: u16,)), "status".to_owned())
+                }
+            };
+            let status_value: TokenStream = status_value.parse().unwrap_or_default();
+            let mut field_defs = Vec::new();
+            let mut bindings = Vec::new();
+            if let Some(field) = &status_field {
+                field_defs.push(quote! {
+                    /// The status code to send.
+                    #field
+                });
+                bindings.push(quote!(status));
+            }
+            let struct_variant = status_field.is_some() || !response.headers.is_empty();
+            if let Some(body_ty) = &body_ty {
+                if struct_variant {
+                    field_defs.push(quote! {
+                        /// The body.
+                        body: #body_ty,
+                    });
+                    bindings.push(quote!(body));
+                }
+            }
+            for header in &response.headers {
+                let field = ident(&header.name.rust);
+                let ty = self.type_tokens(&header.ty);
+                let ty = if header.required {
+                    ty
+                } else {
+                    quote!(Option<#ty>)
+                };
+                let mut docs = header.docs.clone();
+                docs.push_paragraph(format!("The `{}` header.", header.name.wire));
+                let docs = doc_attrs(&docs);
+                field_defs.push(quote!(#docs #field: #ty,));
+                bindings.push(quote!(#field));
+            }
+            let send = match (content, &body_ty) {
+                (Some(content), Some(_)) => {
+                    let media = &content.media_type;
+                    let (need, function) = match body_form(content) {
+                        BodyForm::Json => (Need::ReplyJson, "reply_json"),
+                        BodyForm::Text => (Need::ReplyText, "reply_text"),
+                        BodyForm::Form | BodyForm::Bytes => (Need::ReplyBytes, "reply_bytes"),
+                    };
+                    self.needs.add(need);
+                    self.use_runtime(function);
+                    let function = ident(function);
+                    let body = if function == "reply_json" {
+                        quote!(&body)
+                    } else {
+                        quote!(body)
+                    };
+                    (
+                        quote!(let media = #media;),
+                        quote!(#function(#status_value, media, #body)),
+                    )
+                }
+                _ => {
+                    self.needs.add(Need::ReplyEmpty);
+                    self.use_runtime("reply_empty");
+                    (TokenStream::new(), quote!(reply_empty(#status_value)))
+                }
+            };
+            let (setup, mut reply) = send;
+            let mut header_sets = Vec::new();
+            for header in &response.headers {
+                self.needs.add(Need::ReplyHeader);
+                self.use_runtime("with_header");
+                let field = ident(&header.name.rust);
+                let wire = header.name.wire.to_ascii_lowercase();
+                header_sets.push(quote!(let response = #reply;));
+                reply = quote!(with_header(response, #wire, &#field));
+            }
+            if struct_variant {
+                variants.push(quote!(#[doc = #doc] #variant { #(#field_defs)* },));
+                arms.push(quote! {
+                    Self::#variant { #(#bindings),* } => {
+                        #setup
+                        #(#header_sets)*
+                        #reply
+                    }
+                });
+            } else if let Some(body_ty) = &body_ty {
+                variants.push(quote!(#[doc = #doc] #variant(#body_ty),));
+                arms.push(quote! {
+                    Self::#variant(body) => {
+                        #setup
+                        #reply
+                    }
+                });
+            } else {
+                variants.push(quote!(#[doc = #doc] #variant,));
+                self.needs.add(Need::ReplyEmpty);
+                self.use_runtime("reply_empty");
+                arms.push(quote!(Self::#variant => reply_empty(#status_value),));
+            }
+        }
+        let doc = format!(
+            " The replies of [`Api::{}`]: a variant per documented response, and `Undocumented` for anything else.",
+            operation.id.rust
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug)]
+            pub enum #name {
+                #(#variants)*
+                /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
+                /// with it.
+                Undocumented(Response),
+            }
+
+            impl IntoResponse for #name {
+                fn into_response(self) -> Response {
+                    match self {
+                        #(#arms)*
+                        Self::Undocumented(response) => response,
+                    }
+                }
+            }
+
+            impl From<Response> for #name {
+                fn from(response: Response) -> Self {
+                    Self::Undocumented(response)
+                }
+            }
+        }
+    }
+
+    fn handler(&mut self, operation: &Operation, slots: &[Slot]) -> TokenStream {
+        let name = ident(&operation.id.rust);
+        let request = ident(&operation.types.request);
+        let mut statements = Vec::new();
+        let has_credentials = !slots.is_empty();
+        if has_credentials {
+            statements.push(quote!(let credentials = Credentials::read(&incoming);));
+        }
+        let required: Vec<&crate::ir::SecurityRequirement> = operation.security.iter().collect();
+        let anonymous = required.is_empty() || required.iter().any(|r| r.schemes.is_empty());
+        if !anonymous {
+            self.needs.add(Need::ServerUnauthorized);
+            let mut used: Vec<&Slot> = Vec::new();
+            for requirement in &required {
+                for key in &requirement.schemes {
+                    if let Some(slot) = slots.iter().find(|slot| slot.scheme.name.wire == *key) {
+                        if !used.iter().any(|u| u.field == slot.field) {
+                            used.push(slot);
+                        }
+                    }
+                }
+            }
+            for slot in &used {
+                let field = ident(&slot.field);
+                statements.push(quote!(let #field = credentials.#field.is_some();));
+            }
+            let alternatives = required.iter().map(|requirement| {
+                let fields: Vec<TokenStream> = requirement
+                    .schemes
+                    .iter()
+                    .filter_map(|key| slots.iter().find(|slot| slot.scheme.name.wire == *key))
+                    .map(|slot| {
+                        let field = ident(&slot.field);
+                        quote!(#field)
+                    })
+                    .collect();
+                if fields.len() == 1 {
+                    quote!(#(#fields)*)
+                } else {
+                    quote!((#(#fields)&&*))
+                }
+            });
+            statements.push(quote! {
+                if !(#(#alternatives)||*) {
+                    return Rejection::unauthorized().into_response();
+                }
+            });
+        }
+        statements.push(quote! {
+            let request = match #request::read(&incoming) {
+                Ok(request) => request,
+                Err(rejection) => return rejection.into_response(),
+            };
+        });
+        let call = if has_credentials {
+            quote!(A::#name(&api, request, credentials))
+        } else {
+            quote!(A::#name(&api, request))
+        };
+        let doc = format!(
+            " Serves `{} {}`.",
+            operation.method.as_str(),
+            operation.path
+        );
+        let arguments = if has_credentials {
+            quote!(&api, request, credentials)
+        } else {
+            quote!(&api, request)
+        };
+        let finish = if 4 + "let reply = ;".len() + printed(&call).len()
+            <= super::client::PRETTYPLEASE_WIDTH
+        {
+            quote! {
+                let reply = #call;
+                reply.await.into_response()
+            }
+        } else {
+            quote! {
+                let operation = A::#name;
+                let reply = operation(#arguments);
+                reply.await.into_response()
+            }
+        };
+        quote! {
+            #[doc = #doc]
+            async fn #name<A: Api>(State(api): State<Arc<A>>, incoming: Incoming) -> Response {
+                #(#statements)*
+                #finish
+            }
+        }
+    }
+}
+
+/// The `axum::routing` function for an HTTP method.
+fn routing_function(method: Method) -> &'static str {
+    match method {
+        Method::Get => "get",
+        Method::Put => "put",
+        Method::Post => "post",
+        Method::Delete => "delete",
+        Method::Options => "options",
+        Method::Head => "head",
+        Method::Patch => "patch",
+        Method::Trace => "trace",
+    }
+}
