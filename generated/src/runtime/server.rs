@@ -125,9 +125,13 @@ impl Incoming {
         match serde_path_to_error::deserialize(&mut deserializer) {
             Ok(body) => Ok(body),
             Err(error) => {
-                let field = error.path().to_string();
+                let path = error.path().to_string();
+                let field = match path.as_str() {
+                    "." | "?" => "",
+                    field => field,
+                };
                 let message = format!("invalid body: {}", error.inner());
-                Err(bad_request(message, "body", &field))
+                Err(bad_request(message, "body", field))
             }
         }
     }

@@ -402,9 +402,14 @@ fn incoming_methods(needs: &Needs) -> TokenStream {
                 match serde_path_to_error::deserialize(&mut deserializer) {
                     Ok(body) => Ok(body),
                     Err(error) => {
-                        let field = error.path().to_string();
+                        let path = error.path().to_string();
+                        // `.` is the body itself, `?` a place serde cannot name (cut-off JSON).
+                        let field = match path.as_str() {
+                            "." | "?" => "",
+                            field => field,
+                        };
                         let message = format!("invalid body: {}", error.inner());
-                        Err(bad_request(message, "body", &field))
+                        Err(bad_request(message, "body", field))
                     }
                 }
             }

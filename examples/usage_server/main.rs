@@ -1,0 +1,32 @@
+//! Serves both seed APIs from memory on 127.0.0.1 (port 8080, or `PORT`):
+//!
+//! ```sh
+//! cargo run --example usage_server
+//! curl -H 'Authorization: Token demo' 'http://127.0.0.1:8080/api/slurm-allocation-user-usage/?page_size=2'
+//! ```
+
+mod links;
+mod store;
+
+use apis::graalsystems::server as graal;
+use apis::waldur::server as waldur;
+use axum::Router;
+use axum::middleware::from_fn;
+
+/// Both APIs on one router: Waldur's lists get `Link` headers from a layer of our own.
+pub fn app() -> Router {
+    let waldur = waldur::router(store::WaldurStore::sample(25)).layer(from_fn(links::waldur_links));
+    let graal = graal::router(store::GraalStore::default());
+    waldur.merge(graal)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> std::io::Result<()> {
+    let port = std::env::var("PORT").unwrap_or_else(|_| "8080".to_owned());
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
+    println!(
+        "serving Waldur and GraalSystems on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app()).await
+}

@@ -1,0 +1,340 @@
+//! In-memory implementations of both APIs' server traits: what a real service would back with a
+//! database, here a few vectors. Used by the example server and by the end-to-end tests.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use apis::graalsystems::models::Usage;
+use apis::graalsystems::server as graal;
+use apis::waldur::models::{
+    AllocationUserUsage, ComponentUserUsage, ComponentUserUsageOrdering, SlurmAllocationUserUsage,
+};
+use apis::waldur::server as waldur;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// Waldur's usage records, with the credentials each call carried.
+pub struct WaldurStore {
+    slurm: Vec<SlurmAllocationUserUsage>,
+    openportal: Vec<AllocationUserUsage>,
+    components: Vec<ComponentUserUsage>,
+    /// `tokenAuth` or `waldurOIDCAuth`, and the secret, for every call (shared, so a test can
+    /// look after the store moved into the router).
+    pub seen: Arc<Mutex<Vec<(&'static str, String)>>>,
+}
+
+/// One page of `items` as Django REST framework serves it: pages count from 1, `page_size`
+/// defaults to 10 and is clamped to 300, and a page past the last is `None` (`invalid_page`).
+pub fn page<T: Clone>(items: &[T], page: Option<i64>, page_size: Option<i64>) -> Option<Vec<T>> {
+    let size = usize::try_from(page_size.unwrap_or(10).clamp(1, 300)).unwrap_or(10);
+    let start = usize::try_from(page.unwrap_or(1) - 1)
+        .ok()
+        .and_then(|index| index.checked_mul(size))?;
+    let past_the_end = start >= items.len() && !(start == 0 && items.is_empty());
+    (!past_the_end).then(|| items.iter().skip(start).take(size).cloned().collect())
+}
+
+/// Django REST framework's answer to a page past the last.
+fn invalid_page() -> Response {
+    let body = r#"{"detail":"Invalid page."}"#;
+    let json = [("content-type", "application/json")];
+    (StatusCode::NOT_FOUND, json, body).into_response()
+}
+
+fn not_found() -> Response {
+    let body = r#"{"detail":"No AllocationUserUsage matches the given query."}"#;
+    (
+        StatusCode::NOT_FOUND,
+        [("content-type", "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+fn count(items: usize) -> Option<i64> {
+    i64::try_from(items).ok()
+}
+
+impl WaldurStore {
+    /// A store holding `slurm` Slurm records (users `user0`, `user1`, … by record), three
+    /// OpenPortal records and four marketplace component records.
+    pub fn sample(slurm: usize) -> WaldurStore {
+        let slurm = (0..slurm)
+            .map(|index| {
+                let json = format!(
+                    r#"{{"cpu_usage":{cpu},"ram_usage":1024,"gpu_usage":0,"month":{month},"year":2024,
+                        "allocation":"https://waldur.example/api/slurm-allocations/1/",
+                        "user":"https://waldur.example/api/users/{index}/","username":"user{index}",
+                        "full_name":"User {index}"}}"#,
+                    cpu = index * 10,
+                    month = index % 12 + 1,
+                );
+                serde_json::from_str(&json).expect("a valid Slurm record")
+            })
+            .collect();
+        let openportal = serde_json::from_str(
+            r#"[{"node_usage":"12.50","month":1,"year":2024,"allocation":"https://waldur.example/api/op/1/","user":null,"username":"ann","full_name":"Ann A"},
+                {"node_usage":"3.25","month":2,"year":2024,"allocation":"https://waldur.example/api/op/1/","username":"bob","full_name":"Bob B"},
+                {"month":2,"year":2023,"allocation":"https://waldur.example/api/op/2/","user":"https://waldur.example/api/users/9/","username":"cy","full_name":"Cy C"}]"#,
+        )
+        .expect("valid OpenPortal records");
+        let components = serde_json::from_str(
+            r#"[{"uuid":"7d2c8f9e-4f7e-4a43-9f3c-0c6a1f3d2b11","username":"carol","usage":1.5,"measured_unit":"GB","billing_period":"2024-05-01"},
+                {"uuid":"8e3d9f0a-5a8f-4b54-8a4d-1d7b2a4e3c22","username":"dave","usage":7.25,"measured_unit":"GB","billing_period":"2024-05-01"},
+                {"uuid":"9f4e0a1b-6b9a-4c65-9b5e-2e8c3b5f4d33","username":"carolyn","usage":3,"measured_unit":"h","billing_period":"2024-06-01"},
+                {"uuid":"a05f1b2c-7cab-4d76-8c6f-3f9d4c6a5e44","username":"erin","user":null,"usage":0.5,"billing_period":"2024-06-01"}]"#,
+        )
+        .expect("valid component records");
+        WaldurStore {
+            slurm,
+            openportal,
+            components,
+            seen: Arc::default(),
+        }
+    }
+
+    fn saw(&self, credentials: &waldur::Credentials) {
+        let mut seen = self.seen.lock().expect("credentials log");
+        if let Some(token) = &credentials.waldur_oidc_auth {
+            seen.push(("waldurOIDCAuth", token.clone()));
+        } else if let Some(header) = &credentials.token_auth {
+            seen.push(("tokenAuth", header.clone()));
+        }
+    }
+}
+
+impl waldur::Api for WaldurStore {
+    async fn slurm_allocation_user_usage_list(
+        &self,
+        request: waldur::SlurmAllocationUserUsageListRequest,
+        credentials: waldur::Credentials,
+    ) -> waldur::SlurmAllocationUserUsageListReply {
+        self.saw(&credentials);
+        let matching: Vec<SlurmAllocationUserUsage> = self
+            .slurm
+            .iter()
+            .filter(|usage| request.year.is_none_or(|year| usage.year == year))
+            .filter(|usage| request.month.is_none_or(|month| usage.month == month))
+            .filter(|usage| {
+                let user = usage.user.clone().flatten();
+                request
+                    .user
+                    .as_ref()
+                    .is_none_or(|wanted| user.as_ref() == Some(wanted))
+            })
+            .cloned()
+            .collect();
+        match page(&matching, request.page, request.page_size) {
+            Some(body) => waldur::SlurmAllocationUserUsageListReply::Ok {
+                body,
+                x_result_count: count(matching.len()),
+            },
+            None => invalid_page().into(),
+        }
+    }
+
+    async fn slurm_allocation_user_usage_retrieve(
+        &self,
+        request: waldur::SlurmAllocationUserUsageRetrieveRequest,
+        credentials: waldur::Credentials,
+    ) -> waldur::SlurmAllocationUserUsageRetrieveReply {
+        self.saw(&credentials);
+        let found = usize::try_from(request.id)
+            .ok()
+            .and_then(|index| self.slurm.get(index));
+        match found {
+            Some(usage) => {
+                waldur::SlurmAllocationUserUsageRetrieveReply::Ok(Box::new(usage.clone()))
+            }
+            None => not_found().into(),
+        }
+    }
+
+    async fn openportal_allocation_user_usage_list(
+        &self,
+        request: waldur::OpenportalAllocationUserUsageListRequest,
+        credentials: waldur::Credentials,
+    ) -> waldur::OpenportalAllocationUserUsageListReply {
+        self.saw(&credentials);
+        let matching: Vec<AllocationUserUsage> = self
+            .openportal
+            .iter()
+            .filter(|usage| request.year.is_none_or(|year| usage.year == year))
+            .cloned()
+            .collect();
+        match page(&matching, request.page, request.page_size) {
+            Some(body) => waldur::OpenportalAllocationUserUsageListReply::Ok {
+                body,
+                x_result_count: count(matching.len()),
+            },
+            None => invalid_page().into(),
+        }
+    }
+
+    async fn openportal_allocation_user_usage_retrieve(
+        &self,
+        request: waldur::OpenportalAllocationUserUsageRetrieveRequest,
+        credentials: waldur::Credentials,
+    ) -> waldur::OpenportalAllocationUserUsageRetrieveReply {
+        self.saw(&credentials);
+        let found = usize::try_from(request.id)
+            .ok()
+            .and_then(|index| self.openportal.get(index));
+        match found {
+            Some(usage) => {
+                waldur::OpenportalAllocationUserUsageRetrieveReply::Ok(Box::new(usage.clone()))
+            }
+            None => not_found().into(),
+        }
+    }
+
+    async fn marketplace_component_user_usages_list(
+        &self,
+        request: waldur::MarketplaceComponentUserUsagesListRequest,
+        credentials: waldur::Credentials,
+    ) -> waldur::MarketplaceComponentUserUsagesListReply {
+        self.saw(&credentials);
+        let mut matching: Vec<ComponentUserUsage> = self
+            .components
+            .iter()
+            .filter(|usage| {
+                let name = usage.username.as_deref().unwrap_or_default();
+                request
+                    .username
+                    .as_ref()
+                    .is_none_or(|part| name.contains(part.as_str()))
+            })
+            .filter(|usage| {
+                request
+                    .component_usage_billing_period
+                    .is_none_or(|period| usage.billing_period == Some(period))
+            })
+            .cloned()
+            .collect();
+        for ordering in request.o.iter().flatten().rev() {
+            let usage = |record: &ComponentUserUsage| record.usage.unwrap_or_default();
+            let name = |record: &ComponentUserUsage| record.username.clone().unwrap_or_default();
+            match ordering {
+                ComponentUserUsageOrdering::Usage => {
+                    matching.sort_by(|a, b| usage(a).total_cmp(&usage(b)))
+                }
+                ComponentUserUsageOrdering::UsageDesc => {
+                    matching.sort_by(|a, b| usage(b).total_cmp(&usage(a)))
+                }
+                ComponentUserUsageOrdering::Username => matching.sort_by_key(name),
+                ComponentUserUsageOrdering::UsernameDesc => {
+                    matching.sort_by_key(|r| std::cmp::Reverse(name(r)))
+                }
+                _ => {}
+            }
+        }
+        match page(&matching, request.page, request.page_size) {
+            Some(body) => waldur::MarketplaceComponentUserUsagesListReply::Ok {
+                body,
+                x_result_count: count(matching.len()),
+            },
+            None => invalid_page().into(),
+        }
+    }
+
+    async fn marketplace_component_user_usages_retrieve(
+        &self,
+        request: waldur::MarketplaceComponentUserUsagesRetrieveRequest,
+        credentials: waldur::Credentials,
+    ) -> waldur::MarketplaceComponentUserUsagesRetrieveReply {
+        self.saw(&credentials);
+        let found = self
+            .components
+            .iter()
+            .find(|usage| usage.uuid == Some(request.uuid));
+        match found {
+            Some(usage) => {
+                waldur::MarketplaceComponentUserUsagesRetrieveReply::Ok(Box::new(usage.clone()))
+            }
+            None => not_found().into(),
+        }
+    }
+}
+
+/// GraalSystems usages by tenant, with the access tokens the calls carried.
+#[derive(Default)]
+pub struct GraalStore {
+    usages: Mutex<BTreeMap<String, Vec<Usage>>>,
+    /// The bearer token of every call.
+    pub tokens: Arc<Mutex<Vec<String>>>,
+}
+
+/// The tenant for which every call fails with the documented `500`.
+pub const FAILING_TENANT: &str = "unavailable";
+
+impl GraalStore {
+    fn saw(&self, credentials: &graal::Credentials) {
+        if let Some(token) = &credentials.internal {
+            self.tokens.lock().expect("token log").push(token.clone());
+        }
+    }
+}
+
+impl graal::Api for GraalStore {
+    async fn create_usage(
+        &self,
+        request: graal::CreateUsageRequest,
+        credentials: graal::Credentials,
+    ) -> graal::CreateUsageReply {
+        self.saw(&credentials);
+        if request.x_tenant == FAILING_TENANT {
+            return graal::CreateUsageReply::InternalServerError;
+        }
+        if request.body.quantity.is_some_and(|quantity| quantity < 0.0) {
+            return graal::CreateUsageReply::BadRequest;
+        }
+        let mut usages = self.usages.lock().expect("usages");
+        usages
+            .entry(request.x_tenant)
+            .or_default()
+            .push(request.body.clone());
+        graal::CreateUsageReply::Ok(Box::new(request.body))
+    }
+
+    async fn find_usages(
+        &self,
+        request: graal::FindUsagesRequest,
+        credentials: graal::Credentials,
+    ) -> graal::FindUsagesReply {
+        self.saw(&credentials);
+        if request.x_tenant == FAILING_TENANT {
+            return graal::FindUsagesReply::InternalServerError;
+        }
+        let usages = self.usages.lock().expect("usages");
+        let found = usages
+            .get(&request.x_tenant)
+            .into_iter()
+            .flatten()
+            .filter(|usage| {
+                request
+                    .from
+                    .is_none_or(|from| usage.created.is_some_and(|at| at >= from))
+            })
+            .filter(|usage| {
+                request
+                    .to
+                    .is_none_or(|to| usage.created.is_some_and(|at| at < to))
+            })
+            .filter(|usage| {
+                request
+                    .for_
+                    .as_ref()
+                    .is_none_or(|reference| usage.product_reference.as_ref() == Some(reference))
+            })
+            .filter(|usage| {
+                let dimensions = usage.dimensions.clone().unwrap_or_default();
+                let wanted = request.params.clone().unwrap_or_default();
+                wanted
+                    .iter()
+                    .all(|(key, value)| dimensions.get(key) == Some(value))
+            })
+            .cloned()
+            .collect();
+        graal::FindUsagesReply::Ok(found)
+    }
+}
