@@ -15,8 +15,8 @@ use super::client::{
 use super::runtime::{Need, Needs};
 use super::types::{CrateUse, Imports, doc_attrs, ident, sort_use_items};
 use crate::ir::{
-    Api, Content, Method, Operation, Parameter, ParameterLocation, SecurityKind, SecurityScheme,
-    Status, Style, TypeRef,
+    Api, Content, Method, Model, ModelKind, Name, Operation, Parameter, ParameterLocation,
+    SecurityKind, SecurityScheme, Status, Style, TypeRef,
 };
 use crate::naming::Scope;
 
@@ -127,6 +127,7 @@ impl Emitter<'_> {
             types.push(self.reply_type(operation));
         }
         let router = self.router();
+        let known = self.known_impls();
         let trait_doc = format!(
             " {} as a server implements it: one method per operation. Every method answers `501 Not Implemented` until it is implemented, so an implementation can start with one operation.",
             api.title
@@ -149,6 +150,7 @@ impl Emitter<'_> {
             #credentials
             #(#types)*
             #(#handlers)*
+            #known
         }
     }
 
@@ -191,6 +193,98 @@ impl Emitter<'_> {
         }
         sort_use_items(&mut items);
         items.into_iter().collect()
+    }
+
+    /// Whether a value of `ty` may hold a string enum, whose unknown values a server refuses.
+    /// Aliases are looked through (they were made acyclic in lowering); structs and newtypes
+    /// count, as they implement `Known`.
+    fn may_hold_enum(&mut self, ty: &TypeRef) -> bool {
+        let holds = match ty {
+            TypeRef::Named(name) => match self.api.models.iter().find(|m| m.name.rust == *name) {
+                Some(Model {
+                    kind: ModelKind::Alias(target),
+                    ..
+                }) => {
+                    let target = target.clone();
+                    self.may_hold_enum(&target)
+                }
+                Some(_) => true,
+                None => false,
+            },
+            TypeRef::Array(inner) | TypeRef::Map(inner) => self.may_hold_enum(inner),
+            TypeRef::Primitive(_) | TypeRef::Json => false,
+        };
+        if holds {
+            self.needs.add(Need::ServerKnown);
+            self.use_runtime("Known");
+            self.use_runtime("known");
+        }
+        holds
+    }
+
+    /// `Known` for every model of the API but aliases: unknown enum values, found by path.
+    fn known_impls(&mut self) -> TokenStream {
+        if !self.needs.has(Need::ServerKnown) {
+            return TokenStream::new();
+        }
+        let mut impls = Vec::new();
+        for model in &self.api.models {
+            if matches!(model.kind, ModelKind::Alias(_)) {
+                continue;
+            }
+            let name = self.type_tokens(&TypeRef::Named(model.name.rust.clone()));
+            let body = match &model.kind {
+                ModelKind::Alias(_) => continue,
+                ModelKind::Enum(shape) => {
+                    let other = ident(&shape.other_variant);
+                    quote!(matches!(self, Self::#other(_)).then(String::new))
+                }
+                ModelKind::Newtype(_) => quote!(self.0.unknown()),
+                ModelKind::Struct(shape) => {
+                    let mut checks = Vec::new();
+                    let fields = shape.fields.iter().map(|f| (&f.name, &f.ty));
+                    let extra = shape.additional_properties.as_ref().map(|extra| {
+                        (
+                            Name {
+                                rust: extra.field.clone(),
+                                wire: String::new(),
+                            },
+                            extra.value.clone(),
+                        )
+                    });
+                    let mut all: Vec<(String, String, TypeRef)> = fields
+                        .map(|(name, ty)| (name.rust.clone(), name.wire.clone(), ty.clone()))
+                        .collect();
+                    if let Some((name, value)) = extra {
+                        all.push((name.rust, String::new(), TypeRef::Map(Box::new(value))));
+                    }
+                    for (rust, wire, ty) in all {
+                        if !self.may_hold_enum(&ty) {
+                            continue;
+                        }
+                        self.use_runtime("within");
+                        let field = ident(&rust);
+                        checks.push(quote! {
+                            if let Some(path) = self.#field.unknown() {
+                                return Some(within(#wire, path));
+                            }
+                        });
+                    }
+                    quote! {
+                        #(#checks)*
+                        None
+                    }
+                }
+            };
+            impls.push(quote! {
+                impl Known for #name {
+                    fn unknown(&self) -> Option<String> {
+                        #body
+                    }
+                }
+            });
+        }
+        quote!(#(#impls)*)
     }
 
     fn type_tokens(&mut self, ty: &TypeRef) -> TokenStream {
@@ -387,14 +481,21 @@ impl Emitter<'_> {
             fields.push(quote!(#docs pub #field: #ty,));
             let read = self.parameter_read(parameter, &quote!(#wire_name));
             let statement = quote!(let #field = #read?;);
+            let location = location_name(parameter.location);
             if 8 + printed(&statement).len() + 2 <= super::client::PRETTYPLEASE_WIDTH {
                 reads.push(statement);
+                if self.may_hold_enum(&parameter.ty) {
+                    reads.push(quote!(known(&#field, #location, #wire_name)?;));
+                }
             } else {
                 let read = self.parameter_read(parameter, &quote!(name));
                 reads.push(quote! {
                     let name = #wire_name;
                     let #field = #read?;
                 });
+                if self.may_hold_enum(&parameter.ty) {
+                    reads.push(quote!(known(&#field, #location, name)?;));
+                }
             }
             field_names.push(quote!(#field));
         }
@@ -431,6 +532,10 @@ impl Emitter<'_> {
                     reads.push(quote!(let #field = #read.unwrap_or_default();));
                 } else {
                     reads.push(quote!(let #field = #read;));
+                }
+                let typed = need == Need::ServerJsonBody;
+                if typed && content.ty.as_ref().is_some_and(|ty| self.may_hold_enum(ty)) {
+                    reads.push(quote!(known(&#field, "body", "")?;));
                 }
                 field_names.push(quote!(#field));
             }
@@ -743,6 +848,16 @@ impl Emitter<'_> {
                 #finish
             }
         }
+    }
+}
+
+/// How a rejection names a parameter's location.
+fn location_name(location: ParameterLocation) -> &'static str {
+    match location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
     }
 }
 

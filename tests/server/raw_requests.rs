@@ -102,6 +102,18 @@ async fn waldur_requests_that_break_the_spec() {
     )
     .await;
     assert_rejected(&answer, 400, "query", "date_after");
+    let components = "/api/marketplace-component-user-usages/";
+    let bad_o = format!("GET {components}?o=-usage,bogus HTTP/1.1\r\n{token}");
+    assert_rejected(&send(&base_url, &bad_o, b"").await, 400, "query", "o.1");
+    let bad_field = format!("GET {components}?field=uuid&field=colour HTTP/1.1\r\n{token}");
+    assert_rejected(
+        &send(&base_url, &bad_field, b"").await,
+        400,
+        "query",
+        "field.1",
+    );
+    let good_o = format!("GET {components}?o=-usage,username HTTP/1.1\r\n{token}");
+    assert_eq!(send(&base_url, &good_o, b"").await.status, 200);
     let answer = send(
         &base_url,
         &format!("DELETE {list} HTTP/1.1\r\n{token}"),
@@ -169,6 +181,9 @@ async fn graal_requests_that_break_the_spec() {
     )
     .await;
     assert_rejected(&answer, 400, "body", "quantity");
+    let gold = br#"{"product_type": "GOLD"}"#;
+    let answer = send(&base_url, &format!("{post}\r\n{vendor}"), gold).await;
+    assert_rejected(&answer, 400, "body", "product_type");
     let answer = send(
         &base_url,
         &format!("{post}\r\nContent-Type: application/json"),

@@ -227,6 +227,76 @@ pub(crate) fn redacted(secret: &Option<String>) -> Option<&'static str> {
     secret.as_ref().map(|_| "<redacted>")
 }
 
+/// Finds values outside a spec's enums: the models keep unknown values (`Other`) so a
+/// client can read what a newer server sends, but a server must refuse them.
+pub(crate) trait Known {
+    /// Where the first unknown value is: `""` for the value itself, else a path
+    /// such as `items.2.kind`.
+    fn unknown(&self) -> Option<String>;
+}
+
+impl<T: Known> Known for Option<T> {
+    fn unknown(&self) -> Option<String> {
+        self.as_ref()?.unknown()
+    }
+}
+
+impl<T: Known> Known for Box<T> {
+    fn unknown(&self) -> Option<String> {
+        T::unknown(self)
+    }
+}
+
+impl<T: Known> Known for Vec<T> {
+    fn unknown(&self) -> Option<String> {
+        for (index, item) in self.iter().enumerate() {
+            if let Some(path) = item.unknown() {
+                return Some(within(&index.to_string(), path));
+            }
+        }
+        None
+    }
+}
+
+impl<T: Known> Known for std::collections::BTreeMap<String, T> {
+    fn unknown(&self) -> Option<String> {
+        for (key, value) in self {
+            if let Some(path) = value.unknown() {
+                return Some(within(key, path));
+            }
+        }
+        None
+    }
+}
+
+/// `path` inside `field` (`field.path`, or `field` for the field itself).
+pub(crate) fn within(field: &str, path: String) -> String {
+    match (field.is_empty(), path.is_empty()) {
+        (true, _) => path,
+        (false, true) => field.to_owned(),
+        (false, false) => format!("{field}.{path}"),
+    }
+}
+
+/// `400` for a parameter or body holding a value outside its enum.
+pub(crate) fn known(
+    value: &impl Known,
+    location: &'static str,
+    name: &str,
+) -> Result<(), Rejection> {
+    let Some(path) = value.unknown() else {
+        return Ok(());
+    };
+    let error = "a value is not one the spec lists".to_owned();
+    let name = within(name, path);
+    Err(Rejection {
+        status: StatusCode::BAD_REQUEST,
+        error,
+        location: Some(location),
+        name: (!name.is_empty()).then_some(name),
+    })
+}
+
 fn owned_pairs(params: &RawPathParams) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
     for (key, value) in params {

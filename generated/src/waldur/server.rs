@@ -6,7 +6,7 @@ use super::models::{
     SlurmAllocationUserUsage,
 };
 use crate::runtime::server::{
-    Incoming, Rejection, not_implemented, redacted, reply_json, with_header,
+    Incoming, Known, Rejection, known, not_implemented, redacted, reply_json, with_header,
 };
 use axum::Router;
 use axum::extract::State;
@@ -515,7 +515,9 @@ impl MarketplaceComponentUserUsagesListRequest {
         let date_after = incoming.query("date_after")?;
         let date_before = incoming.query("date_before")?;
         let field = incoming.query_list("field", ',', true)?;
+        known(&field, "query", "field")?;
         let o = incoming.query_list("o", ',', false)?;
+        known(&o, "query", "o")?;
         let offering_uuid = incoming.query("offering_uuid")?;
         let page = incoming.query("page")?;
         let page_size = incoming.query("page_size")?;
@@ -598,6 +600,7 @@ impl MarketplaceComponentUserUsagesRetrieveRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
         let uuid = incoming.path("uuid")?;
         let field = incoming.query_list("field", ',', true)?;
+        known(&field, "query", "field")?;
         let request = MarketplaceComponentUserUsagesRetrieveRequest { uuid, field };
         Ok(request)
     }
@@ -745,4 +748,34 @@ async fn marketplace_component_user_usages_retrieve<A: Api>(
     let operation = A::marketplace_component_user_usages_retrieve;
     let reply = operation(&api, request, credentials);
     reply.await.into_response()
+}
+
+impl Known for SlurmAllocationUserUsage {
+    fn unknown(&self) -> Option<String> {
+        None
+    }
+}
+
+impl Known for AllocationUserUsage {
+    fn unknown(&self) -> Option<String> {
+        None
+    }
+}
+
+impl Known for ComponentUserUsage {
+    fn unknown(&self) -> Option<String> {
+        None
+    }
+}
+
+impl Known for ComponentUserUsageField {
+    fn unknown(&self) -> Option<String> {
+        matches!(self, Self::Other(_)).then(String::new)
+    }
+}
+
+impl Known for ComponentUserUsageOrdering {
+    fn unknown(&self) -> Option<String> {
+        matches!(self, Self::Other(_)).then(String::new)
+    }
 }

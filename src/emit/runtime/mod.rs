@@ -106,6 +106,8 @@ pub enum Need {
     ServerUnauthorized,
     /// `redacted`, for the `Debug` of `Credentials`.
     ServerCredentials,
+    /// `Known`, `known` and `within`: unknown enum values in requests.
+    ServerKnown,
     /// `reply_json`.
     ReplyJson,
     /// `reply_text`.
