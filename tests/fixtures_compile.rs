@@ -85,6 +85,7 @@ fn write_fixture_crate() -> (PathBuf, Vec<PathBuf>) {
     for (from, to) in [
         (["tests", "fixture_crate", "wire.rs"], "main.rs"),
         (["tests", "client", "recorder.rs"], "recorder.rs"),
+        (["tests", "fixture_crate", "server.rs"], "server.rs"),
     ] {
         let source: PathBuf = from
             .iter()

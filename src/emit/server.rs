@@ -572,6 +572,13 @@ impl Emitter<'_> {
         let list = matches!(parameter.ty, TypeRef::Array(_));
         let explode = parameter.explode;
         let (need, call) = match parameter.location {
+            ParameterLocation::Path if matches!(parameter.style, Style::Label | Style::Matrix) => {
+                let label = parameter.style == Style::Label;
+                (
+                    Need::ServerPathStyled,
+                    quote!(incoming.path_styled(#wire, #label, #list, #explode)),
+                )
+            }
             ParameterLocation::Path if list => {
                 (Need::ServerPathList, quote!(incoming.path_list(#wire)))
             }

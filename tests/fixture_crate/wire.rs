@@ -4,6 +4,7 @@
 //! that must not change the path.
 
 mod recorder;
+mod server;
 
 use std::collections::BTreeMap;
 

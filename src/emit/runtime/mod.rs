@@ -76,6 +76,8 @@ pub enum Need {
     ServerPath,
     /// `Incoming::path_list`.
     ServerPathList,
+    /// `Incoming::path_styled` (label and matrix).
+    ServerPathStyled,
     /// `Incoming::query`.
     ServerQuery,
     /// `Incoming::query_list`.

@@ -11,7 +11,11 @@ use super::{Need, Needs};
 
 /// `runtime/server.rs`, compiled only with the `server` feature.
 pub fn server_module(needs: &Needs) -> TokenStream {
-    let reads_path = needs.any(&[Need::ServerPath, Need::ServerPathList]);
+    let reads_path = needs.any(&[
+        Need::ServerPath,
+        Need::ServerPathList,
+        Need::ServerPathStyled,
+    ]);
     let reads_query = needs.any(&[
         Need::ServerQuery,
         Need::ServerQueryList,
@@ -37,6 +41,7 @@ pub fn server_module(needs: &Needs) -> TokenStream {
     let converts = needs.any(&[
         Need::ServerPath,
         Need::ServerPathList,
+        Need::ServerPathStyled,
         Need::ServerQuery,
         Need::ServerQueryList,
         Need::ServerQueryDeep,
@@ -349,6 +354,41 @@ fn incoming_methods(needs: &Needs) -> TokenStream {
             }
         });
     }
+    if needs.has(Need::ServerPathStyled) {
+        methods.push(quote! {
+            /// A path parameter in the `label` (`.a.b`, `.a,b`) or `matrix` (`;name=a;name=b`,
+            /// `;name=a,b`) style.
+            pub(crate) fn path_styled<T: DeserializeOwned>(
+                &self,
+                name: &str,
+                label: bool,
+                list: bool,
+                explode: bool,
+            ) -> Result<T, Rejection> {
+                let Some(value) = lookup(&self.path, name) else {
+                    return convert(None, "path", name);
+                };
+                let key = format!(";{name}=");
+                let text = if label {
+                    value.strip_prefix('.').unwrap_or(value)
+                } else {
+                    value.strip_prefix(&key).unwrap_or(value)
+                };
+                let separator = match (label, explode) {
+                    (true, true) => ".".to_owned(),
+                    (false, true) => key,
+                    _ => ",".to_owned(),
+                };
+                let raw = if list {
+                    let items = text.split(separator.as_str()).map(str::to_owned);
+                    Raw::List(items.collect())
+                } else {
+                    Raw::Scalar(text.to_owned())
+                };
+                convert(Some(raw), "path", name)
+            }
+        });
+    }
     if needs.has(Need::ServerQuery) {
         methods.push(quote! {
             /// A query parameter holding one value; with the key repeated, the first counts.
@@ -627,6 +667,7 @@ fn helper_items(needs: &Needs, converts: bool, reads_path: bool, reads_query: bo
     if needs.any(&[
         Need::ServerPath,
         Need::ServerPathList,
+        Need::ServerPathStyled,
         Need::ServerQuery,
         Need::ServerApiKeyQuery,
     ]) {
@@ -672,6 +713,7 @@ fn helper_items(needs: &Needs, converts: bool, reads_path: bool, reads_query: bo
         let list = needs
             .any(&[
                 Need::ServerPathList,
+                Need::ServerPathStyled,
                 Need::ServerHeaderList,
                 Need::ServerQueryList,
             ])
