@@ -1028,7 +1028,7 @@ impl Emitter<'_> {
         if !has_default {
             arms.push(quote!(_ => response.unexpected(),));
         }
-        let docs = operation_docs(operation);
+        let docs = operation_docs(operation, true);
         quote! {
             #docs
             pub async fn #name(&self, #(#arguments),*) -> Result<#success, #error> {
@@ -1252,7 +1252,9 @@ pub(super) fn parameter_docs(parameter: &Parameter) -> TokenStream {
     doc_attrs(&docs)
 }
 
-pub(super) fn operation_docs(operation: &Operation) -> TokenStream {
+/// An operation's rustdoc: summary, description, method and path; with `arguments`, a list of
+/// the required parameters a client method takes as arguments.
+pub(super) fn operation_docs(operation: &Operation, arguments: bool) -> TokenStream {
     let mut docs = Docs::default();
     if let Some(summary) = &operation.summary {
         docs.lines.push(summary.clone());
@@ -1273,7 +1275,7 @@ pub(super) fn operation_docs(operation: &Operation) -> TokenStream {
         docs.push_paragraph("Deprecated by the spec.".to_owned());
     }
     let required: Vec<&Parameter> = operation.parameters.iter().filter(|p| p.required).collect();
-    if !required.is_empty() {
+    if arguments && !required.is_empty() {
         docs.lines.push(String::new());
         docs.lines.push("Arguments:".to_owned());
         for parameter in required {

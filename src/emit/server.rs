@@ -399,7 +399,7 @@ impl Emitter<'_> {
         let name = ident(&operation.id.rust);
         let request = ident(&operation.types.request);
         let reply = ident(&operation.types.reply);
-        let docs = operation_docs(operation);
+        let docs = operation_docs(operation, false);
         self.use_runtime("not_implemented");
         let (credentials, unused) = if has_credentials {
             (

@@ -212,3 +212,15 @@ async fn graal_requests_that_break_the_spec() {
     );
     assert_eq!(fine.body, r#"{"quantity":1.0}"#);
 }
+
+#[tokio::test]
+async fn the_body_limit_is_the_users_to_set() {
+    let router = graal_server::router(GraalStore::default())
+        .layer(axum::extract::DefaultBodyLimit::max(1024));
+    let base_url = serve(router).await;
+    let post = "POST /usages HTTP/1.1\r\nAuthorization: Bearer t\r\nX-Tenant: a\r\nContent-Type: application/vnd.graal.systems.v1.usage+json";
+    let padded = format!(r#"{{"product_reference": "{}"}}"#, "x".repeat(2048));
+    assert_eq!(send(&base_url, post, padded.as_bytes()).await.status, 413);
+    let small = br#"{"product_reference": "vm-1"}"#;
+    assert_eq!(send(&base_url, post, small).await.status, 200);
+}

@@ -19,9 +19,6 @@ pub trait Api: Send + Sync + 'static {
     /// Retrieve all usages
     ///
     /// `GET /usages` (`find_usages`).
-    ///
-    /// Arguments:
-    /// - `x_tenant`: the `X-Tenant` header parameter
     fn find_usages(
         &self,
         request: FindUsagesRequest,
@@ -34,9 +31,6 @@ pub trait Api: Send + Sync + 'static {
     /// Create an usage
     ///
     /// `POST /usages` (`create_usage`).
-    ///
-    /// Arguments:
-    /// - `x_tenant`: the `X-Tenant` header parameter
     fn create_usage(
         &self,
         request: CreateUsageRequest,

@@ -34,9 +34,6 @@ pub trait Api: Send + Sync + 'static {
     /// Retrieve
     ///
     /// `GET /api/slurm-allocation-user-usage/{id}/` (`slurm_allocation_user_usage_retrieve`).
-    ///
-    /// Arguments:
-    /// - `id`: the `id` path parameter: A unique integer value identifying this allocation user usage.
     fn slurm_allocation_user_usage_retrieve(
         &self,
         request: SlurmAllocationUserUsageRetrieveRequest,
@@ -61,9 +58,6 @@ pub trait Api: Send + Sync + 'static {
     /// Retrieve
     ///
     /// `GET /api/openportal-allocation-user-usage/{id}/` (`openportal_allocation_user_usage_retrieve`).
-    ///
-    /// Arguments:
-    /// - `id`: the `id` path parameter: A unique integer value identifying this allocation user usage.
     fn openportal_allocation_user_usage_retrieve(
         &self,
         request: OpenportalAllocationUserUsageRetrieveRequest,
@@ -94,9 +88,6 @@ pub trait Api: Send + Sync + 'static {
     /// Returns the details of a single user-specific component usage record.
     ///
     /// `GET /api/marketplace-component-user-usages/{uuid}/` (`marketplace_component_user_usages_retrieve`).
-    ///
-    /// Arguments:
-    /// - `uuid`: the `uuid` path parameter
     fn marketplace_component_user_usages_retrieve(
         &self,
         request: MarketplaceComponentUserUsagesRetrieveRequest,
