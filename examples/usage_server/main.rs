@@ -13,9 +13,20 @@ use apis::waldur::server as waldur;
 use axum::Router;
 use axum::middleware::from_fn;
 
-/// Both APIs on one router: Waldur's lists get `Link` headers from a layer of our own.
+/// How many Slurm records the example serves: more than one page of Waldur's client's `sync_all`
+/// (100 a page), so following `Link` matters.
+pub const SLURM_RECORDS: usize = 250;
+
+/// Both APIs on one router: Waldur's lists get `Link` headers from a layer of our own, unless
+/// `USAGE_SERVER_BREAK=no-link` leaves it out (the conformance suite shows the Waldur client then
+/// misses every page after the first).
 pub fn app() -> Router {
-    let waldur = waldur::router(store::WaldurStore::sample(25)).layer(from_fn(links::waldur_links));
+    let waldur = waldur::router(store::WaldurStore::sample(SLURM_RECORDS));
+    let waldur = if std::env::var("USAGE_SERVER_BREAK").as_deref() == Ok("no-link") {
+        waldur
+    } else {
+        waldur.layer(from_fn(links::waldur_links))
+    };
     let graal = graal::router(store::GraalStore::default());
     waldur.merge(graal)
 }

@@ -8,6 +8,7 @@
 )]
 
 mod codegen;
+mod conformance;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -30,8 +31,12 @@ struct Cli {
 enum Command {
     /// Generate generated/ from the OpenAPI documents in spec/, or check that it is up to date
     Codegen(codegen::Args),
-    /// Run every check, stopping at the first failure: cargo fmt, cargo clippy, cargo test
+    /// Run every check, stopping at the first failure: cargo fmt, cargo clippy, cargo test,
+    /// then the conformance suites
     Test(test::Args),
+    /// Check the generated code against independent tools (Prism, Waldur's Python client),
+    /// installed on demand into .tools/
+    Conformance(conformance::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codegen(args) => codegen::run(&root, args),
         Command::Test(args) => test::run(&root, args),
+        Command::Conformance(args) => conformance::run(&root, args),
     };
     match result {
         Ok(exit_code) => exit_code,
