@@ -267,6 +267,10 @@ pub struct GraalStore {
 /// The tenant for which every call fails with the documented `500`.
 pub const FAILING_TENANT: &str = "unavailable";
 
+/// The tenant whose usages are refused with the documented `400`. (A rule on the usage itself
+/// would refuse data the spec allows, which a fuzzer rightly reports.)
+pub const REJECTED_TENANT: &str = "rejected";
+
 impl GraalStore {
     fn saw(&self, credentials: &graal::Credentials) {
         if let Some(token) = &credentials.internal {
@@ -285,7 +289,7 @@ impl graal::Api for GraalStore {
         if request.x_tenant == FAILING_TENANT {
             return graal::CreateUsageReply::InternalServerError;
         }
-        if request.body.quantity.is_some_and(|quantity| quantity < 0.0) {
+        if request.x_tenant == REJECTED_TENANT {
             return graal::CreateUsageReply::BadRequest;
         }
         let mut usages = self.usages.lock().expect("usages");

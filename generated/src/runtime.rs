@@ -6,6 +6,16 @@ pub(crate) mod client;
 #[cfg(feature = "server")]
 pub(crate) mod server;
 
+/// Reads a property that may be absent but not `null`: used with `#[serde(default)]`,
+/// an absent property is `None`, and `null` is an error rather than a silent `None`.
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 /// Reads a property that may be absent or `null`, keeping the two apart: used with
 /// `#[serde(default)]`, an absent property stays `None` and `null` becomes `Some(None)`.
 pub(crate) fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>

@@ -40,8 +40,11 @@ pub fn emit(apis: &[Api]) -> Emitted {
     let mut needs = runtime::Needs::default();
     for api in apis {
         let models = models::models_file(api);
-        if models.uses_nullable {
+        if models.runtime.nullable {
             needs.add(runtime::Need::Nullable);
+        }
+        if models.runtime.present {
+            needs.add(runtime::Need::Present);
         }
         crates = crates.union(models.crates);
         let client = client::client_file(api);

@@ -11,20 +11,29 @@ use crate::ir::{Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, 
 pub struct ModelsFile {
     /// The file's tokens.
     pub tokens: TokenStream,
-    /// Whether `runtime::nullable` is used (some property may be both absent and null).
-    pub uses_nullable: bool,
+    /// Which runtime helpers the file's fields use.
+    pub runtime: RuntimeUse,
     /// Crates the file uses.
     pub crates: CrateUse,
+}
+
+/// The runtime helpers model fields deserialize with.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RuntimeUse {
+    /// `runtime::present`: a property that may be absent but not null.
+    pub present: bool,
+    /// `runtime::nullable`: a property that may be both absent and null.
+    pub nullable: bool,
 }
 
 /// Emits every model of `api`.
 pub fn models_file(api: &Api) -> ModelsFile {
     let mut imports = Imports::default();
-    let mut uses_nullable = false;
+    let mut runtime = RuntimeUse::default();
     let items: Vec<TokenStream> = api
         .models
         .iter()
-        .map(|model| model_item(model, &mut imports, &mut uses_nullable))
+        .map(|model| model_item(model, &mut imports, &mut runtime))
         .collect();
     let module_doc = format!(
         " Data types of {}, from the schemas in `{}`.",
@@ -37,12 +46,12 @@ pub fn models_file(api: &Api) -> ModelsFile {
             #uses
             #(#items)*
         },
-        uses_nullable,
+        runtime,
         crates: imports.crates(),
     }
 }
 
-fn model_item(model: &Model, imports: &mut Imports, uses_nullable: &mut bool) -> TokenStream {
+fn model_item(model: &Model, imports: &mut Imports, runtime: &mut RuntimeUse) -> TokenStream {
     let fallback = format!("The `{}` schema.", model.name.wire);
     let docs = doc_attrs(&or_fallback(&model.docs, fallback));
     if !matches!(model.kind, ModelKind::Alias(_)) {
@@ -50,7 +59,7 @@ fn model_item(model: &Model, imports: &mut Imports, uses_nullable: &mut bool) ->
     }
     let name = ident(&model.name.rust);
     match &model.kind {
-        ModelKind::Struct(shape) => struct_item(&docs, &name, shape, imports, uses_nullable),
+        ModelKind::Struct(shape) => struct_item(&docs, &name, shape, imports, runtime),
         ModelKind::Enum(shape) => enum_item(&docs, &name, shape),
         ModelKind::Newtype(inner) => {
             let inner = imports.type_tokens(inner);
@@ -76,7 +85,7 @@ fn struct_item(
     name: &proc_macro2::Ident,
     shape: &Struct,
     imports: &mut Imports,
-    uses_nullable: &mut bool,
+    runtime: &mut RuntimeUse,
 ) -> TokenStream {
     let all_optional = shape.fields.iter().all(|field| {
         matches!(
@@ -91,7 +100,7 @@ fn struct_item(
     let fields: Vec<TokenStream> = shape
         .fields
         .iter()
-        .map(|field| field_tokens(field, rule, imports, uses_nullable))
+        .map(|field| field_tokens(field, rule, imports, runtime))
         .collect();
     let additional = shape.additional_properties.as_ref().map(|additional| {
         let field = ident(&additional.field);
@@ -117,7 +126,7 @@ fn field_tokens(
     field: &Field,
     rule: Option<&str>,
     imports: &mut Imports,
-    uses_nullable: &mut bool,
+    runtime: &mut RuntimeUse,
 ) -> TokenStream {
     let mut docs = or_fallback(&field.docs, format!("The `{}` property.", field.name.wire));
     if field.presence == Presence::OptionalNullable {
@@ -142,11 +151,14 @@ fn field_tokens(
         Presence::Required => ty,
         Presence::RequiredNullable => quote!(Option<#ty>),
         Presence::Optional => {
+            // Absent is `None`; `null` is refused, as the spec does not allow it.
+            runtime.present = true;
             serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            serde_args.push(quote!(deserialize_with = "crate::runtime::present"));
             quote!(Option<#ty>)
         }
         Presence::OptionalNullable => {
-            *uses_nullable = true;
+            runtime.nullable = true;
             serde_args.push(quote!(
                 default,
                 skip_serializing_if = "Option::is_none",

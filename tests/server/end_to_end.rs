@@ -16,7 +16,7 @@ use axum::middleware::from_fn;
 use chrono::{TimeZone, Utc};
 use futures::TryStreamExt;
 
-use crate::store::{FAILING_TENANT, GraalStore, WaldurStore};
+use crate::store::{FAILING_TENANT, GraalStore, REJECTED_TENANT, WaldurStore};
 use crate::{links, serve};
 
 /// The credentials log of a `WaldurStore`.
@@ -257,14 +257,10 @@ async fn documented_errors_reach_the_client_as_their_variants() {
     let client = graal_client::Client::new(&base_url)
         .expect("client")
         .with_internal("access-token");
-    let negative = Usage {
-        quantity: Some(-1.0),
-        ..Usage::default()
-    };
     let error = client
-        .create_usage("acme", &negative)
+        .create_usage(REJECTED_TENANT, &Usage::default())
         .await
-        .expect_err("a negative quantity");
+        .expect_err("a rejected tenant");
     assert!(
         matches!(&error, graal_client::Error::Documented(CreateUsageError::BadRequest(r)) if r.status.as_u16() == 400),
         "{error:?}"

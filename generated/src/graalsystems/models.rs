@@ -10,18 +10,23 @@ use std::collections::BTreeMap;
 pub struct Usage {
     /// The `product_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::runtime::present")]
     pub product_type: Option<UsageProductType>,
     /// The `quantity` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::runtime::present")]
     pub quantity: Option<f32>,
     /// The `product_reference` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::runtime::present")]
     pub product_reference: Option<String>,
     /// The `created` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::runtime::present")]
     pub created: Option<DateTime<Utc>>,
     /// The `dimensions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::runtime::present")]
     pub dimensions: Option<BTreeMap<String, String>>,
     /// Properties not named above, kept so that nothing the server sends is lost.
     #[serde(flatten)]

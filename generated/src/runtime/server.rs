@@ -393,9 +393,13 @@ fn convert<T: DeserializeOwned>(
     Err(bad_request(error, location, name))
 }
 
-/// Text as the JSON value it spells (`5`, `true`), or as a string.
+/// Text as the number or boolean it spells (`5`, `true`), or else as a string: never
+/// `null`, so `?to=null` is not taken for a missing value.
 fn typed_text(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+    match serde_json::from_str(text) {
+        Ok(value @ (Value::Number(_) | Value::Bool(_))) => value,
+        _ => Value::String(text.to_owned()),
+    }
 }
 
 /// A JSON reply labelled with the spec's media type.

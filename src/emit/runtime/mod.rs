@@ -16,6 +16,8 @@ use quote::quote;
 pub enum Need {
     /// `nullable`, for properties that may be absent or null.
     Nullable,
+    /// `present`, for properties that may be absent but not null.
+    Present,
     /// The client core: transport, requests, responses, errors.
     Client,
     /// `Request::path` (simple style).
@@ -164,8 +166,22 @@ pub fn runtime_files(needs: &Needs) -> Option<RuntimeFiles> {
     if needs.0.is_empty() {
         return None;
     }
+    let present = needs.has(Need::Present).then(|| {
+        quote! {
+            /// Reads a property that may be absent but not `null`: used with `#[serde(default)]`,
+            /// an absent property is `None`, and `null` is an error rather than a silent `None`.
+            pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+                T: serde::Deserialize<'de>,
+            {
+                T::deserialize(deserializer).map(Some)
+            }
+        }
+    });
     let nullable = needs.has(Need::Nullable).then(|| {
         quote! {
+
             /// Reads a property that may be absent or `null`, keeping the two apart: used with
             /// `#[serde(default)]`, an absent property stays `None` and `null` becomes `Some(None)`.
             pub(crate) fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
@@ -200,6 +216,7 @@ pub fn runtime_files(needs: &Needs) -> Option<RuntimeFiles> {
             #![doc = " Helpers shared by the generated modules."]
             #client_module
             #server_module
+            #present
             #nullable
         },
         client,
