@@ -142,9 +142,7 @@ pub enum Primitive {
     I32,
     /// `i64` (`format: int64`, or no format).
     I64,
-    /// `f32` (`format: float`).
-    F32,
-    /// `f64` (`format: double`, or no format).
+    /// `f64` (`format: double`, `format: float`, or no format).
     F64,
     /// `rust_decimal::Decimal`, a decimal string on the wire (`type: string, format: decimal`).
     Decimal,

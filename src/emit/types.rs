@@ -167,7 +167,6 @@ impl Imports {
             Primitive::Bool => quote!(bool),
             Primitive::I32 => quote!(i32),
             Primitive::I64 => quote!(i64),
-            Primitive::F32 => quote!(f32),
             Primitive::F64 => quote!(f64),
             Primitive::Decimal => {
                 self.decimal = true;

@@ -330,7 +330,9 @@ impl<'doc> Lowerer<'doc> {
                 _ => Primitive::I64,
             }),
             SchemaKind::Type(Type::Number(number)) => TypeRef::Primitive(match &number.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => Primitive::F32,
+                // A JSON number is a double: `f32` would turn a larger one the schema allows into
+                // infinity (and send it back as `null`), so `float` is read into `f64` too.
+                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => Primitive::F64,
                 _ => Primitive::F64,
             }),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Primitive(Primitive::Bool),

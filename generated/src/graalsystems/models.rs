@@ -15,7 +15,7 @@ pub struct Usage {
     /// The `quantity` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "crate::runtime::present")]
-    pub quantity: Option<f32>,
+    pub quantity: Option<f64>,
     /// The `product_reference` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "crate::runtime::present")]
