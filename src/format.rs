@@ -51,12 +51,21 @@ fn unparse(file: syn::File) -> String {
 /// Joins a struct literal or pattern that prettyplease wrote one field per line (it does so past
 /// 34 columns in all) when its fields fit rustfmt's `struct_lit_width`, as rustfmt does.
 fn collapse_struct_literals(text: &str) -> String {
+    rewrite_lines(text, collapsed_struct_literal)
+}
+
+/// Copies `text` line by line; where `rewrite(lines, index)` returns a replacement for the lines
+/// from `index` up to (not including) the index it returns, writes that instead.
+fn rewrite_lines(
+    text: &str,
+    rewrite: impl Fn(&[&str], usize) -> Option<(String, usize)>,
+) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len());
     let mut index = 0;
     while let Some(line) = lines.get(index) {
-        if let Some((collapsed, next)) = collapsed_struct_literal(&lines, index) {
-            out.push_str(&collapsed);
+        if let Some((replacement, next)) = rewrite(&lines, index) {
+            out.push_str(&replacement);
             out.push('\n');
             index = next;
             continue;
@@ -172,28 +181,19 @@ fn join_short_lists(text: &str) -> String {
         "use ",
         "pub use ",
     ];
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut index = 0;
-    while let Some(line) = lines.get(index) {
+    rewrite_lines(text, |lines, index| {
+        let line = lines.get(index)?;
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         let opens = (line.ends_with('(') || line.ends_with('{'))
             && OPENERS.iter().any(|opener| trimmed.starts_with(opener));
         let generic_return = trimmed.starts_with(") -> ") && line.ends_with('<');
         if opens || generic_return {
-            if let Some((joined, next)) = joined_list(&lines, index, indent) {
-                out.push_str(&joined);
-                out.push('\n');
-                index = next;
-                continue;
-            }
+            joined_list(lines, index, indent)
+        } else {
+            None
         }
-        out.push_str(line);
-        out.push('\n');
-        index += 1;
-    }
-    out
+    })
 }
 
 /// A `use` list too long for one line, packed as rustfmt packs it: as many entries per line as fit.

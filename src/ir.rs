@@ -29,6 +29,19 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
 }
 
+impl Api {
+    /// The security schemes some operation names, in document order: the ones generated code
+    /// has credentials for.
+    pub fn used_security_schemes(&self) -> impl Iterator<Item = &SecurityScheme> {
+        self.security_schemes.iter().filter(|scheme| {
+            self.operations.iter().any(|operation| {
+                let mut requirements = operation.security.iter();
+                requirements.any(|requirement| requirement.schemes.contains(&scheme.name.wire))
+            })
+        })
+    }
+}
+
 /// Documentation lines, already dedented and trimmed; empty when the spec says nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Docs {

@@ -109,16 +109,7 @@ impl Emitter<'_> {
         let mut fields = Scope::default();
         fields.try_claim("transport");
         let slots: Vec<SchemeSlot> = api
-            .security_schemes
-            .iter()
-            .filter(|scheme| {
-                api.operations.iter().any(|operation| {
-                    operation
-                        .security
-                        .iter()
-                        .any(|requirement| requirement.schemes.contains(&scheme.name.wire))
-                })
-            })
+            .used_security_schemes()
             .map(|scheme| SchemeSlot {
                 scheme,
                 field: fields.claim(scheme.name.rust.clone()),

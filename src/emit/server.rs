@@ -101,16 +101,7 @@ impl Emitter<'_> {
         let api = self.api;
         let mut fields = Scope::default();
         let slots: Vec<Slot> = api
-            .security_schemes
-            .iter()
-            .filter(|scheme| {
-                api.operations.iter().any(|operation| {
-                    operation
-                        .security
-                        .iter()
-                        .any(|requirement| requirement.schemes.contains(&scheme.name.wire))
-                })
-            })
+            .used_security_schemes()
             .map(|scheme| Slot {
                 scheme,
                 field: fields.claim(scheme.name.rust.clone()),
