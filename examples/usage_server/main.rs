@@ -11,7 +11,9 @@ mod store;
 use apis::graalsystems::server as graal;
 use apis::waldur::server as waldur;
 use axum::Router;
-use axum::middleware::from_fn;
+use axum::http::HeaderValue;
+use axum::middleware::{from_fn, map_response};
+use axum::response::Response;
 
 /// How many Slurm records the example serves: more than one page of Waldur's client's `sync_all`
 /// (100 a page), so following `Link` matters.
@@ -19,7 +21,7 @@ pub const SLURM_RECORDS: usize = 250;
 
 /// Both APIs on one router: Waldur's lists get `Link` headers from a layer of our own, unless
 /// `USAGE_SERVER_BREAK=no-link` leaves it out (the conformance suite shows the Waldur client then
-/// misses every page after the first).
+/// misses every page after the first); `USAGE_SERVER_BREAK=json-media` mislabels Graal replies.
 pub fn app() -> Router {
     let waldur = waldur::router(store::WaldurStore::sample(SLURM_RECORDS));
     let waldur = if std::env::var("USAGE_SERVER_BREAK").as_deref() == Ok("no-link") {
@@ -28,7 +30,20 @@ pub fn app() -> Router {
         waldur.layer(from_fn(links::waldur_links))
     };
     let graal = graal::router(store::GraalStore::default());
+    let graal = if std::env::var("USAGE_SERVER_BREAK").as_deref() == Ok("json-media") {
+        graal.layer(map_response(as_plain_json))
+    } else {
+        graal
+    };
     waldur.merge(graal)
+}
+
+/// The deliberate break `USAGE_SERVER_BREAK=json-media`: GraalSystems replies labelled
+/// `application/json` instead of the vendor media type, which Schemathesis must report.
+async fn as_plain_json(mut response: Response) -> Response {
+    let json = HeaderValue::from_static("application/json");
+    response.headers_mut().insert("content-type", json);
+    response
 }
 
 #[tokio::main(flavor = "current_thread")]

@@ -4,6 +4,7 @@
 //!
 //! - `prism`: the generated clients against Stoplight Prism mocking each spec with `--errors`.
 //! - `waldur-client`: Waldur's published Python client against the example server.
+//! - `schemathesis`: the property-based fuzzer against the example server's GraalSystems API.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,8 @@ use crate::Result;
 const PRISM: &str = "5.16.0";
 /// The Waldur client release the suite was written against.
 const WALDUR_CLIENT: &str = "8.1.3";
+/// The Schemathesis release the suite was written against.
+const SCHEMATHESIS: &str = "4.32.5";
 
 /// Arguments of `cargo xtask conformance`.
 #[derive(Debug, clap::Args)]
@@ -32,6 +35,8 @@ pub enum Suite {
     Prism,
     /// Waldur's published Python client (PyPI `waldur-api-client`) against the example server.
     WaldurClient,
+    /// Schemathesis (PyPI `schemathesis`) against the example server's GraalSystems API.
+    Schemathesis,
 }
 
 impl Args {
@@ -45,12 +50,13 @@ impl Args {
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let suites = match args.suite {
         Some(suite) => vec![suite],
-        None => vec![Suite::Prism, Suite::WaldurClient],
+        None => vec![Suite::Prism, Suite::WaldurClient, Suite::Schemathesis],
     };
     for suite in suites {
         match suite {
             Suite::Prism => prism(root)?,
             Suite::WaldurClient => waldur_client(root)?,
+            Suite::Schemathesis => schemathesis(root)?,
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -107,7 +113,7 @@ fn ensure_prism(root: &Path) -> Result<PathBuf> {
     Ok(binary)
 }
 
-/// The Python of `.tools/venv`, with the pinned Waldur client installed.
+/// The Python of `.tools/venv`, with the pinned Waldur client and Schemathesis installed.
 fn ensure_python(root: &Path) -> Result<PathBuf> {
     let venv = tools_dir(root).join("venv");
     let python = venv.join("bin").join("python");
@@ -121,20 +127,25 @@ fn ensure_python(root: &Path) -> Result<PathBuf> {
             "python3 -m venv (the Waldur client suite needs Python 3)",
         )?;
     }
-    let wanted = format!("waldur-api-client=={WALDUR_CLIENT}");
-    let installed = Command::new(&python)
-        .args(["-m", "pip", "show", "waldur-api-client"])
-        .output()
-        .ok()
-        .is_some_and(|output| {
-            String::from_utf8_lossy(&output.stdout).contains(&format!("Version: {WALDUR_CLIENT}"))
-        });
-    if !installed {
-        eprintln!("installing {wanted} into {}", venv.display());
-        run_command(
-            Command::new(&python).args(["-m", "pip", "install", "--quiet", &wanted]),
-            "pip install",
-        )?;
+    for (package, version) in [
+        ("waldur-api-client", WALDUR_CLIENT),
+        ("schemathesis", SCHEMATHESIS),
+    ] {
+        let installed = Command::new(&python)
+            .args(["-m", "pip", "show", package])
+            .output()
+            .ok()
+            .is_some_and(|output| {
+                String::from_utf8_lossy(&output.stdout).contains(&format!("Version: {version}"))
+            });
+        if !installed {
+            let wanted = format!("{package}=={version}");
+            eprintln!("installing {wanted} into {}", venv.display());
+            run_command(
+                Command::new(&python).args(["-m", "pip", "install", "--quiet", &wanted]),
+                "pip install",
+            )?;
+        }
     }
     Ok(python)
 }
@@ -310,4 +321,73 @@ impl std::ops::DerefMut for ServedCommand {
     fn deref_mut(&mut self) -> &mut Command {
         &mut self.command
     }
+}
+
+/// Schemathesis against the example server's GraalSystems API: every check but one, a fixed
+/// seed, and enough examples that the run takes about a minute.
+///
+/// Left out: `negative_data_rejection`. It sends `params[key]=false` as a boolean where the map
+/// holds strings, but on the wire `false` is also the string "false", which the server rightly
+/// accepts. Waldur is not fuzzed yet: its upstream spec documents only `200`, so the `400`, `401`
+/// and `404` the real server (and the example) answer are "undocumented" to Schemathesis.
+fn schemathesis(root: &Path) -> Result<()> {
+    let python = ensure_python(root)?;
+    let st = python.with_file_name("st");
+    run_command(
+        Command::new(cargo())
+            .args(["build", "--quiet", "--locked", "--example", "usage_server"])
+            .current_dir(root),
+        "building the example server",
+    )?;
+    eprintln!("schemathesis {SCHEMATHESIS}: the example server's GraalSystems API");
+    let mut suite = fuzz_graal(root, &st, None, "1500")?;
+    run_command(&mut suite, "the Schemathesis suite")?;
+    drop(suite);
+    let status = fuzz_graal(root, &st, Some("json-media"), "20")?
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()?;
+    if status.success() {
+        return Err("Schemathesis passed a server that mislabels its replies".into());
+    }
+    eprintln!("schemathesis: the deliberate break `json-media` is reported, as it must be");
+    Ok(())
+}
+
+/// `st run` over the GraalSystems spec against a fresh example server.
+fn fuzz_graal(
+    root: &Path,
+    st: &Path,
+    broken: Option<&str>,
+    examples: &str,
+) -> Result<ServedCommand> {
+    let port = free_port()?;
+    let mut server = example(root, "usage_server");
+    server.env("PORT", port.to_string()).stdout(Stdio::null());
+    if let Some(broken) = broken {
+        server.env("USAGE_SERVER_BREAK", broken);
+    }
+    let server = Running(
+        server
+            .spawn()
+            .map_err(|error| format!("could not start the example server: {error}"))?,
+    );
+    wait_for(port, Duration::from_secs(60), "the example server")?;
+    let mut command = Command::new(st);
+    command
+        .arg("run")
+        .arg(root.join("spec").join("graalsystems.yaml"))
+        .args(["--url", &format!("http://127.0.0.1:{port}")])
+        .args([
+            "--checks",
+            "all",
+            "--exclude-checks",
+            "negative_data_rejection",
+        ])
+        .args(["--header", "Authorization: Bearer conformance"])
+        .args(["--seed", "42", "--max-examples", examples]);
+    Ok(ServedCommand {
+        command,
+        _server: server,
+    })
 }
