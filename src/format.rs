@@ -45,6 +45,7 @@ pub fn rust_file(path: &str, source: &str, tokens: TokenStream) -> Result<String
 fn unparse(file: syn::File) -> String {
     let text = prettyplease::unparse(&file);
     let text = collapse_struct_literals(&join_short_lists(&text));
+    let text = rewrite_lines(&text, split_long_signature);
     separate_nested_items(&expand_struct_literals(&text))
 }
 
@@ -120,6 +121,83 @@ fn collapsed_struct_literal(lines: &[&str], start: usize) -> Option<(String, usi
         fields.push(plain);
         index += 1;
     }
+}
+
+/// The longest `) -> T {` line rustfmt keeps whole, measured on its output; a longer one gets
+/// its brace on the next line.
+const RETURN_LINE_WIDTH: usize = 96;
+
+/// A signature line longer than rustfmt's width, as rustfmt writes it: `fn f(a, b) -> Result<`
+/// with the return type's arguments one per line becomes parameters one per line and the return
+/// type whole; a `) -> T {` line past `RETURN_LINE_WIDTH` gets its brace on the next line.
+fn split_long_signature(lines: &[&str], start: usize) -> Option<(String, usize)> {
+    let line = lines.get(start)?;
+    let trimmed = line.trim_start();
+    let indent = " ".repeat(line.len() - trimmed.len());
+    if trimmed.starts_with(") -> ") && line.ends_with(" {") && line.len() > RETURN_LINE_WIDTH {
+        let signature = line.strip_suffix(" {")?;
+        return (signature.len() <= MAX_WIDTH)
+            .then(|| (format!("{signature}\n{indent}{{"), start + 1));
+    }
+    let is_fn = ["fn ", "pub fn ", "async fn ", "pub async fn "]
+        .iter()
+        .any(|start| trimmed.starts_with(start));
+    if !is_fn || !line.ends_with("> -> Result<") && !line.ends_with(") -> Result<") {
+        return None;
+    }
+    // `pub async fn name(params) -> Result<` then `A,` `B,` then `> {`.
+    let (head, _) = line.rsplit_once(" -> ")?;
+    let open = head.find('(')?;
+    let (name, params) = head.split_at(open);
+    let params = params.strip_prefix('(')?.strip_suffix(')')?;
+    let mut types = Vec::new();
+    let mut index = start + 1;
+    loop {
+        let entry = lines.get(index)?.trim_start();
+        if entry == "> {" {
+            break;
+        }
+        types.push(entry.strip_suffix(',')?);
+        index += 1;
+    }
+    let mut out = format!("{name}(\n");
+    for param in split_top_level(params) {
+        out.push_str(&format!("{indent}    {param},\n"));
+    }
+    let returns = format!("{indent}) -> Result<{}>", types.join(", "));
+    if returns.len() + 2 <= RETURN_LINE_WIDTH {
+        out.push_str(&format!("{returns} {{"));
+    } else if returns.len() <= MAX_WIDTH {
+        out.push_str(&format!("{returns}\n{indent}{{"));
+    } else {
+        out.push_str(&format!("{indent}) -> Result<\n"));
+        for ty in &types {
+            out.push_str(&format!("{indent}    {ty},\n"));
+        }
+        out.push_str(&format!("{indent}> {{"));
+    }
+    Some((out, index + 1))
+}
+
+/// `a: A<B, C>, d: D` split at the commas outside brackets.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0_i32;
+    let mut begin = 0;
+    for (at, character) in text.char_indices() {
+        match character {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(text[begin..at].trim());
+                begin = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[begin..].trim());
+    parts.retain(|part| !part.is_empty());
+    parts
 }
 
 /// rustfmt writes a struct literal whose fields take more than this many columns one field per

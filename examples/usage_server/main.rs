@@ -15,6 +15,9 @@ use axum::http::HeaderValue;
 use axum::middleware::{from_fn, map_response};
 use axum::response::Response;
 
+/// The token Waldur's API accepts: `Authorization: Token demo` or `Authorization: Bearer demo`.
+pub const DEMO_TOKEN: &str = "demo";
+
 /// How many Slurm records the example serves: more than one page of Waldur's client's `sync_all`
 /// (100 a page), so following `Link` matters.
 pub const SLURM_RECORDS: usize = 250;
@@ -23,7 +26,9 @@ pub const SLURM_RECORDS: usize = 250;
 /// `USAGE_SERVER_BREAK=no-link` leaves it out (the conformance suite shows the Waldur client then
 /// misses every page after the first); `USAGE_SERVER_BREAK=json-media` mislabels Graal replies.
 pub fn app() -> Router {
-    let waldur = waldur::router(store::WaldurStore::sample(SLURM_RECORDS));
+    let mut store = store::WaldurStore::sample(SLURM_RECORDS);
+    store.token = Some(DEMO_TOKEN.to_owned());
+    let waldur = waldur::router(store);
     let waldur = if std::env::var("USAGE_SERVER_BREAK").as_deref() == Ok("no-link") {
         waldur
     } else {

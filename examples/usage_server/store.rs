@@ -10,8 +10,6 @@ use apis::waldur::models::{
     AllocationUserUsage, ComponentUserUsage, ComponentUserUsageOrdering, SlurmAllocationUserUsage,
 };
 use apis::waldur::server as waldur;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 
 /// Waldur's usage records, with the credentials each call carried.
 pub struct WaldurStore {
@@ -21,6 +19,8 @@ pub struct WaldurStore {
     /// `tokenAuth` or `waldurOIDCAuth`, and the secret, for every call (shared, so a test can
     /// look after the store moved into the router).
     pub seen: Arc<Mutex<Vec<(&'static str, String)>>>,
+    /// The one token accepted (as `Token <token>` or `Bearer <token>`); any when `None`.
+    pub token: Option<String>,
 }
 
 /// One page of `items` as Django REST framework serves it: pages count from 1, `page_size`
@@ -34,21 +34,19 @@ pub fn page<T: Clone>(items: &[T], page: Option<i64>, page_size: Option<i64>) ->
     (!past_the_end).then(|| items.iter().skip(start).take(size).cloned().collect())
 }
 
-/// Django REST framework's answer to a page past the last.
-fn invalid_page() -> Response {
-    let body = r#"{"detail":"Invalid page."}"#;
-    let json = [("content-type", "application/json")];
-    (StatusCode::NOT_FOUND, json, body).into_response()
+/// Django REST framework's answer to a page past the last (a documented `404`).
+fn invalid_page() -> serde_json::Value {
+    serde_json::json!({ "detail": "Invalid page." })
 }
 
-fn not_found() -> Response {
-    let body = r#"{"detail":"No AllocationUserUsage matches the given query."}"#;
-    (
-        StatusCode::NOT_FOUND,
-        [("content-type", "application/json")],
-        body,
-    )
-        .into_response()
+/// Django REST framework's answer to an unknown record (a documented `404`).
+fn not_found() -> serde_json::Value {
+    serde_json::json!({ "detail": "No AllocationUserUsage matches the given query." })
+}
+
+/// Django REST framework's answer to credentials it does not know (a documented `401`).
+fn invalid_token() -> serde_json::Value {
+    serde_json::json!({ "detail": "Invalid token." })
 }
 
 fn count(items: usize) -> Option<i64> {
@@ -90,16 +88,26 @@ impl WaldurStore {
             openportal,
             components,
             seen: Arc::default(),
+            token: None,
         }
     }
 
-    fn saw(&self, credentials: &waldur::Credentials) {
+    /// Logs the credentials, and says whether they are the accepted token.
+    fn admits(&self, credentials: &waldur::Credentials) -> bool {
         let mut seen = self.seen.lock().expect("credentials log");
-        if let Some(token) = &credentials.waldur_oidc_auth {
-            seen.push(("waldurOIDCAuth", token.clone()));
+        let (scheme, secret) = if let Some(token) = &credentials.waldur_oidc_auth {
+            ("waldurOIDCAuth", token.clone())
         } else if let Some(header) = &credentials.token_auth {
-            seen.push(("tokenAuth", header.clone()));
-        }
+            ("tokenAuth", header.clone())
+        } else {
+            return false;
+        };
+        seen.push((scheme, secret.clone()));
+        let Some(token) = &self.token else {
+            return true;
+        };
+        let bearer = credentials.waldur_oidc_auth.as_ref() == Some(token);
+        bearer || secret == format!("Token {token}")
     }
 }
 
@@ -109,7 +117,9 @@ impl waldur::Api for WaldurStore {
         request: waldur::SlurmAllocationUserUsageListRequest,
         credentials: waldur::Credentials,
     ) -> waldur::SlurmAllocationUserUsageListReply {
-        self.saw(&credentials);
+        if !self.admits(&credentials) {
+            return waldur::SlurmAllocationUserUsageListReply::Unauthorized(invalid_token());
+        }
         let matching: Vec<SlurmAllocationUserUsage> = self
             .slurm
             .iter()
@@ -129,7 +139,7 @@ impl waldur::Api for WaldurStore {
                 body,
                 x_result_count: count(matching.len()),
             },
-            None => invalid_page().into(),
+            None => waldur::SlurmAllocationUserUsageListReply::NotFound(invalid_page()),
         }
     }
 
@@ -138,7 +148,9 @@ impl waldur::Api for WaldurStore {
         request: waldur::SlurmAllocationUserUsageRetrieveRequest,
         credentials: waldur::Credentials,
     ) -> waldur::SlurmAllocationUserUsageRetrieveReply {
-        self.saw(&credentials);
+        if !self.admits(&credentials) {
+            return waldur::SlurmAllocationUserUsageRetrieveReply::Unauthorized(invalid_token());
+        }
         let found = usize::try_from(request.id)
             .ok()
             .and_then(|index| self.slurm.get(index));
@@ -146,7 +158,7 @@ impl waldur::Api for WaldurStore {
             Some(usage) => {
                 waldur::SlurmAllocationUserUsageRetrieveReply::Ok(Box::new(usage.clone()))
             }
-            None => not_found().into(),
+            None => waldur::SlurmAllocationUserUsageRetrieveReply::NotFound(not_found()),
         }
     }
 
@@ -155,7 +167,9 @@ impl waldur::Api for WaldurStore {
         request: waldur::OpenportalAllocationUserUsageListRequest,
         credentials: waldur::Credentials,
     ) -> waldur::OpenportalAllocationUserUsageListReply {
-        self.saw(&credentials);
+        if !self.admits(&credentials) {
+            return waldur::OpenportalAllocationUserUsageListReply::Unauthorized(invalid_token());
+        }
         let matching: Vec<AllocationUserUsage> = self
             .openportal
             .iter()
@@ -167,7 +181,7 @@ impl waldur::Api for WaldurStore {
                 body,
                 x_result_count: count(matching.len()),
             },
-            None => invalid_page().into(),
+            None => waldur::OpenportalAllocationUserUsageListReply::NotFound(invalid_page()),
         }
     }
 
@@ -176,7 +190,11 @@ impl waldur::Api for WaldurStore {
         request: waldur::OpenportalAllocationUserUsageRetrieveRequest,
         credentials: waldur::Credentials,
     ) -> waldur::OpenportalAllocationUserUsageRetrieveReply {
-        self.saw(&credentials);
+        if !self.admits(&credentials) {
+            return waldur::OpenportalAllocationUserUsageRetrieveReply::Unauthorized(
+                invalid_token(),
+            );
+        }
         let found = usize::try_from(request.id)
             .ok()
             .and_then(|index| self.openportal.get(index));
@@ -184,7 +202,7 @@ impl waldur::Api for WaldurStore {
             Some(usage) => {
                 waldur::OpenportalAllocationUserUsageRetrieveReply::Ok(Box::new(usage.clone()))
             }
-            None => not_found().into(),
+            None => waldur::OpenportalAllocationUserUsageRetrieveReply::NotFound(not_found()),
         }
     }
 
@@ -193,7 +211,9 @@ impl waldur::Api for WaldurStore {
         request: waldur::MarketplaceComponentUserUsagesListRequest,
         credentials: waldur::Credentials,
     ) -> waldur::MarketplaceComponentUserUsagesListReply {
-        self.saw(&credentials);
+        if !self.admits(&credentials) {
+            return waldur::MarketplaceComponentUserUsagesListReply::Unauthorized(invalid_token());
+        }
         let mut matching: Vec<ComponentUserUsage> = self
             .components
             .iter()
@@ -233,7 +253,7 @@ impl waldur::Api for WaldurStore {
                 body,
                 x_result_count: count(matching.len()),
             },
-            None => invalid_page().into(),
+            None => waldur::MarketplaceComponentUserUsagesListReply::NotFound(invalid_page()),
         }
     }
 
@@ -242,7 +262,11 @@ impl waldur::Api for WaldurStore {
         request: waldur::MarketplaceComponentUserUsagesRetrieveRequest,
         credentials: waldur::Credentials,
     ) -> waldur::MarketplaceComponentUserUsagesRetrieveReply {
-        self.saw(&credentials);
+        if !self.admits(&credentials) {
+            return waldur::MarketplaceComponentUserUsagesRetrieveReply::Unauthorized(
+                invalid_token(),
+            );
+        }
         let found = self
             .components
             .iter()
@@ -251,7 +275,7 @@ impl waldur::Api for WaldurStore {
             Some(usage) => {
                 waldur::MarketplaceComponentUserUsagesRetrieveReply::Ok(Box::new(usage.clone()))
             }
-            None => not_found().into(),
+            None => waldur::MarketplaceComponentUserUsagesRetrieveReply::NotFound(not_found()),
         }
     }
 }

@@ -583,7 +583,7 @@ impl Emitter<'_> {
             let variants = self.variants(&errors, false);
             let arms = errors.iter().map(|response| {
                 let variant = ident(&response.variant);
-                quote!(#name::#variant(response) => response.status,)
+                quote!(Self::#variant(response) => response.status,)
             });
             let doc = format!(
                 " The error responses {link} documents. Each keeps its status, headers and body."
@@ -1005,13 +1005,12 @@ impl Emitter<'_> {
                     None => match_arm(&pattern, &decode, None),
                 }
             } else {
-                let error_enum = ident(operation.types.error.as_deref().unwrap_or_default());
                 self.needs.add(Need::DocumentedError);
                 self.response_imports.insert("documented");
                 match_arm(
                     &pattern,
                     &decode,
-                    Some(&|decoded| quote!(documented(#decoded, #error_enum::#variant))),
+                    Some(&|decoded| quote!(documented(#decoded, Errors::#variant))),
                 )
             };
             arms.push(arm);
@@ -1020,9 +1019,15 @@ impl Emitter<'_> {
             arms.push(quote!(_ => response.unexpected(),));
         }
         let docs = operation_docs(operation, true);
+        // A short local name for the error enum keeps each arm on one line.
+        let errors = operation.types.error.as_ref().map(|error| {
+            let error = ident(error);
+            quote!(use #error as Errors;)
+        });
         quote! {
             #docs
             pub async fn #name(&self, #(#arguments),*) -> Result<#success, #error> {
+                #errors
                 #start
                 #(#statements)*
                 #authorize

@@ -4,9 +4,15 @@
 
 use apis::graalsystems::client::{self as graal, FindUsagesParams};
 use apis::graalsystems::models::Usage;
-use apis::waldur::client::{self as waldur, Error, SlurmAllocationUserUsageListParams};
+use apis::waldur::client::{
+    self as waldur, SlurmAllocationUserUsageListError as ListError,
+    SlurmAllocationUserUsageListParams,
+};
 
 use crate::recorder::{Recorder, Reply};
+
+/// The Slurm list's error.
+type Error = waldur::Error<ListError>;
 
 async fn slurm_list(recorder: &Recorder) -> Result<usize, Error> {
     let client = waldur::Client::new(&recorder.base_url)
@@ -18,8 +24,35 @@ async fn slurm_list(recorder: &Recorder) -> Result<usize, Error> {
 }
 
 #[tokio::test]
+async fn waldurs_error_statuses_are_documented_variants_with_their_json() {
+    // Declared in spec/waldur.yaml from UPSTREAM.md (upstream itself declares only 200).
+    for status in [400, 401, 403, 404] {
+        let recorder = Recorder::start(move |_, _| {
+            Reply::new(
+                status,
+                &[("Content-Type", "application/json")],
+                br#"{"detail":"Invalid token."}"#,
+            )
+        })
+        .await;
+        let error = slurm_list(&recorder).await.expect_err("an error status");
+        let body = match &error {
+            Error::Documented(ListError::BadRequest(response))
+            | Error::Documented(ListError::Unauthorized(response))
+            | Error::Documented(ListError::Forbidden(response))
+            | Error::Documented(ListError::NotFound(response)) => {
+                assert_eq!(response.status.as_u16(), status);
+                &response.body
+            }
+            other => panic!("expected the documented {status}, got {other:?}"),
+        };
+        assert_eq!(body["detail"], "Invalid token.");
+    }
+}
+
+#[tokio::test]
 async fn undocumented_statuses_keep_status_headers_and_body() {
-    for status in [401, 403, 404] {
+    for status in [409, 500, 502] {
         let recorder = Recorder::start(move |_, _| {
             Reply::new(
                 status,
@@ -183,7 +216,7 @@ async fn a_refused_connection_is_a_transport_error() {
         .slurm_allocation_user_usage_retrieve(1)
         .await
         .expect_err("nobody listens");
-    let Error::Transport { partial, .. } = &error else {
+    let waldur::Error::Transport { partial, .. } = &error else {
         panic!("expected Transport, got {error:?}");
     };
     assert!(partial.is_none());

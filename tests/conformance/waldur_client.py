@@ -39,7 +39,7 @@ def check(name, condition, detail=""):
 
 
 def main(base_url, expected_slurm):
-    client = AuthenticatedClient(base_url=base_url, token="conformance", prefix="Token")
+    client = AuthenticatedClient(base_url=base_url, token="demo", prefix="Token")
 
     page = slurm.sync(client=client, page=1, page_size=10)
     check("slurm list, one page", len(page) == 10 and all(isinstance(u, SlurmAllocationUserUsage) for u in page), page)

@@ -79,11 +79,16 @@ async fn slurm_lists_page_through_three_pages_by_link() {
         .slurm_allocation_user_usage_retrieve(99)
         .await
         .expect_err("no record 99");
-    let waldur_client::Error::UnexpectedStatus(response) = &missing else {
-        panic!("an undocumented 404 is UnexpectedStatus, got {missing:?}");
+    let waldur_client::Error::Documented(
+        waldur_client::SlurmAllocationUserUsageRetrieveError::NotFound(response),
+    ) = &missing
+    else {
+        panic!("a 404 is the documented NotFound, got {missing:?}");
     };
-    assert_eq!(response.status.as_u16(), 404);
-    assert!(response.text().contains("No AllocationUserUsage"));
+    assert_eq!(
+        response.body["detail"],
+        "No AllocationUserUsage matches the given query."
+    );
 
     let seen = store.lock().expect("credentials log").clone();
     assert_eq!(seen.len(), 6, "{seen:?}");

@@ -112,6 +112,12 @@ async fn waldur_requests_that_break_the_spec() {
         "query",
         "field.1",
     );
+    let empty_o = format!("GET {components}?o= HTTP/1.1\r\n{token}");
+    assert_eq!(
+        send(&base_url, &empty_o, b"").await.status,
+        200,
+        "`o=` is an empty list"
+    );
     let good_o = format!("GET {components}?o=-usage,username HTTP/1.1\r\n{token}");
     assert_eq!(send(&base_url, &good_o, b"").await.status, 200);
     let answer = send(

@@ -82,6 +82,7 @@ impl Client {
         x_tenant: &str,
         params: &FindUsagesParams,
     ) -> Result<Response<Vec<Usage>>, Error<FindUsagesError>> {
+        use FindUsagesError as Errors;
         let mut request = self.transport.request(Method::GET, "/usages");
         request.header("X-Tenant", x_tenant, false);
         request.query("from", &params.from, true);
@@ -93,15 +94,9 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => documented(response.bytes(no_headers), FindUsagesError::BadRequest),
-            405 => {
-                let decoded = response.bytes(no_headers);
-                documented(decoded, FindUsagesError::MethodNotAllowed)
-            }
-            500 => {
-                let decoded = response.bytes(no_headers);
-                documented(decoded, FindUsagesError::InternalServerError)
-            }
+            400 => documented(response.bytes(no_headers), Errors::BadRequest),
+            405 => documented(response.bytes(no_headers), Errors::MethodNotAllowed),
+            500 => documented(response.bytes(no_headers), Errors::InternalServerError),
             _ => response.unexpected(),
         }
     }
@@ -117,6 +112,7 @@ impl Client {
         x_tenant: &str,
         body: &Usage,
     ) -> Result<Response<Usage>, Error<CreateUsageError>> {
+        use CreateUsageError as Errors;
         let mut request = self.transport.request(Method::POST, "/usages");
         request.header("X-Tenant", x_tenant, false);
         request.json("application/vnd.graal.systems.v1.usage+json", body);
@@ -125,18 +121,9 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => {
-                let decoded = response.bytes(no_headers);
-                documented(decoded, CreateUsageError::BadRequest)
-            }
-            405 => {
-                let decoded = response.bytes(no_headers);
-                documented(decoded, CreateUsageError::MethodNotAllowed)
-            }
-            500 => {
-                let decoded = response.bytes(no_headers);
-                documented(decoded, CreateUsageError::InternalServerError)
-            }
+            400 => documented(response.bytes(no_headers), Errors::BadRequest),
+            405 => documented(response.bytes(no_headers), Errors::MethodNotAllowed),
+            500 => documented(response.bytes(no_headers), Errors::InternalServerError),
             _ => response.unexpected(),
         }
     }
@@ -170,9 +157,9 @@ impl FindUsagesError {
     /// The response's status code.
     pub fn status(&self) -> StatusCode {
         match self {
-            FindUsagesError::BadRequest(response) => response.status,
-            FindUsagesError::MethodNotAllowed(response) => response.status,
-            FindUsagesError::InternalServerError(response) => response.status,
+            Self::BadRequest(response) => response.status,
+            Self::MethodNotAllowed(response) => response.status,
+            Self::InternalServerError(response) => response.status,
         }
     }
 }
@@ -198,9 +185,9 @@ impl CreateUsageError {
     /// The response's status code.
     pub fn status(&self) -> StatusCode {
         match self {
-            CreateUsageError::BadRequest(response) => response.status,
-            CreateUsageError::MethodNotAllowed(response) => response.status,
-            CreateUsageError::InternalServerError(response) => response.status,
+            Self::BadRequest(response) => response.status,
+            Self::MethodNotAllowed(response) => response.status,
+            Self::InternalServerError(response) => response.status,
         }
     }
 }

@@ -333,8 +333,10 @@ fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     matching.next().map(|(_, value)| value.as_str())
 }
 
+/// The items of delimited values; an empty value (`o=`) is an empty list.
 fn split_on(values: &[&str], delimiter: char) -> Raw {
-    let items = values.iter().flat_map(|value| value.split(delimiter));
+    let values = values.iter().filter(|value| !value.is_empty());
+    let items = values.flat_map(|value| value.split(delimiter));
     Raw::List(items.map(|item| item.trim().to_owned()).collect())
 }
 

@@ -6,11 +6,12 @@ use super::models::{
     SlurmAllocationUserUsage,
 };
 pub use crate::runtime::client::{BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response};
-use crate::runtime::client::{Credential, Transport, header, no_headers, pages};
+use crate::runtime::client::{Credential, Transport, documented, header, no_headers, pages};
 use chrono::NaiveDate;
 use futures::stream::BoxStream;
-use reqwest::Method;
 use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use std::fmt;
 use uuid::Uuid;
 
 /// A client for Waldur (version 7.9.0).
@@ -91,8 +92,11 @@ impl Client {
     pub async fn slurm_allocation_user_usage_list(
         &self,
         params: &SlurmAllocationUserUsageListParams,
-    ) -> Result<Response<Vec<SlurmAllocationUserUsage>, SlurmAllocationUserUsageListHeaders>, Error>
-    {
+    ) -> Result<
+        Response<Vec<SlurmAllocationUserUsage>, SlurmAllocationUserUsageListHeaders>,
+        Error<SlurmAllocationUserUsageListError>,
+    > {
+        use SlurmAllocationUserUsageListError as Errors;
         let path = "/api/slurm-allocation-user-usage/";
         let mut request = self.transport.request(Method::GET, path);
         request.query("allocation", &params.allocation, true);
@@ -109,6 +113,10 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(SlurmAllocationUserUsageListHeaders::read),
+            400 => documented(response.json(no_headers), Errors::BadRequest),
+            401 => documented(response.json(no_headers), Errors::Unauthorized),
+            403 => documented(response.json(no_headers), Errors::Forbidden),
+            404 => documented(response.json(no_headers), Errors::NotFound),
             _ => response.unexpected(),
         }
     }
@@ -119,7 +127,8 @@ impl Client {
     pub fn slurm_allocation_user_usage_list_stream<'a>(
         &'a self,
         params: SlurmAllocationUserUsageListParams,
-    ) -> BoxStream<'a, Result<SlurmAllocationUserUsage, Error>> {
+    ) -> BoxStream<'a, Result<SlurmAllocationUserUsage, Error<SlurmAllocationUserUsageListError>>>
+    {
         let first = params.page;
         let page_size = params.page_size;
         let fetch = move |page| {
@@ -139,7 +148,9 @@ impl Client {
     pub async fn slurm_allocation_user_usage_retrieve(
         &self,
         id: i64,
-    ) -> Result<Response<SlurmAllocationUserUsage>, Error> {
+    ) -> Result<Response<SlurmAllocationUserUsage>, Error<SlurmAllocationUserUsageRetrieveError>>
+    {
+        use SlurmAllocationUserUsageRetrieveError as Errors;
         let path = "/api/slurm-allocation-user-usage/{id}/";
         let mut request = self.transport.request(Method::GET, path);
         request.path("id", &id, false);
@@ -149,6 +160,10 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
+            400 => documented(response.json(no_headers), Errors::BadRequest),
+            401 => documented(response.json(no_headers), Errors::Unauthorized),
+            403 => documented(response.json(no_headers), Errors::Forbidden),
+            404 => documented(response.json(no_headers), Errors::NotFound),
             _ => response.unexpected(),
         }
     }
@@ -159,8 +174,11 @@ impl Client {
     pub async fn openportal_allocation_user_usage_list(
         &self,
         params: &OpenportalAllocationUserUsageListParams,
-    ) -> Result<Response<Vec<AllocationUserUsage>, OpenportalAllocationUserUsageListHeaders>, Error>
-    {
+    ) -> Result<
+        Response<Vec<AllocationUserUsage>, OpenportalAllocationUserUsageListHeaders>,
+        Error<OpenportalAllocationUserUsageListError>,
+    > {
+        use OpenportalAllocationUserUsageListError as Errors;
         let path = "/api/openportal-allocation-user-usage/";
         let mut request = self.transport.request(Method::GET, path);
         request.query("allocation", &params.allocation, true);
@@ -180,6 +198,10 @@ impl Client {
                 let read = OpenportalAllocationUserUsageListHeaders::read;
                 response.json(read)
             }
+            400 => documented(response.json(no_headers), Errors::BadRequest),
+            401 => documented(response.json(no_headers), Errors::Unauthorized),
+            403 => documented(response.json(no_headers), Errors::Forbidden),
+            404 => documented(response.json(no_headers), Errors::NotFound),
             _ => response.unexpected(),
         }
     }
@@ -190,7 +212,8 @@ impl Client {
     pub fn openportal_allocation_user_usage_list_stream<'a>(
         &'a self,
         params: OpenportalAllocationUserUsageListParams,
-    ) -> BoxStream<'a, Result<AllocationUserUsage, Error>> {
+    ) -> BoxStream<'a, Result<AllocationUserUsage, Error<OpenportalAllocationUserUsageListError>>>
+    {
         let first = params.page;
         let page_size = params.page_size;
         let fetch = move |page| {
@@ -210,7 +233,9 @@ impl Client {
     pub async fn openportal_allocation_user_usage_retrieve(
         &self,
         id: i64,
-    ) -> Result<Response<AllocationUserUsage>, Error> {
+    ) -> Result<Response<AllocationUserUsage>, Error<OpenportalAllocationUserUsageRetrieveError>>
+    {
+        use OpenportalAllocationUserUsageRetrieveError as Errors;
         let path = "/api/openportal-allocation-user-usage/{id}/";
         let mut request = self.transport.request(Method::GET, path);
         request.path("id", &id, false);
@@ -220,6 +245,10 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
+            400 => documented(response.json(no_headers), Errors::BadRequest),
+            401 => documented(response.json(no_headers), Errors::Unauthorized),
+            403 => documented(response.json(no_headers), Errors::Forbidden),
+            404 => documented(response.json(no_headers), Errors::NotFound),
             _ => response.unexpected(),
         }
     }
@@ -234,8 +263,11 @@ impl Client {
     pub async fn marketplace_component_user_usages_list(
         &self,
         params: &MarketplaceComponentUserUsagesListParams,
-    ) -> Result<Response<Vec<ComponentUserUsage>, MarketplaceComponentUserUsagesListHeaders>, Error>
-    {
+    ) -> Result<
+        Response<Vec<ComponentUserUsage>, MarketplaceComponentUserUsagesListHeaders>,
+        Error<MarketplaceComponentUserUsagesListError>,
+    > {
+        use MarketplaceComponentUserUsagesListError as Errors;
         let path = "/api/marketplace-component-user-usages/";
         let mut request = self.transport.request(Method::GET, path);
         request.query("billing_period_month", &params.billing_period_month, true);
@@ -264,6 +296,10 @@ impl Client {
                 let read = MarketplaceComponentUserUsagesListHeaders::read;
                 response.json(read)
             }
+            400 => documented(response.json(no_headers), Errors::BadRequest),
+            401 => documented(response.json(no_headers), Errors::Unauthorized),
+            403 => documented(response.json(no_headers), Errors::Forbidden),
+            404 => documented(response.json(no_headers), Errors::NotFound),
             _ => response.unexpected(),
         }
     }
@@ -274,7 +310,8 @@ impl Client {
     pub fn marketplace_component_user_usages_list_stream<'a>(
         &'a self,
         params: MarketplaceComponentUserUsagesListParams,
-    ) -> BoxStream<'a, Result<ComponentUserUsage, Error>> {
+    ) -> BoxStream<'a, Result<ComponentUserUsage, Error<MarketplaceComponentUserUsagesListError>>>
+    {
         let first = params.page;
         let page_size = params.page_size;
         let fetch = move |page| {
@@ -300,7 +337,9 @@ impl Client {
         &self,
         uuid: Uuid,
         params: &MarketplaceComponentUserUsagesRetrieveParams,
-    ) -> Result<Response<ComponentUserUsage>, Error> {
+    ) -> Result<Response<ComponentUserUsage>, Error<MarketplaceComponentUserUsagesRetrieveError>>
+    {
+        use MarketplaceComponentUserUsagesRetrieveError as Errors;
         let path = "/api/marketplace-component-user-usages/{uuid}/";
         let mut request = self.transport.request(Method::GET, path);
         request.path("uuid", &uuid, false);
@@ -311,6 +350,10 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
+            400 => documented(response.json(no_headers), Errors::BadRequest),
+            401 => documented(response.json(no_headers), Errors::Unauthorized),
+            403 => documented(response.json(no_headers), Errors::Forbidden),
+            404 => documented(response.json(no_headers), Errors::NotFound),
             _ => response.unexpected(),
         }
     }
@@ -362,6 +405,68 @@ impl SlurmAllocationUserUsageListHeaders {
     }
 }
 
+/// The error responses [`Client::slurm_allocation_user_usage_list`] documents. Each keeps its status, headers and body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SlurmAllocationUserUsageListError {
+    /// `400`: The request is not valid.
+    BadRequest(Box<Response<serde_json::Value>>),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(Box<Response<serde_json::Value>>),
+    /// `403`: The credentials do not allow this.
+    Forbidden(Box<Response<serde_json::Value>>),
+    /// `404`: No such record, or no such page.
+    NotFound(Box<Response<serde_json::Value>>),
+}
+
+impl SlurmAllocationUserUsageListError {
+    /// The response's status code.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(response) => response.status,
+            Self::Unauthorized(response) => response.status,
+            Self::Forbidden(response) => response.status,
+            Self::NotFound(response) => response.status,
+        }
+    }
+}
+
+impl fmt::Display for SlurmAllocationUserUsageListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status())
+    }
+}
+
+/// The error responses [`Client::slurm_allocation_user_usage_retrieve`] documents. Each keeps its status, headers and body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SlurmAllocationUserUsageRetrieveError {
+    /// `400`: The request is not valid.
+    BadRequest(Box<Response<serde_json::Value>>),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(Box<Response<serde_json::Value>>),
+    /// `403`: The credentials do not allow this.
+    Forbidden(Box<Response<serde_json::Value>>),
+    /// `404`: No such record, or no such page.
+    NotFound(Box<Response<serde_json::Value>>),
+}
+
+impl SlurmAllocationUserUsageRetrieveError {
+    /// The response's status code.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(response) => response.status,
+            Self::Unauthorized(response) => response.status,
+            Self::Forbidden(response) => response.status,
+            Self::NotFound(response) => response.status,
+        }
+    }
+}
+
+impl fmt::Display for SlurmAllocationUserUsageRetrieveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status())
+    }
+}
+
 /// Optional parameters of [`Client::openportal_allocation_user_usage_list`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenportalAllocationUserUsageListParams {
@@ -405,6 +510,68 @@ impl OpenportalAllocationUserUsageListHeaders {
         Ok(OpenportalAllocationUserUsageListHeaders {
             x_result_count: header(header_map, "x-result-count")?,
         })
+    }
+}
+
+/// The error responses [`Client::openportal_allocation_user_usage_list`] documents. Each keeps its status, headers and body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpenportalAllocationUserUsageListError {
+    /// `400`: The request is not valid.
+    BadRequest(Box<Response<serde_json::Value>>),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(Box<Response<serde_json::Value>>),
+    /// `403`: The credentials do not allow this.
+    Forbidden(Box<Response<serde_json::Value>>),
+    /// `404`: No such record, or no such page.
+    NotFound(Box<Response<serde_json::Value>>),
+}
+
+impl OpenportalAllocationUserUsageListError {
+    /// The response's status code.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(response) => response.status,
+            Self::Unauthorized(response) => response.status,
+            Self::Forbidden(response) => response.status,
+            Self::NotFound(response) => response.status,
+        }
+    }
+}
+
+impl fmt::Display for OpenportalAllocationUserUsageListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status())
+    }
+}
+
+/// The error responses [`Client::openportal_allocation_user_usage_retrieve`] documents. Each keeps its status, headers and body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpenportalAllocationUserUsageRetrieveError {
+    /// `400`: The request is not valid.
+    BadRequest(Box<Response<serde_json::Value>>),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(Box<Response<serde_json::Value>>),
+    /// `403`: The credentials do not allow this.
+    Forbidden(Box<Response<serde_json::Value>>),
+    /// `404`: No such record, or no such page.
+    NotFound(Box<Response<serde_json::Value>>),
+}
+
+impl OpenportalAllocationUserUsageRetrieveError {
+    /// The response's status code.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(response) => response.status,
+            Self::Unauthorized(response) => response.status,
+            Self::Forbidden(response) => response.status,
+            Self::NotFound(response) => response.status,
+        }
+    }
+}
+
+impl fmt::Display for OpenportalAllocationUserUsageRetrieveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status())
     }
 }
 
@@ -490,9 +657,71 @@ impl MarketplaceComponentUserUsagesListHeaders {
     }
 }
 
+/// The error responses [`Client::marketplace_component_user_usages_list`] documents. Each keeps its status, headers and body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MarketplaceComponentUserUsagesListError {
+    /// `400`: The request is not valid.
+    BadRequest(Box<Response<serde_json::Value>>),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(Box<Response<serde_json::Value>>),
+    /// `403`: The credentials do not allow this.
+    Forbidden(Box<Response<serde_json::Value>>),
+    /// `404`: No such record, or no such page.
+    NotFound(Box<Response<serde_json::Value>>),
+}
+
+impl MarketplaceComponentUserUsagesListError {
+    /// The response's status code.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(response) => response.status,
+            Self::Unauthorized(response) => response.status,
+            Self::Forbidden(response) => response.status,
+            Self::NotFound(response) => response.status,
+        }
+    }
+}
+
+impl fmt::Display for MarketplaceComponentUserUsagesListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status())
+    }
+}
+
 /// Optional parameters of [`Client::marketplace_component_user_usages_retrieve`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MarketplaceComponentUserUsagesRetrieveParams {
     /// The `field` query parameter.
     pub field: Option<Vec<ComponentUserUsageField>>,
+}
+
+/// The error responses [`Client::marketplace_component_user_usages_retrieve`] documents. Each keeps its status, headers and body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MarketplaceComponentUserUsagesRetrieveError {
+    /// `400`: The request is not valid.
+    BadRequest(Box<Response<serde_json::Value>>),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(Box<Response<serde_json::Value>>),
+    /// `403`: The credentials do not allow this.
+    Forbidden(Box<Response<serde_json::Value>>),
+    /// `404`: No such record, or no such page.
+    NotFound(Box<Response<serde_json::Value>>),
+}
+
+impl MarketplaceComponentUserUsagesRetrieveError {
+    /// The response's status code.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(response) => response.status,
+            Self::Unauthorized(response) => response.status,
+            Self::Forbidden(response) => response.status,
+            Self::NotFound(response) => response.status,
+        }
+    }
+}
+
+impl fmt::Display for MarketplaceComponentUserUsagesRetrieveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status())
+    }
 }

@@ -222,6 +222,14 @@ pub enum SlurmAllocationUserUsageListReply {
         /// The `x-result-count` header.
         x_result_count: Option<i64>,
     },
+    /// `400`: The request is not valid.
+    BadRequest(serde_json::Value),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(serde_json::Value),
+    /// `403`: The credentials do not allow this.
+    Forbidden(serde_json::Value),
+    /// `404`: No such record, or no such page.
+    NotFound(serde_json::Value),
     /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
     /// with it.
     Undocumented(Response),
@@ -237,6 +245,22 @@ impl IntoResponse for SlurmAllocationUserUsageListReply {
                 let media = "application/json";
                 let response = reply_json(200, media, &body);
                 with_header(response, "x-result-count", &x_result_count)
+            }
+            Self::BadRequest(body) => {
+                let media = "application/json";
+                reply_json(400, media, &body)
+            }
+            Self::Unauthorized(body) => {
+                let media = "application/json";
+                reply_json(401, media, &body)
+            }
+            Self::Forbidden(body) => {
+                let media = "application/json";
+                reply_json(403, media, &body)
+            }
+            Self::NotFound(body) => {
+                let media = "application/json";
+                reply_json(404, media, &body)
             }
             Self::Undocumented(response) => response,
         }
@@ -271,6 +295,14 @@ impl SlurmAllocationUserUsageRetrieveRequest {
 pub enum SlurmAllocationUserUsageRetrieveReply {
     /// `200`.
     Ok(Box<SlurmAllocationUserUsage>),
+    /// `400`: The request is not valid.
+    BadRequest(serde_json::Value),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(serde_json::Value),
+    /// `403`: The credentials do not allow this.
+    Forbidden(serde_json::Value),
+    /// `404`: No such record, or no such page.
+    NotFound(serde_json::Value),
     /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
     /// with it.
     Undocumented(Response),
@@ -282,6 +314,22 @@ impl IntoResponse for SlurmAllocationUserUsageRetrieveReply {
             Self::Ok(body) => {
                 let media = "application/json";
                 reply_json(200, media, &body)
+            }
+            Self::BadRequest(body) => {
+                let media = "application/json";
+                reply_json(400, media, &body)
+            }
+            Self::Unauthorized(body) => {
+                let media = "application/json";
+                reply_json(401, media, &body)
+            }
+            Self::Forbidden(body) => {
+                let media = "application/json";
+                reply_json(403, media, &body)
+            }
+            Self::NotFound(body) => {
+                let media = "application/json";
+                reply_json(404, media, &body)
             }
             Self::Undocumented(response) => response,
         }
@@ -359,6 +407,14 @@ pub enum OpenportalAllocationUserUsageListReply {
         /// The `x-result-count` header.
         x_result_count: Option<i64>,
     },
+    /// `400`: The request is not valid.
+    BadRequest(serde_json::Value),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(serde_json::Value),
+    /// `403`: The credentials do not allow this.
+    Forbidden(serde_json::Value),
+    /// `404`: No such record, or no such page.
+    NotFound(serde_json::Value),
     /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
     /// with it.
     Undocumented(Response),
@@ -374,6 +430,22 @@ impl IntoResponse for OpenportalAllocationUserUsageListReply {
                 let media = "application/json";
                 let response = reply_json(200, media, &body);
                 with_header(response, "x-result-count", &x_result_count)
+            }
+            Self::BadRequest(body) => {
+                let media = "application/json";
+                reply_json(400, media, &body)
+            }
+            Self::Unauthorized(body) => {
+                let media = "application/json";
+                reply_json(401, media, &body)
+            }
+            Self::Forbidden(body) => {
+                let media = "application/json";
+                reply_json(403, media, &body)
+            }
+            Self::NotFound(body) => {
+                let media = "application/json";
+                reply_json(404, media, &body)
             }
             Self::Undocumented(response) => response,
         }
@@ -408,6 +480,14 @@ impl OpenportalAllocationUserUsageRetrieveRequest {
 pub enum OpenportalAllocationUserUsageRetrieveReply {
     /// `200`.
     Ok(Box<AllocationUserUsage>),
+    /// `400`: The request is not valid.
+    BadRequest(serde_json::Value),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(serde_json::Value),
+    /// `403`: The credentials do not allow this.
+    Forbidden(serde_json::Value),
+    /// `404`: No such record, or no such page.
+    NotFound(serde_json::Value),
     /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
     /// with it.
     Undocumented(Response),
@@ -419,6 +499,22 @@ impl IntoResponse for OpenportalAllocationUserUsageRetrieveReply {
             Self::Ok(body) => {
                 let media = "application/json";
                 reply_json(200, media, &body)
+            }
+            Self::BadRequest(body) => {
+                let media = "application/json";
+                reply_json(400, media, &body)
+            }
+            Self::Unauthorized(body) => {
+                let media = "application/json";
+                reply_json(401, media, &body)
+            }
+            Self::Forbidden(body) => {
+                let media = "application/json";
+                reply_json(403, media, &body)
+            }
+            Self::NotFound(body) => {
+                let media = "application/json";
+                reply_json(404, media, &body)
             }
             Self::Undocumented(response) => response,
         }
@@ -551,6 +647,14 @@ pub enum MarketplaceComponentUserUsagesListReply {
         /// The `x-result-count` header.
         x_result_count: Option<i64>,
     },
+    /// `400`: The request is not valid.
+    BadRequest(serde_json::Value),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(serde_json::Value),
+    /// `403`: The credentials do not allow this.
+    Forbidden(serde_json::Value),
+    /// `404`: No such record, or no such page.
+    NotFound(serde_json::Value),
     /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
     /// with it.
     Undocumented(Response),
@@ -566,6 +670,22 @@ impl IntoResponse for MarketplaceComponentUserUsagesListReply {
                 let media = "application/json";
                 let response = reply_json(200, media, &body);
                 with_header(response, "x-result-count", &x_result_count)
+            }
+            Self::BadRequest(body) => {
+                let media = "application/json";
+                reply_json(400, media, &body)
+            }
+            Self::Unauthorized(body) => {
+                let media = "application/json";
+                reply_json(401, media, &body)
+            }
+            Self::Forbidden(body) => {
+                let media = "application/json";
+                reply_json(403, media, &body)
+            }
+            Self::NotFound(body) => {
+                let media = "application/json";
+                reply_json(404, media, &body)
             }
             Self::Undocumented(response) => response,
         }
@@ -602,6 +722,14 @@ impl MarketplaceComponentUserUsagesRetrieveRequest {
 pub enum MarketplaceComponentUserUsagesRetrieveReply {
     /// `200`.
     Ok(Box<ComponentUserUsage>),
+    /// `400`: The request is not valid.
+    BadRequest(serde_json::Value),
+    /// `401`: No valid credentials were sent.
+    Unauthorized(serde_json::Value),
+    /// `403`: The credentials do not allow this.
+    Forbidden(serde_json::Value),
+    /// `404`: No such record, or no such page.
+    NotFound(serde_json::Value),
     /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
     /// with it.
     Undocumented(Response),
@@ -613,6 +741,22 @@ impl IntoResponse for MarketplaceComponentUserUsagesRetrieveReply {
             Self::Ok(body) => {
                 let media = "application/json";
                 reply_json(200, media, &body)
+            }
+            Self::BadRequest(body) => {
+                let media = "application/json";
+                reply_json(400, media, &body)
+            }
+            Self::Unauthorized(body) => {
+                let media = "application/json";
+                reply_json(401, media, &body)
+            }
+            Self::Forbidden(body) => {
+                let media = "application/json";
+                reply_json(403, media, &body)
+            }
+            Self::NotFound(body) => {
+                let media = "application/json";
+                reply_json(404, media, &body)
             }
             Self::Undocumented(response) => response,
         }

@@ -697,8 +697,10 @@ fn helper_items(needs: &Needs, converts: bool, reads_path: bool, reads_query: bo
         Need::ServerQueryList,
     ]) {
         items.push(quote! {
+            /// The items of delimited values; an empty value (`o=`) is an empty list.
             fn split_on(values: &[&str], delimiter: char) -> Raw {
-                let items = values.iter().flat_map(|value| value.split(delimiter));
+                let values = values.iter().filter(|value| !value.is_empty());
+                let items = values.flat_map(|value| value.split(delimiter));
                 Raw::List(items.map(|item| item.trim().to_owned()).collect())
             }
         });
