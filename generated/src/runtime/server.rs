@@ -90,14 +90,9 @@ impl Incoming {
             let field = key
                 .strip_prefix(&prefix)
                 .and_then(|rest| rest.strip_suffix(']'));
-            let Some(field) = field else {
-                continue;
-            };
-            if field.contains(['[', ']']) {
-                let error = format!("`{key}` nests deeper than `{name}[field]`");
-                return Err(bad_request(error, "query", name));
+            if let Some(field) = field {
+                fields.push((field.to_owned(), value.clone()));
             }
-            fields.push((field.to_owned(), value.clone()));
         }
         let raw = (!fields.is_empty()).then_some(Raw::Object(fields));
         convert(raw, "query", name)

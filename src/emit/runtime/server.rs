@@ -434,15 +434,10 @@ fn incoming_methods(needs: &Needs) -> TokenStream {
                 let mut fields = Vec::new();
                 for (key, value) in &self.query {
                     let field = key.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(']'));
-                    let Some(field) = field else {
-                        continue;
-                    };
-                    // `name[a][b]` nests deeper than the flat object the style describes.
-                    if field.contains(['[', ']']) {
-                        let error = format!("`{key}` nests deeper than `{name}[field]`");
-                        return Err(bad_request(error, "query", name));
+                    // A key may itself hold brackets (`name[a]]`), so the field runs to the last `]`.
+                    if let Some(field) = field {
+                        fields.push((field.to_owned(), value.clone()));
                     }
-                    fields.push((field.to_owned(), value.clone()));
                 }
                 let raw = (!fields.is_empty()).then_some(Raw::Object(fields));
                 convert(raw, "query", name)
