@@ -7,6 +7,7 @@
     clippy::unimplemented
 )]
 
+mod bench;
 mod codegen;
 mod conformance;
 mod test;
@@ -34,6 +35,8 @@ enum Command {
     /// Run every check, stopping at the first failure: cargo fmt, cargo clippy, cargo test,
     /// then the conformance suites
     Test(test::Args),
+    /// Time the generator on the Waldur spec grown to thousands of operations
+    Bench(bench::Args),
     /// Check the generated code against independent tools (Prism, Waldur's Python client),
     /// installed on demand into .tools/
     Conformance(conformance::Args),
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen::run(&root, args),
         Command::Test(args) => test::run(&root, args),
         Command::Conformance(args) => conformance::run(&root, args),
+        Command::Bench(args) => bench::run(&root, args),
     };
     match result {
         Ok(exit_code) => exit_code,
