@@ -274,6 +274,8 @@ pub struct Parameter {
     pub docs: Docs,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// Whether the value is a string with `format: uri`, which a server checks.
+    pub uri: bool,
 }
 
 /// Where a parameter or API key is sent.

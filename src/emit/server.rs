@@ -16,7 +16,7 @@ use super::runtime::{Need, Needs};
 use super::types::{CrateUse, Imports, doc_attrs, ident, sort_use_items};
 use crate::ir::{
     Api, Content, Method, Model, ModelKind, Name, Operation, Parameter, ParameterLocation,
-    SecurityKind, SecurityScheme, Status, Style, TypeRef,
+    Primitive, SecurityKind, SecurityScheme, Status, Style, TypeRef,
 };
 use crate::naming::Scope;
 
@@ -458,6 +458,7 @@ impl Emitter<'_> {
         let mut fields = Vec::new();
         let mut reads = Vec::new();
         let mut field_names = Vec::new();
+        let mut checks = Vec::new();
         for parameter in &operation.parameters {
             let field_name = names.claim(parameter.name.rust.clone());
             let wire_name = &parameter.name.wire;
@@ -473,11 +474,23 @@ impl Emitter<'_> {
             let read = self.parameter_read(parameter, &quote!(#wire_name));
             let statement = quote!(let #field = #read?;);
             let location = location_name(parameter.location);
+            let uri_check = (parameter.uri
+                && parameter.ty == TypeRef::Primitive(Primitive::String))
+            .then(|| {
+                self.needs.add(Need::ServerUri);
+                self.use_runtime("check_uri");
+                if parameter.required {
+                    quote!(check_uri(Some(&request.#field), #location, #wire_name)?;)
+                } else {
+                    quote!(check_uri(request.#field.as_deref(), #location, #wire_name)?;)
+                }
+            });
             if 8 + printed(&statement).len() + 2 <= super::client::PRETTYPLEASE_WIDTH {
                 reads.push(statement);
                 if self.may_hold_enum(&parameter.ty) {
                     reads.push(quote!(known(&#field, #location, #wire_name)?;));
                 }
+                checks.extend(uri_check);
             } else {
                 let read = self.parameter_read(parameter, &quote!(name));
                 reads.push(quote! {
@@ -487,6 +500,7 @@ impl Emitter<'_> {
                 if self.may_hold_enum(&parameter.ty) {
                     reads.push(quote!(known(&#field, #location, name)?;));
                 }
+                checks.extend(uri_check);
             }
             field_names.push(quote!(#field));
         }
@@ -553,6 +567,7 @@ impl Emitter<'_> {
                 fn read(#incoming: &Incoming) -> Result<Self, Rejection> {
                     #(#reads)*
                     let request = #name { #(#field_names),* };
+                    #(#checks)*
                     Ok(request)
                 }
             }

@@ -431,6 +431,7 @@ impl<'doc> Lowerer<'doc> {
             style,
             explode: data.explode.unwrap_or(explode_default),
             docs: parameter_docs(data),
+            uri: is_uri(data),
             deprecated: data.deprecated.unwrap_or(false),
         })
     }
@@ -769,6 +770,20 @@ impl<'doc> Lowerer<'doc> {
         }
         schemes
     }
+}
+
+/// Whether a parameter's inline schema is a string with `format: uri`.
+fn is_uri(data: &ParameterData) -> bool {
+    let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format else {
+        return false;
+    };
+    matches!(
+        &schema.schema_kind,
+        openapiv3::SchemaKind::Type(openapiv3::Type::String(openapiv3::StringType {
+            format: openapiv3::VariantOrUnknownOrEmpty::Unknown(format),
+            ..
+        })) if format == "uri"
+    )
 }
 
 fn parameter_docs(data: &ParameterData) -> Docs {

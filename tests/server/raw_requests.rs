@@ -102,6 +102,20 @@ async fn waldur_requests_that_break_the_spec() {
     )
     .await;
     assert_rejected(&answer, 400, "query", "date_after");
+    let not_a_uri = format!("GET {list}?user=not%20a%20url HTTP/1.1\r\n{token}");
+    assert_rejected(
+        &send(&base_url, &not_a_uri, b"").await,
+        400,
+        "query",
+        "user",
+    );
+    let empty_uri = format!("GET {list}?allocation= HTTP/1.1\r\n{token}");
+    assert_rejected(
+        &send(&base_url, &empty_uri, b"").await,
+        400,
+        "query",
+        "allocation",
+    );
     let components = "/api/marketplace-component-user-usages/";
     let bad_o = format!("GET {components}?o=-usage,bogus HTTP/1.1\r\n{token}");
     assert_rejected(&send(&base_url, &bad_o, b"").await, 400, "query", "o.1");

@@ -6,7 +6,8 @@ use super::models::{
     SlurmAllocationUserUsage,
 };
 use crate::runtime::server::{
-    Incoming, Known, Rejection, known, not_implemented, redacted, reply_json, with_header,
+    Incoming, Known, Rejection, check_uri, known, not_implemented, redacted, reply_json,
+    with_header,
 };
 use axum::Router;
 use axum::extract::State;
@@ -206,6 +207,8 @@ impl SlurmAllocationUserUsageListRequest {
             user_uuid,
             year,
         };
+        check_uri(request.allocation.as_deref(), "query", "allocation")?;
+        check_uri(request.user.as_deref(), "query", "user")?;
         Ok(request)
     }
 }
@@ -391,6 +394,8 @@ impl OpenportalAllocationUserUsageListRequest {
             user_uuid,
             year,
         };
+        check_uri(request.allocation.as_deref(), "query", "allocation")?;
+        check_uri(request.user.as_deref(), "query", "user")?;
         Ok(request)
     }
 }
@@ -631,6 +636,7 @@ impl MarketplaceComponentUserUsagesListRequest {
             type_,
             username,
         };
+        check_uri(request.resource.as_deref(), "query", "resource")?;
         Ok(request)
     }
 }

@@ -112,6 +112,8 @@ pub enum Need {
     ServerCredentials,
     /// `Known`, `known` and `within`: unknown enum values in requests.
     ServerKnown,
+    /// `check_uri`, for string parameters with `format: uri`.
+    ServerUri,
     /// `reply_json`.
     ReplyJson,
     /// `reply_text`.

@@ -187,6 +187,35 @@ pub fn server_module(needs: &Needs) -> TokenStream {
             }
         }
     });
+    let uri = needs.has(Need::ServerUri).then(|| {
+        quote! {
+            /// What a URI may hold besides letters and digits (RFC 3986's unreserved and reserved
+            /// characters, and `%` for percent-encoding).
+            const URI_CHARACTERS: &str = "-._~:/?#[]@!$&'()*+,;=%";
+
+            /// `400` unless `value` is an absolute URI (RFC 3986): a scheme, `:`, and only the
+            /// characters a URI may hold, the rest percent-encoded.
+            pub(crate) fn check_uri(value: Option<&str>, location: &'static str, name: &str) -> Result<(), Rejection> {
+                let Some(text) = value else {
+                    return Ok(());
+                };
+                let allowed = |c: char| c.is_ascii_alphanumeric() || URI_CHARACTERS.contains(c);
+                let valid = match text.split_once(':') {
+                    Some((scheme, rest)) => {
+                        let first = scheme.starts_with(|c: char| c.is_ascii_alphabetic());
+                        let scheme_chars = |c: char| c.is_ascii_alphanumeric() || "+-.".contains(c);
+                        first && scheme.chars().all(scheme_chars) && rest.chars().all(allowed)
+                    }
+                    None => false,
+                };
+                if valid {
+                    return Ok(());
+                }
+                let error = "the value is not a URI".to_owned();
+                Err(bad_request(error, location, name))
+            }
+        }
+    });
     let methods = incoming_methods(needs);
     let helpers = helper_items(needs, converts, reads_path, reads_query);
     let replies = reply_items(needs);
@@ -328,6 +357,7 @@ pub fn server_module(needs: &Needs) -> TokenStream {
 
         #redacted
         #known
+        #uri
         #helpers
         #replies
     }
