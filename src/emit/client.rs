@@ -31,14 +31,9 @@ pub fn client_file(api: &Api) -> Option<ClientFile> {
     if api.operations.is_empty() {
         return None;
     }
-    let models: Vec<String> = api
-        .models
-        .iter()
-        .map(|model| model.name.rust.clone())
-        .collect();
     let mut emitter = Emitter {
         api,
-        imports: Imports::qualifying(&CLIENT_FILE_NAMES, &models),
+        imports: Imports::qualifying(&CLIENT_FILE_NAMES, &api.models),
         needs: Needs::default(),
         models: BTreeSet::new(),
         status_code: false,

@@ -54,14 +54,9 @@ pub fn server_file(api: &Api) -> Option<ServerFile> {
     if api.operations.is_empty() {
         return None;
     }
-    let models: Vec<String> = api
-        .models
-        .iter()
-        .map(|model| model.name.rust.clone())
-        .collect();
     let mut emitter = Emitter {
         api,
-        imports: Imports::qualifying(&SERVER_FILE_NAMES, &models),
+        imports: Imports::qualifying(&SERVER_FILE_NAMES, &api.models),
         needs: Needs::default(),
         models: BTreeSet::new(),
         runtime: BTreeSet::new(),

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Docs, Primitive, TypeRef};
+use crate::ir::{Docs, Model, Primitive, TypeRef};
 
 /// An identifier token. Names come from `naming`, which only makes valid identifiers; anything
 /// else is repaired here rather than letting `Ident::new` panic.
@@ -115,11 +115,12 @@ pub struct Imports {
 impl Imports {
     /// Imports for a file outside `models.rs` that names `taken` itself: models with those names
     /// are written `models::Name`.
-    pub fn qualifying(taken: &[&str], models: &[String]) -> Imports {
+    pub fn qualifying(taken: &[&str], models: &[Model]) -> Imports {
         Imports {
             qualified_models: models
                 .iter()
-                .filter(|model| taken.contains(&model.as_str()))
+                .map(|model| &model.name.rust)
+                .filter(|name| taken.contains(&name.as_str()))
                 .cloned()
                 .collect(),
             ..Imports::default()
