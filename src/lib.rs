@@ -71,9 +71,13 @@ pub fn generate(sources: &[SpecSource]) -> Result<Files, Diagnostics> {
 
     let emitted = emit::emit(&apis);
     let mut files = Files::new();
-    for file in emitted.files {
-        let text = format::rust_file(&file.path, &file.source, file.tokens).map_err(internal)?;
-        files.insert(file.path, text);
+    let jobs = emitted
+        .files
+        .iter()
+        .map(|file| format::Job::new(file.path.clone(), file.source.clone(), &file.tokens))
+        .collect();
+    for (path, text) in format::rust_files(jobs) {
+        files.insert(path, text.map_err(internal)?);
     }
     for (path, text) in render::render(&apis, emitted.crates).map_err(internal)? {
         files.insert(path, text);
