@@ -8,26 +8,17 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::runtime::{Need, Needs};
-use super::types::{CrateUse, Imports, doc_attrs, doc_lines, ident, sort_use_items};
+use super::types::{Imports, doc_attrs, doc_lines, ident, sort_use_items};
+use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::ir::{
     Api, Content, Docs, MediaKind, Operation, Parameter, ParameterLocation, Primitive, Response,
-    SecurityKind, SecurityScheme, Status, Style, TypeRef,
+    SecurityKind, Status, Style, TypeRef,
 };
 use crate::naming::Scope;
 use crate::render::CRATE_NAME;
 
-/// The `client.rs` of one API, and what it needs of the runtime and of other crates.
-pub struct ClientFile {
-    /// The file's tokens.
-    pub tokens: TokenStream,
-    /// Runtime helpers the file calls.
-    pub needs: Needs,
-    /// Crates the file uses.
-    pub crates: CrateUse,
-}
-
 /// Emits the client of `api`, or `None` when the API has no operations.
-pub fn client_file(api: &Api) -> Option<ClientFile> {
+pub fn client_file(api: &Api) -> Option<ApiFile> {
     if api.operations.is_empty() {
         return None;
     }
@@ -45,7 +36,7 @@ pub fn client_file(api: &Api) -> Option<ClientFile> {
     let mut crates = emitter.imports.crates();
     crates.client = true;
     crates.futures = emitter.needs.has(Need::Pagination);
-    Some(ClientFile {
+    Some(ApiFile {
         tokens,
         needs: emitter.needs,
         crates,
@@ -88,12 +79,6 @@ struct Emitter<'a> {
     response_imports: BTreeSet<&'static str>,
 }
 
-/// The client fields and setter of one security scheme.
-struct SchemeSlot<'a> {
-    scheme: &'a SecurityScheme,
-    field: String,
-}
-
 impl Emitter<'_> {
     fn file(&mut self) -> TokenStream {
         let api = self.api;
@@ -101,15 +86,7 @@ impl Emitter<'_> {
         for fixed in ["new", "with_client", "with_body_limit", "base_url"] {
             methods.try_claim(fixed);
         }
-        let mut fields = Scope::default();
-        fields.try_claim("transport");
-        let slots: Vec<SchemeSlot> = api
-            .used_security_schemes()
-            .map(|scheme| SchemeSlot {
-                scheme,
-                field: fields.claim(scheme.name.rust.clone()),
-            })
-            .collect();
+        let slots = scheme_slots(api, &["transport"]);
         let setters: Vec<TokenStream> = slots
             .iter()
             .map(|slot| {

@@ -25,6 +25,41 @@ pub struct RustFile {
     pub tokens: TokenStream,
 }
 
+/// A per-API file beside `models.rs` (`client.rs`, `server.rs`), and what it needs of the
+/// runtime and of other crates.
+pub struct ApiFile {
+    /// The file's tokens.
+    pub tokens: TokenStream,
+    /// Runtime helpers the file calls.
+    pub needs: runtime::Needs,
+    /// Crates the file uses.
+    pub crates: CrateUse,
+}
+
+/// A security scheme some operation uses, and the field that holds its credential in a generated
+/// type (`Client`, `Credentials`).
+pub struct SchemeSlot<'a> {
+    /// The scheme.
+    pub scheme: &'a crate::ir::SecurityScheme,
+    /// The field's name, unique beside `reserved`.
+    pub field: String,
+}
+
+/// The slots of the schemes `api`'s operations use, in document order; field names avoid
+/// `reserved` (the type's other fields).
+pub fn scheme_slots<'a>(api: &'a Api, reserved: &[&str]) -> Vec<SchemeSlot<'a>> {
+    let mut fields = crate::naming::Scope::default();
+    for name in reserved {
+        fields.try_claim(name);
+    }
+    api.used_security_schemes()
+        .map(|scheme| SchemeSlot {
+            scheme,
+            field: fields.claim(scheme.name.rust.clone()),
+        })
+        .collect()
+}
+
 /// Everything emitted for a set of APIs.
 pub struct Emitted {
     /// Rust files, not yet formatted.
@@ -60,22 +95,16 @@ pub fn emit(apis: &[Api]) -> Emitted {
             tokens: models.tokens,
         });
         let server = server::server_file(api);
-        if let Some(server) = server {
-            needs.extend(&server.needs);
-            crates = crates.union(server.crates);
+        for (name, file) in [("client", client), ("server", server)] {
+            let Some(file) = file else {
+                continue;
+            };
+            needs.extend(&file.needs);
+            crates = crates.union(file.crates);
             files.push(RustFile {
-                path: format!("src/{module}/server.rs"),
+                path: format!("src/{module}/{name}.rs"),
                 source: api.source.clone(),
-                tokens: server.tokens,
-            });
-        }
-        if let Some(client) = client {
-            needs.extend(&client.needs);
-            crates = crates.union(client.crates);
-            files.push(RustFile {
-                path: format!("src/{module}/client.rs"),
-                source: api.source.clone(),
-                tokens: client.tokens,
+                tokens: file.tokens,
             });
         }
     }

@@ -3,7 +3,7 @@
 //! credentials the security schemes define, and `router`, which mounts every operation at its
 //! spec path and checks each request against the spec before the implementation sees it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -13,22 +13,13 @@ use super::client::{
     status_doc,
 };
 use super::runtime::{Need, Needs};
-use super::types::{CrateUse, Imports, doc_attrs, ident, sort_use_items};
+use super::types::{Imports, doc_attrs, ident, sort_use_items};
+use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::ir::{
     Api, Content, Method, Model, ModelKind, Name, Operation, Parameter, ParameterLocation,
-    Primitive, SecurityKind, SecurityScheme, Status, Style, TypeRef,
+    Primitive, SecurityKind, Status, Style, TypeRef,
 };
 use crate::naming::Scope;
-
-/// The `server.rs` of one API, and what it needs of the runtime and of other crates.
-pub struct ServerFile {
-    /// The file's tokens.
-    pub tokens: TokenStream,
-    /// Runtime helpers the file calls.
-    pub needs: Needs,
-    /// Crates the file uses.
-    pub crates: CrateUse,
-}
 
 /// Names `server.rs` declares or imports besides per-operation types; a model with one of these
 /// names is written `models::Name` there.
@@ -50,12 +41,17 @@ const SERVER_FILE_NAMES: [&str; 14] = [
 ];
 
 /// Emits the server stubs of `api`, or `None` when the API has no operations.
-pub fn server_file(api: &Api) -> Option<ServerFile> {
+pub fn server_file(api: &Api) -> Option<ApiFile> {
     if api.operations.is_empty() {
         return None;
     }
     let mut emitter = Emitter {
         api,
+        models_by_name: api
+            .models
+            .iter()
+            .map(|m| (m.name.rust.as_str(), m))
+            .collect(),
         imports: Imports::qualifying(&SERVER_FILE_NAMES, &api.models),
         needs: Needs::default(),
         models: BTreeSet::new(),
@@ -66,7 +62,7 @@ pub fn server_file(api: &Api) -> Option<ServerFile> {
     let tokens = emitter.file();
     let mut crates = emitter.imports.crates();
     crates.server = true;
-    Some(ServerFile {
+    Some(ApiFile {
         tokens,
         needs: emitter.needs,
         crates,
@@ -75,6 +71,8 @@ pub fn server_file(api: &Api) -> Option<ServerFile> {
 
 struct Emitter<'a> {
     api: &'a Api,
+    /// The API's models by Rust name, for looking through aliases.
+    models_by_name: HashMap<&'a str, &'a Model>,
     imports: Imports,
     needs: Needs,
     /// Model names the file refers to.
@@ -85,23 +83,10 @@ struct Emitter<'a> {
     routing: BTreeSet<&'static str>,
 }
 
-/// A security scheme some operation uses, and its field in `Credentials`.
-struct Slot<'a> {
-    scheme: &'a SecurityScheme,
-    field: String,
-}
-
 impl Emitter<'_> {
     fn file(&mut self) -> TokenStream {
         let api = self.api;
-        let mut fields = Scope::default();
-        let slots: Vec<Slot> = api
-            .used_security_schemes()
-            .map(|scheme| Slot {
-                scheme,
-                field: fields.claim(scheme.name.rust.clone()),
-            })
-            .collect();
+        let slots = scheme_slots(api, &[]);
         let credentials = self.credentials(&slots);
         let mut methods = Vec::new();
         let mut handlers = Vec::new();
@@ -186,7 +171,7 @@ impl Emitter<'_> {
     /// count, as they implement `Known`.
     fn may_hold_enum(&mut self, ty: &TypeRef) -> bool {
         let holds = match ty {
-            TypeRef::Named(name) => match self.api.models.iter().find(|m| m.name.rust == *name) {
+            TypeRef::Named(name) => match self.models_by_name.get(name.as_str()).copied() {
                 Some(Model {
                     kind: ModelKind::Alias(target),
                     ..
@@ -283,7 +268,7 @@ impl Emitter<'_> {
     }
 
     /// `Credentials`, read from each request by the schemes' rules.
-    fn credentials(&mut self, slots: &[Slot]) -> TokenStream {
+    fn credentials(&mut self, slots: &[SchemeSlot]) -> TokenStream {
         if slots.is_empty() {
             return TokenStream::new();
         }
@@ -766,7 +751,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn handler(&mut self, operation: &Operation, slots: &[Slot]) -> TokenStream {
+    fn handler(&mut self, operation: &Operation, slots: &[SchemeSlot]) -> TokenStream {
         let name = ident(&operation.id.rust);
         let request = ident(&operation.types.request);
         let mut statements = Vec::new();
@@ -778,7 +763,7 @@ impl Emitter<'_> {
         let anonymous = required.is_empty() || required.iter().any(|r| r.schemes.is_empty());
         if !anonymous {
             self.needs.add(Need::ServerUnauthorized);
-            let mut used: Vec<&Slot> = Vec::new();
+            let mut used: Vec<&SchemeSlot> = Vec::new();
             for requirement in &required {
                 for key in &requirement.schemes {
                     if let Some(slot) = slots.iter().find(|slot| slot.scheme.name.wire == *key) {

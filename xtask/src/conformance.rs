@@ -182,6 +182,34 @@ fn example(root: &Path, name: &str) -> Command {
     command
 }
 
+/// Builds an example up front, so compiling does not count against a server's start-up.
+fn build_example(root: &Path, name: &str) -> Result<()> {
+    run_command(
+        Command::new(cargo())
+            .args(["build", "--quiet", "--locked", "--example", name])
+            .current_dir(root),
+        &format!("building the `{name}` example"),
+    )
+}
+
+/// The example server on a free port of 127.0.0.1, with `broken` as its `USAGE_SERVER_BREAK`,
+/// once it accepts connections; it stops when the returned guard is dropped.
+fn example_server(root: &Path, broken: Option<&str>) -> Result<(Running, u16)> {
+    let port = free_port()?;
+    let mut server = example(root, "usage_server");
+    server.env("PORT", port.to_string()).stdout(Stdio::null());
+    if let Some(broken) = broken {
+        server.env("USAGE_SERVER_BREAK", broken);
+    }
+    let server = Running(
+        server
+            .spawn()
+            .map_err(|error| format!("could not start the example server: {error}"))?,
+    );
+    wait_for(port, Duration::from_secs(60), "the example server")?;
+    Ok((server, port))
+}
+
 /// Deliberate breaks, each a request the spec forbids, that Prism must refuse.
 const PRISM_BREAKS: [(&str, &str); 3] = [
     ("waldur", "bad-ordering"),
@@ -191,19 +219,7 @@ const PRISM_BREAKS: [(&str, &str); 3] = [
 
 fn prism(root: &Path) -> Result<()> {
     let binary = ensure_prism(root)?;
-    // Built once up front, so compiling does not count against a mock server's start-up.
-    run_command(
-        Command::new(cargo())
-            .args([
-                "build",
-                "--quiet",
-                "--locked",
-                "--example",
-                "conformance_client",
-            ])
-            .current_dir(root),
-        "building the conformance client",
-    )?;
+    build_example(root, "conformance_client")?;
     let mut caught = 0;
     for api in ["waldur", "graalsystems"] {
         let port = free_port()?;
@@ -254,12 +270,7 @@ fn prism(root: &Path) -> Result<()> {
 
 fn waldur_client(root: &Path) -> Result<()> {
     let python = ensure_python(root)?;
-    run_command(
-        Command::new(cargo())
-            .args(["build", "--quiet", "--locked", "--example", "usage_server"])
-            .current_dir(root),
-        "building the example server",
-    )?;
+    build_example(root, "usage_server")?;
     eprintln!("waldur-api-client {WALDUR_CLIENT}: the example server");
     let mut suite = waldur_client_run(root, &python, None)?;
     run_command(&mut suite, "the Waldur client suite")?;
@@ -279,18 +290,7 @@ fn waldur_client(root: &Path) -> Result<()> {
 /// The Waldur client script against a fresh example server (with `broken` set as its
 /// `USAGE_SERVER_BREAK`), ready to run; the server stops when the returned command is dropped.
 fn waldur_client_run(root: &Path, python: &Path, broken: Option<&str>) -> Result<ServedCommand> {
-    let port = free_port()?;
-    let mut server = example(root, "usage_server");
-    server.env("PORT", port.to_string()).stdout(Stdio::null());
-    if let Some(broken) = broken {
-        server.env("USAGE_SERVER_BREAK", broken);
-    }
-    let server = Running(
-        server
-            .spawn()
-            .map_err(|error| format!("could not start the example server: {error}"))?,
-    );
-    wait_for(port, Duration::from_secs(60), "the example server")?;
+    let (server, port) = example_server(root, broken)?;
     let script = root
         .join("tests")
         .join("conformance")
@@ -347,12 +347,7 @@ const FUZZED: [(&str, &str, &str, &str); 2] = [
 fn schemathesis(root: &Path) -> Result<()> {
     let python = ensure_python(root)?;
     let st = python.with_file_name("st");
-    run_command(
-        Command::new(cargo())
-            .args(["build", "--quiet", "--locked", "--example", "usage_server"])
-            .current_dir(root),
-        "building the example server",
-    )?;
+    build_example(root, "usage_server")?;
     for fuzzed in FUZZED {
         eprintln!(
             "schemathesis {SCHEMATHESIS}: the example server's {} API",
@@ -385,18 +380,7 @@ fn fuzz(
     (api, credential, excluded, examples): (&str, &str, &str, &str),
     broken: Option<&str>,
 ) -> Result<ServedCommand> {
-    let port = free_port()?;
-    let mut server = example(root, "usage_server");
-    server.env("PORT", port.to_string()).stdout(Stdio::null());
-    if let Some(broken) = broken {
-        server.env("USAGE_SERVER_BREAK", broken);
-    }
-    let server = Running(
-        server
-            .spawn()
-            .map_err(|error| format!("could not start the example server: {error}"))?,
-    );
-    wait_for(port, Duration::from_secs(60), "the example server")?;
+    let (server, port) = example_server(root, broken)?;
     let mut command = Command::new(st);
     command
         .arg("run")
