@@ -27,9 +27,8 @@ pub struct WaldurStore {
 /// defaults to 10 and is clamped to 300, and a page past the last is `None` (`invalid_page`).
 pub fn page<T: Clone>(items: &[T], page: Option<i64>, page_size: Option<i64>) -> Option<Vec<T>> {
     let size = usize::try_from(page_size.unwrap_or(10).clamp(1, 300)).unwrap_or(10);
-    let start = usize::try_from(page.unwrap_or(1) - 1)
-        .ok()
-        .and_then(|index| index.checked_mul(size))?;
+    let index = page.unwrap_or(1).checked_sub(1)?;
+    let start = usize::try_from(index).ok()?.checked_mul(size)?;
     let past_the_end = start >= items.len() && !(start == 0 && items.is_empty());
     (!past_the_end).then(|| items.iter().skip(start).take(size).cloned().collect())
 }

@@ -93,6 +93,20 @@ async fn waldur_requests_that_break_the_spec() {
     assert_rejected(&answer, 400, "query", "allocation_uuid");
     let answer = send(&base_url, &format!("GET {list}x/ HTTP/1.1\r\n{token}"), b"").await;
     assert_rejected(&answer, 400, "path", "id");
+    // An unformatted `type: integer` is an `i64`: past it is a 400 that says so, not "float".
+    let huge = format!("GET {list}?page_size=-99999999999999999999 HTTP/1.1\r\n{token}");
+    let answer = send(&base_url, &huge, b"").await;
+    assert_rejected(&answer, 400, "query", "page_size");
+    assert!(
+        answer
+            .body
+            .contains("integer -99999999999999999999 is out of range"),
+        "{}",
+        answer.body
+    );
+    // The smallest `page` is no page at all (Django's 404), not a panic in the example store.
+    let lowest = format!("GET {list}?page=-9223372036854775808 HTTP/1.1\r\n{token}");
+    assert_eq!(send(&base_url, &lowest, b"").await.status, 404);
     let answer = send(
         &base_url,
         &format!(

@@ -413,16 +413,30 @@ fn convert<T: DeserializeOwned>(
             (texts, Some(Value::Object(typed.collect())))
         }
     };
-    if let Ok(value) = serde_json::from_value(as_text) {
+    if let Ok(value) = T::deserialize(&as_text) {
         return Ok(value);
     }
     let error = match as_json.map(serde_json::from_value::<T>) {
         Some(Ok(value)) => return Ok(value),
-        Some(Err(error)) => format!("invalid value: {error}"),
+        Some(Err(error)) => invalid_value::<T>(&as_text, &error),
         None if present => "invalid value".to_owned(),
         None => "missing required parameter".to_owned(),
     };
     Err(bad_request(error, location, name))
+}
+
+/// Why a parameter's text is not a `T`. serde_json reads an integer too large for 64
+/// bits as a float, so for an integer `T` its error would say "floating point".
+fn invalid_value<T: DeserializeOwned>(sent: &Value, error: &serde_json::Error) -> String {
+    if let Value::String(text) = sent {
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let integer = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        let fits = text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok();
+        if integer && !fits && T::deserialize(&Value::from(0)).is_ok() {
+            return format!("invalid value: integer {text} is out of range");
+        }
+    }
+    format!("invalid value: {error}")
 }
 
 /// Text as the number or boolean it spells (`5`, `true`), or else as a string: never
