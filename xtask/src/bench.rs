@@ -5,7 +5,7 @@
 //! operation; it asserts nothing, a benchmark is read, not passed.
 
 use std::path::Path;
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use apigen::{SpecSource, generate};
@@ -23,8 +23,34 @@ pub struct Args {
     runs: usize,
 }
 
-/// Grows `spec/waldur.yaml`, generates it `runs` times and prints the figures.
+/// Grows `spec/waldur.yaml`, generates it `runs` times and prints the figures. An unoptimized
+/// build (what `cargo xtask` runs) would measure the compiler's debug settings, not the
+/// generator, so it hands the run to a release build of itself.
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    if cfg!(debug_assertions) {
+        eprintln!("bench: measuring a release build");
+        // CARGO is set by `cargo run`, and names the same cargo (and toolchain) that started us.
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .current_dir(root)
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "--package",
+                "xtask",
+                "--",
+                "bench",
+            ])
+            .args(["--copies", &args.copies.to_string()])
+            .args(["--runs", &args.runs.to_string()])
+            .status()?;
+        return Ok(if status.success() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
     let seed = std::fs::read_to_string(root.join("spec").join("waldur.yaml"))?;
     let text = grown(&seed, args.copies)?;
     let source = SpecSource {
