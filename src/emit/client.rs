@@ -8,6 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::runtime::{Need, Needs};
+use super::same_types::{SameTypes, alias};
 use super::types::{Imports, doc_attrs, doc_lines, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::ir::{
@@ -30,6 +31,7 @@ pub fn client_file(api: &Api) -> Option<ApiFile> {
         status_code: false,
         header_map: false,
         response_imports: BTreeSet::new(),
+        same: SameTypes::default(),
     };
     emitter.needs.add(Need::Client);
     let tokens = emitter.file();
@@ -77,6 +79,8 @@ struct Emitter<'a> {
     header_map: bool,
     /// Runtime functions the file imports by name (`header`, `no_headers`, `pages`, …).
     response_imports: BTreeSet<&'static str>,
+    /// Per-operation types defined so far, so a repeated definition becomes an alias.
+    same: SameTypes,
 }
 
 impl Emitter<'_> {
@@ -517,12 +521,19 @@ impl Emitter<'_> {
                     quote!(#docs pub #field: Option<#ty>,)
                 })
                 .collect();
-            let doc = format!(" Optional parameters of {link}; `Default` leaves them all unset.");
-            items.push(quote! {
-                #[doc = #doc]
-                #[derive(Debug, Clone, Default, PartialEq)]
-                pub struct #name {
-                    #(#fields)*
+            let definition = quote!(#(#fields)*);
+            let doc = format!("Optional parameters of {link}");
+            items.push(match self.same.earlier("params", &definition, params) {
+                Some(first) => alias(params, &first, &doc),
+                None => {
+                    let doc = format!(" {doc}; `Default` leaves them all unset.");
+                    quote! {
+                        #[doc = #doc]
+                        #[derive(Debug, Clone, Default, PartialEq)]
+                        pub struct #name {
+                            #definition
+                        }
+                    }
                 }
             });
         }
@@ -535,12 +546,19 @@ impl Emitter<'_> {
         if let Some(success) = &operation.types.success {
             let name = ident(success);
             let variants = self.variants(&successes, true);
-            let doc = format!(" The documented success responses of {link}.");
-            items.push(quote! {
-                #[doc = #doc]
-                #[derive(Debug, Clone, PartialEq)]
-                pub enum #name {
-                    #(#variants)*
+            let definition = quote!(#(#variants)*);
+            let doc = format!("The documented success responses of {link}");
+            items.push(match self.same.earlier("success", &definition, success) {
+                Some(first) => alias(success, &first, &doc),
+                None => {
+                    let doc = format!(" {doc}.");
+                    quote! {
+                        #[doc = #doc]
+                        #[derive(Debug, Clone, PartialEq)]
+                        pub enum #name {
+                            #definition
+                        }
+                    }
                 }
             });
         }
@@ -553,6 +571,12 @@ impl Emitter<'_> {
                 .filter(|response| !is_success(operation, response))
                 .collect();
             let variants = self.variants(&errors, false);
+            let definition = quote!(#(#variants)*);
+            if let Some(first) = self.same.earlier("error", &definition, error) {
+                let doc = format!("The error responses {link} documents");
+                items.push(alias(error, &first, &doc));
+                return quote!(#(#items)*);
+            }
             let arms = errors.iter().map(|response| {
                 let variant = ident(&response.variant);
                 quote!(Self::#variant(response) => response.status,)
@@ -633,9 +657,14 @@ impl Emitter<'_> {
         let all_optional = response.headers.iter().all(|header| !header.required);
         let default = all_optional.then(|| quote!(Default,));
         let doc = format!(
-            " The headers declared for the {} response of {link}.",
+            "The headers declared for the {} response of {link}",
             status_label(response.status)
         );
+        let definition = quote!(#(#fields)*);
+        if let Some(first) = self.same.earlier("headers", &definition, headers_type) {
+            return alias(headers_type, &first, &doc);
+        }
+        let doc = format!(" {doc}.");
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, #default PartialEq)]
@@ -1112,7 +1141,7 @@ impl Emitter<'_> {
 }
 
 /// Where a match arm's expression starts: `impl` → `fn` → `match` → arm.
-const ARM_INDENT: usize = 12;
+pub(super) const ARM_INDENT: usize = 12;
 
 /// prettyplease breaks lines longer than this; rustfmt would keep lines up to 100 columns whole,
 /// so arms that would land in between are written as blocks, which both print the same way.

@@ -4,6 +4,7 @@
 mod client;
 mod models;
 mod runtime;
+mod same_types;
 mod serde_case;
 mod server;
 pub mod types;

@@ -9,10 +9,11 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::client::{
-    BodyForm, body_form, chosen_content, collect_models, operation_docs, parameter_docs, printed,
-    status_doc,
+    ARM_INDENT, BodyForm, PRETTYPLEASE_WIDTH, RUSTFMT_CALL_WIDTH, body_form, chosen_content,
+    collect_models, operation_docs, parameter_docs, printed, status_doc,
 };
 use super::runtime::{Need, Needs};
+use super::same_types::{SameTypes, alias};
 use super::types::{Imports, doc_attrs, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::ir::{
@@ -57,6 +58,7 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         models: BTreeSet::new(),
         runtime: BTreeSet::new(),
         routing: BTreeSet::new(),
+        same: SameTypes::default(),
     };
     emitter.needs.add(Need::Server);
     let tokens = emitter.file();
@@ -81,6 +83,8 @@ struct Emitter<'a> {
     runtime: BTreeSet<&'static str>,
     /// `axum::routing` functions used (`get`, `post`, …).
     routing: BTreeSet<&'static str>,
+    /// Request and reply types defined so far, so a repeated definition becomes an alias.
+    same: SameTypes,
 }
 
 impl Emitter<'_> {
@@ -465,7 +469,7 @@ impl Emitter<'_> {
                     quote!(check_uri(request.#field.as_deref(), #location, #wire_name)?;)
                 }
             });
-            if 8 + printed(&statement).len() + 2 <= super::client::PRETTYPLEASE_WIDTH {
+            if 8 + printed(&statement).len() + 2 <= PRETTYPLEASE_WIDTH {
                 reads.push(statement);
                 if self.may_hold_enum(&parameter.ty) {
                     reads.push(quote!(known(&#field, #location, #wire_name)?;));
@@ -536,6 +540,12 @@ impl Emitter<'_> {
         };
         self.use_runtime("Incoming");
         self.use_runtime("Rejection");
+        let definition = quote!(#(#fields)* #(#reads)* #(#checks)*);
+        let request = &operation.types.request;
+        if let Some(first) = self.same.earlier("request", &definition, request) {
+            let doc = format!("The request of [`Api::{}`]", operation.id.rust);
+            return alias(request, &first, &doc);
+        }
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq)]
@@ -659,6 +669,8 @@ impl Emitter<'_> {
                 field_defs.push(quote!(#docs #field: #ty,));
                 bindings.push(quote!(#field));
             }
+            // The reply call with the media type written in, for an arm that fits on one line.
+            let mut inline = None;
             let send = match (content, &body_ty) {
                 (Some(content), Some(_)) => {
                     let media = &content.media_type;
@@ -675,6 +687,11 @@ impl Emitter<'_> {
                     } else {
                         quote!(body)
                     };
+                    let arguments = quote!(#status_value, #media, #body);
+                    // `printed` measures without spaces, so a media type holding one stays a block.
+                    if !media.contains(' ') {
+                        inline = Some((quote!(#function(#arguments)), arguments));
+                    }
                     (
                         quote!(let media = #media;),
                         quote!(#function(#status_value, media, #body)),
@@ -707,11 +724,17 @@ impl Emitter<'_> {
                 });
             } else if let Some(body_ty) = &body_ty {
                 variants.push(quote!(#[doc = #doc] #variant(#body_ty),));
-                arms.push(quote! {
-                    Self::#variant(body) => {
-                        #setup
-                        #reply
+                let pattern = quote!(Self::#variant(body));
+                arms.push(match inline {
+                    Some((call, arguments)) if fits_one_line(&pattern, &call, &arguments) => {
+                        quote!(#pattern => #call,)
                     }
+                    _ => quote! {
+                        #pattern => {
+                            #setup
+                            #reply
+                        }
+                    },
                 });
             } else {
                 variants.push(quote!(#[doc = #doc] #variant,));
@@ -719,6 +742,12 @@ impl Emitter<'_> {
                 self.use_runtime("reply_empty");
                 arms.push(quote!(Self::#variant => reply_empty(#status_value),));
             }
+        }
+        let definition = quote!(#(#variants)* #(#arms)*);
+        let reply = &operation.types.reply;
+        if let Some(first) = self.same.earlier("reply", &definition, reply) {
+            let doc = format!("The replies of [`Api::{}`]", operation.id.rust);
+            return alias(reply, &first, &doc);
         }
         let doc = format!(
             " The replies of [`Api::{}`]: a variant per documented response, and `Undocumented` for anything else.",
@@ -820,9 +849,7 @@ impl Emitter<'_> {
         } else {
             quote!(&api, request)
         };
-        let finish = if 4 + "let reply = ;".len() + printed(&call).len()
-            <= super::client::PRETTYPLEASE_WIDTH
-        {
+        let finish = if 4 + "let reply = ;".len() + printed(&call).len() <= PRETTYPLEASE_WIDTH {
             quote! {
                 let reply = #call;
                 reply.await.into_response()
@@ -845,6 +872,15 @@ impl Emitter<'_> {
 }
 
 /// How a rejection names a parameter's location.
+/// Whether `pattern => call,` prints on one line under both prettyplease and rustfmt, inside
+/// `impl` → `fn` → `match`: short enough for prettyplease, with arguments short enough that
+/// rustfmt does not split the call.
+fn fits_one_line(pattern: &TokenStream, call: &TokenStream, arguments: &TokenStream) -> bool {
+    let line = printed(&quote!(#pattern => #call,));
+    let arguments = printed(arguments);
+    ARM_INDENT + line.len() <= PRETTYPLEASE_WIDTH && arguments.len() <= RUSTFMT_CALL_WIDTH
+}
+
 fn location_name(location: ParameterLocation) -> &'static str {
     match location {
         ParameterLocation::Path => "path",

@@ -170,30 +170,5 @@ impl fmt::Display for FindUsagesError {
     }
 }
 
-/// The error responses [`Client::create_usage`] documents. Each keeps its status, headers and body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateUsageError {
-    /// `400`: Bad Request
-    BadRequest(Box<Response<Vec<u8>>>),
-    /// `405`: Method Not Allowed
-    MethodNotAllowed(Box<Response<Vec<u8>>>),
-    /// `500`: Internal Server Error
-    InternalServerError(Box<Response<Vec<u8>>>),
-}
-
-impl CreateUsageError {
-    /// The response's status code.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest(response) => response.status,
-            Self::MethodNotAllowed(response) => response.status,
-            Self::InternalServerError(response) => response.status,
-        }
-    }
-}
-
-impl fmt::Display for CreateUsageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.status())
-    }
-}
+/// The error responses [`Client::create_usage`] documents: the same type as [`FindUsagesError`].
+pub type CreateUsageError = FindUsagesError;

@@ -436,144 +436,20 @@ impl fmt::Display for SlurmAllocationUserUsageListError {
     }
 }
 
-/// The error responses [`Client::slurm_allocation_user_usage_retrieve`] documents. Each keeps its status, headers and body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SlurmAllocationUserUsageRetrieveError {
-    /// `400`: The request is not valid.
-    BadRequest(Box<Response<serde_json::Value>>),
-    /// `401`: No valid credentials were sent.
-    Unauthorized(Box<Response<serde_json::Value>>),
-    /// `403`: The credentials do not allow this.
-    Forbidden(Box<Response<serde_json::Value>>),
-    /// `404`: No such record, or no such page.
-    NotFound(Box<Response<serde_json::Value>>),
-}
+/// The error responses [`Client::slurm_allocation_user_usage_retrieve`] documents: the same type as [`SlurmAllocationUserUsageListError`].
+pub type SlurmAllocationUserUsageRetrieveError = SlurmAllocationUserUsageListError;
 
-impl SlurmAllocationUserUsageRetrieveError {
-    /// The response's status code.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest(response) => response.status,
-            Self::Unauthorized(response) => response.status,
-            Self::Forbidden(response) => response.status,
-            Self::NotFound(response) => response.status,
-        }
-    }
-}
+/// Optional parameters of [`Client::openportal_allocation_user_usage_list`]: the same type as [`SlurmAllocationUserUsageListParams`].
+pub type OpenportalAllocationUserUsageListParams = SlurmAllocationUserUsageListParams;
 
-impl fmt::Display for SlurmAllocationUserUsageRetrieveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.status())
-    }
-}
+/// The headers declared for the `200` response of [`Client::openportal_allocation_user_usage_list`]: the same type as [`SlurmAllocationUserUsageListHeaders`].
+pub type OpenportalAllocationUserUsageListHeaders = SlurmAllocationUserUsageListHeaders;
 
-/// Optional parameters of [`Client::openportal_allocation_user_usage_list`]; `Default` leaves them all unset.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OpenportalAllocationUserUsageListParams {
-    /// Format: `uri`.
-    ///
-    /// The `allocation` query parameter.
-    pub allocation: Option<String>,
-    /// The `allocation_uuid` query parameter.
-    pub allocation_uuid: Option<Uuid>,
-    /// The `month` query parameter.
-    pub month: Option<i64>,
-    /// A page number within the paginated result set.
-    ///
-    /// The `page` query parameter.
-    pub page: Option<i64>,
-    /// Number of results to return per page.
-    ///
-    /// The `page_size` query parameter.
-    pub page_size: Option<i64>,
-    /// Format: `uri`.
-    ///
-    /// The `user` query parameter.
-    pub user: Option<String>,
-    /// The `user_uuid` query parameter.
-    pub user_uuid: Option<Uuid>,
-    /// The `year` query parameter.
-    pub year: Option<i64>,
-}
+/// The error responses [`Client::openportal_allocation_user_usage_list`] documents: the same type as [`SlurmAllocationUserUsageListError`].
+pub type OpenportalAllocationUserUsageListError = SlurmAllocationUserUsageListError;
 
-/// The headers declared for the `200` response of [`Client::openportal_allocation_user_usage_list`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OpenportalAllocationUserUsageListHeaders {
-    /// Total number of results.
-    ///
-    /// The `x-result-count` header.
-    pub x_result_count: Option<i64>,
-}
-
-impl OpenportalAllocationUserUsageListHeaders {
-    fn read(header_map: &HeaderMap) -> Result<Self, String> {
-        Ok(OpenportalAllocationUserUsageListHeaders {
-            x_result_count: header(header_map, "x-result-count")?,
-        })
-    }
-}
-
-/// The error responses [`Client::openportal_allocation_user_usage_list`] documents. Each keeps its status, headers and body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OpenportalAllocationUserUsageListError {
-    /// `400`: The request is not valid.
-    BadRequest(Box<Response<serde_json::Value>>),
-    /// `401`: No valid credentials were sent.
-    Unauthorized(Box<Response<serde_json::Value>>),
-    /// `403`: The credentials do not allow this.
-    Forbidden(Box<Response<serde_json::Value>>),
-    /// `404`: No such record, or no such page.
-    NotFound(Box<Response<serde_json::Value>>),
-}
-
-impl OpenportalAllocationUserUsageListError {
-    /// The response's status code.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest(response) => response.status,
-            Self::Unauthorized(response) => response.status,
-            Self::Forbidden(response) => response.status,
-            Self::NotFound(response) => response.status,
-        }
-    }
-}
-
-impl fmt::Display for OpenportalAllocationUserUsageListError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.status())
-    }
-}
-
-/// The error responses [`Client::openportal_allocation_user_usage_retrieve`] documents. Each keeps its status, headers and body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OpenportalAllocationUserUsageRetrieveError {
-    /// `400`: The request is not valid.
-    BadRequest(Box<Response<serde_json::Value>>),
-    /// `401`: No valid credentials were sent.
-    Unauthorized(Box<Response<serde_json::Value>>),
-    /// `403`: The credentials do not allow this.
-    Forbidden(Box<Response<serde_json::Value>>),
-    /// `404`: No such record, or no such page.
-    NotFound(Box<Response<serde_json::Value>>),
-}
-
-impl OpenportalAllocationUserUsageRetrieveError {
-    /// The response's status code.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest(response) => response.status,
-            Self::Unauthorized(response) => response.status,
-            Self::Forbidden(response) => response.status,
-            Self::NotFound(response) => response.status,
-        }
-    }
-}
-
-impl fmt::Display for OpenportalAllocationUserUsageRetrieveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.status())
-    }
-}
+/// The error responses [`Client::openportal_allocation_user_usage_retrieve`] documents: the same type as [`SlurmAllocationUserUsageListError`].
+pub type OpenportalAllocationUserUsageRetrieveError = SlurmAllocationUserUsageListError;
 
 /// Optional parameters of [`Client::marketplace_component_user_usages_list`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -640,53 +516,11 @@ pub struct MarketplaceComponentUserUsagesListParams {
     pub username: Option<String>,
 }
 
-/// The headers declared for the `200` response of [`Client::marketplace_component_user_usages_list`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct MarketplaceComponentUserUsagesListHeaders {
-    /// Total number of results.
-    ///
-    /// The `x-result-count` header.
-    pub x_result_count: Option<i64>,
-}
+/// The headers declared for the `200` response of [`Client::marketplace_component_user_usages_list`]: the same type as [`SlurmAllocationUserUsageListHeaders`].
+pub type MarketplaceComponentUserUsagesListHeaders = SlurmAllocationUserUsageListHeaders;
 
-impl MarketplaceComponentUserUsagesListHeaders {
-    fn read(header_map: &HeaderMap) -> Result<Self, String> {
-        Ok(MarketplaceComponentUserUsagesListHeaders {
-            x_result_count: header(header_map, "x-result-count")?,
-        })
-    }
-}
-
-/// The error responses [`Client::marketplace_component_user_usages_list`] documents. Each keeps its status, headers and body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MarketplaceComponentUserUsagesListError {
-    /// `400`: The request is not valid.
-    BadRequest(Box<Response<serde_json::Value>>),
-    /// `401`: No valid credentials were sent.
-    Unauthorized(Box<Response<serde_json::Value>>),
-    /// `403`: The credentials do not allow this.
-    Forbidden(Box<Response<serde_json::Value>>),
-    /// `404`: No such record, or no such page.
-    NotFound(Box<Response<serde_json::Value>>),
-}
-
-impl MarketplaceComponentUserUsagesListError {
-    /// The response's status code.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest(response) => response.status,
-            Self::Unauthorized(response) => response.status,
-            Self::Forbidden(response) => response.status,
-            Self::NotFound(response) => response.status,
-        }
-    }
-}
-
-impl fmt::Display for MarketplaceComponentUserUsagesListError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.status())
-    }
-}
+/// The error responses [`Client::marketplace_component_user_usages_list`] documents: the same type as [`SlurmAllocationUserUsageListError`].
+pub type MarketplaceComponentUserUsagesListError = SlurmAllocationUserUsageListError;
 
 /// Optional parameters of [`Client::marketplace_component_user_usages_retrieve`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -695,33 +529,5 @@ pub struct MarketplaceComponentUserUsagesRetrieveParams {
     pub field: Option<Vec<ComponentUserUsageField>>,
 }
 
-/// The error responses [`Client::marketplace_component_user_usages_retrieve`] documents. Each keeps its status, headers and body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MarketplaceComponentUserUsagesRetrieveError {
-    /// `400`: The request is not valid.
-    BadRequest(Box<Response<serde_json::Value>>),
-    /// `401`: No valid credentials were sent.
-    Unauthorized(Box<Response<serde_json::Value>>),
-    /// `403`: The credentials do not allow this.
-    Forbidden(Box<Response<serde_json::Value>>),
-    /// `404`: No such record, or no such page.
-    NotFound(Box<Response<serde_json::Value>>),
-}
-
-impl MarketplaceComponentUserUsagesRetrieveError {
-    /// The response's status code.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest(response) => response.status,
-            Self::Unauthorized(response) => response.status,
-            Self::Forbidden(response) => response.status,
-            Self::NotFound(response) => response.status,
-        }
-    }
-}
-
-impl fmt::Display for MarketplaceComponentUserUsagesRetrieveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.status())
-    }
-}
+/// The error responses [`Client::marketplace_component_user_usages_retrieve`] documents: the same type as [`SlurmAllocationUserUsageListError`].
+pub type MarketplaceComponentUserUsagesRetrieveError = SlurmAllocationUserUsageListError;

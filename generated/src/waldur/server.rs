@@ -249,22 +249,10 @@ impl IntoResponse for SlurmAllocationUserUsageListReply {
                 let response = reply_json(200, media, &body);
                 with_header(response, "x-result-count", &x_result_count)
             }
-            Self::BadRequest(body) => {
-                let media = "application/json";
-                reply_json(400, media, &body)
-            }
-            Self::Unauthorized(body) => {
-                let media = "application/json";
-                reply_json(401, media, &body)
-            }
-            Self::Forbidden(body) => {
-                let media = "application/json";
-                reply_json(403, media, &body)
-            }
-            Self::NotFound(body) => {
-                let media = "application/json";
-                reply_json(404, media, &body)
-            }
+            Self::BadRequest(body) => reply_json(400, "application/json", &body),
+            Self::Unauthorized(body) => reply_json(401, "application/json", &body),
+            Self::Forbidden(body) => reply_json(403, "application/json", &body),
+            Self::NotFound(body) => reply_json(404, "application/json", &body),
             Self::Undocumented(response) => response,
         }
     }
@@ -314,26 +302,11 @@ pub enum SlurmAllocationUserUsageRetrieveReply {
 impl IntoResponse for SlurmAllocationUserUsageRetrieveReply {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => {
-                let media = "application/json";
-                reply_json(200, media, &body)
-            }
-            Self::BadRequest(body) => {
-                let media = "application/json";
-                reply_json(400, media, &body)
-            }
-            Self::Unauthorized(body) => {
-                let media = "application/json";
-                reply_json(401, media, &body)
-            }
-            Self::Forbidden(body) => {
-                let media = "application/json";
-                reply_json(403, media, &body)
-            }
-            Self::NotFound(body) => {
-                let media = "application/json";
-                reply_json(404, media, &body)
-            }
+            Self::Ok(body) => reply_json(200, "application/json", &body),
+            Self::BadRequest(body) => reply_json(400, "application/json", &body),
+            Self::Unauthorized(body) => reply_json(401, "application/json", &body),
+            Self::Forbidden(body) => reply_json(403, "application/json", &body),
+            Self::NotFound(body) => reply_json(404, "application/json", &body),
             Self::Undocumented(response) => response,
         }
     }
@@ -345,60 +318,8 @@ impl From<Response> for SlurmAllocationUserUsageRetrieveReply {
     }
 }
 
-/// The request of [`Api::openportal_allocation_user_usage_list`], its parameters and body parsed and checked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpenportalAllocationUserUsageListRequest {
-    /// Format: `uri`.
-    ///
-    /// The `allocation` query parameter.
-    pub allocation: Option<String>,
-    /// The `allocation_uuid` query parameter.
-    pub allocation_uuid: Option<Uuid>,
-    /// The `month` query parameter.
-    pub month: Option<i64>,
-    /// A page number within the paginated result set.
-    ///
-    /// The `page` query parameter.
-    pub page: Option<i64>,
-    /// Number of results to return per page.
-    ///
-    /// The `page_size` query parameter.
-    pub page_size: Option<i64>,
-    /// Format: `uri`.
-    ///
-    /// The `user` query parameter.
-    pub user: Option<String>,
-    /// The `user_uuid` query parameter.
-    pub user_uuid: Option<Uuid>,
-    /// The `year` query parameter.
-    pub year: Option<i64>,
-}
-
-impl OpenportalAllocationUserUsageListRequest {
-    fn read(incoming: &Incoming) -> Result<Self, Rejection> {
-        let allocation = incoming.query("allocation")?;
-        let allocation_uuid = incoming.query("allocation_uuid")?;
-        let month = incoming.query("month")?;
-        let page = incoming.query("page")?;
-        let page_size = incoming.query("page_size")?;
-        let user = incoming.query("user")?;
-        let user_uuid = incoming.query("user_uuid")?;
-        let year = incoming.query("year")?;
-        let request = OpenportalAllocationUserUsageListRequest {
-            allocation,
-            allocation_uuid,
-            month,
-            page,
-            page_size,
-            user,
-            user_uuid,
-            year,
-        };
-        check_uri(request.allocation.as_deref(), "query", "allocation")?;
-        check_uri(request.user.as_deref(), "query", "user")?;
-        Ok(request)
-    }
-}
+/// The request of [`Api::openportal_allocation_user_usage_list`]: the same type as [`SlurmAllocationUserUsageListRequest`].
+pub type OpenportalAllocationUserUsageListRequest = SlurmAllocationUserUsageListRequest;
 
 /// The replies of [`Api::openportal_allocation_user_usage_list`]: a variant per documented response, and `Undocumented` for anything else.
 #[derive(Debug)]
@@ -436,22 +357,10 @@ impl IntoResponse for OpenportalAllocationUserUsageListReply {
                 let response = reply_json(200, media, &body);
                 with_header(response, "x-result-count", &x_result_count)
             }
-            Self::BadRequest(body) => {
-                let media = "application/json";
-                reply_json(400, media, &body)
-            }
-            Self::Unauthorized(body) => {
-                let media = "application/json";
-                reply_json(401, media, &body)
-            }
-            Self::Forbidden(body) => {
-                let media = "application/json";
-                reply_json(403, media, &body)
-            }
-            Self::NotFound(body) => {
-                let media = "application/json";
-                reply_json(404, media, &body)
-            }
+            Self::BadRequest(body) => reply_json(400, "application/json", &body),
+            Self::Unauthorized(body) => reply_json(401, "application/json", &body),
+            Self::Forbidden(body) => reply_json(403, "application/json", &body),
+            Self::NotFound(body) => reply_json(404, "application/json", &body),
             Self::Undocumented(response) => response,
         }
     }
@@ -463,22 +372,8 @@ impl From<Response> for OpenportalAllocationUserUsageListReply {
     }
 }
 
-/// The request of [`Api::openportal_allocation_user_usage_retrieve`], its parameters and body parsed and checked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpenportalAllocationUserUsageRetrieveRequest {
-    /// A unique integer value identifying this allocation user usage.
-    ///
-    /// The `id` path parameter.
-    pub id: i64,
-}
-
-impl OpenportalAllocationUserUsageRetrieveRequest {
-    fn read(incoming: &Incoming) -> Result<Self, Rejection> {
-        let id = incoming.path("id")?;
-        let request = OpenportalAllocationUserUsageRetrieveRequest { id };
-        Ok(request)
-    }
-}
+/// The request of [`Api::openportal_allocation_user_usage_retrieve`]: the same type as [`SlurmAllocationUserUsageRetrieveRequest`].
+pub type OpenportalAllocationUserUsageRetrieveRequest = SlurmAllocationUserUsageRetrieveRequest;
 
 /// The replies of [`Api::openportal_allocation_user_usage_retrieve`]: a variant per documented response, and `Undocumented` for anything else.
 #[derive(Debug)]
@@ -501,26 +396,11 @@ pub enum OpenportalAllocationUserUsageRetrieveReply {
 impl IntoResponse for OpenportalAllocationUserUsageRetrieveReply {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => {
-                let media = "application/json";
-                reply_json(200, media, &body)
-            }
-            Self::BadRequest(body) => {
-                let media = "application/json";
-                reply_json(400, media, &body)
-            }
-            Self::Unauthorized(body) => {
-                let media = "application/json";
-                reply_json(401, media, &body)
-            }
-            Self::Forbidden(body) => {
-                let media = "application/json";
-                reply_json(403, media, &body)
-            }
-            Self::NotFound(body) => {
-                let media = "application/json";
-                reply_json(404, media, &body)
-            }
+            Self::Ok(body) => reply_json(200, "application/json", &body),
+            Self::BadRequest(body) => reply_json(400, "application/json", &body),
+            Self::Unauthorized(body) => reply_json(401, "application/json", &body),
+            Self::Forbidden(body) => reply_json(403, "application/json", &body),
+            Self::NotFound(body) => reply_json(404, "application/json", &body),
             Self::Undocumented(response) => response,
         }
     }
@@ -677,22 +557,10 @@ impl IntoResponse for MarketplaceComponentUserUsagesListReply {
                 let response = reply_json(200, media, &body);
                 with_header(response, "x-result-count", &x_result_count)
             }
-            Self::BadRequest(body) => {
-                let media = "application/json";
-                reply_json(400, media, &body)
-            }
-            Self::Unauthorized(body) => {
-                let media = "application/json";
-                reply_json(401, media, &body)
-            }
-            Self::Forbidden(body) => {
-                let media = "application/json";
-                reply_json(403, media, &body)
-            }
-            Self::NotFound(body) => {
-                let media = "application/json";
-                reply_json(404, media, &body)
-            }
+            Self::BadRequest(body) => reply_json(400, "application/json", &body),
+            Self::Unauthorized(body) => reply_json(401, "application/json", &body),
+            Self::Forbidden(body) => reply_json(403, "application/json", &body),
+            Self::NotFound(body) => reply_json(404, "application/json", &body),
             Self::Undocumented(response) => response,
         }
     }
@@ -744,26 +612,11 @@ pub enum MarketplaceComponentUserUsagesRetrieveReply {
 impl IntoResponse for MarketplaceComponentUserUsagesRetrieveReply {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok(body) => {
-                let media = "application/json";
-                reply_json(200, media, &body)
-            }
-            Self::BadRequest(body) => {
-                let media = "application/json";
-                reply_json(400, media, &body)
-            }
-            Self::Unauthorized(body) => {
-                let media = "application/json";
-                reply_json(401, media, &body)
-            }
-            Self::Forbidden(body) => {
-                let media = "application/json";
-                reply_json(403, media, &body)
-            }
-            Self::NotFound(body) => {
-                let media = "application/json";
-                reply_json(404, media, &body)
-            }
+            Self::Ok(body) => reply_json(200, "application/json", &body),
+            Self::BadRequest(body) => reply_json(400, "application/json", &body),
+            Self::Unauthorized(body) => reply_json(401, "application/json", &body),
+            Self::Forbidden(body) => reply_json(403, "application/json", &body),
+            Self::NotFound(body) => reply_json(404, "application/json", &body),
             Self::Undocumented(response) => response,
         }
     }
