@@ -86,8 +86,10 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The seed with its `paths` section repeated `copies` times under `/v<n>` prefixes, with
-/// operation ids made unique.
+/// The seed grown to `copies` distinct APIs in one document: each copy has its paths under a
+/// `/v<n>/` prefix, its own operation ids, its own components (named with a `V<n>` suffix) and its
+/// own query parameter names, so per-operation types differ between copies as they do between
+/// the endpoints of a real API. Security schemes stay shared.
 fn grown(seed: &str, copies: usize) -> Result<String> {
     let paths_at = seed
         .find("\npaths:\n")
@@ -95,24 +97,134 @@ fn grown(seed: &str, copies: usize) -> Result<String> {
     let components_at = seed
         .find("\ncomponents:\n")
         .ok_or("spec/waldur.yaml has no `components:`")?;
+    let security_at = seed
+        .find("\n  securitySchemes:\n")
+        .ok_or("spec/waldur.yaml has no `securitySchemes:`")?;
     let (head, rest) = seed.split_at(paths_at + "\npaths:\n".len());
     let paths = &rest[..components_at - paths_at - "\npaths:\n".len()];
-    let components = &seed[components_at..];
-    let mut text = String::with_capacity(seed.len() * copies);
-    text.push_str(head);
+    let components = &seed[components_at + "\ncomponents:\n".len()..security_at + 1];
+    let security = &seed[security_at + 1..];
+    let mut grown_paths = String::with_capacity(paths.len() * copies);
+    let mut grown_components: Vec<(String, String)> = Vec::new();
     for copy in 0..copies {
-        for line in paths.lines() {
+        let suffix = format!("V{copy}");
+        for line in copied(paths, &suffix).lines() {
             if let Some(path) = line.strip_prefix("  /") {
-                text.push_str(&format!("  /v{copy}/{path}\n"));
+                grown_paths.push_str(&format!("  /v{copy}/{path}\n"));
             } else if let Some(id) = line.trim_start().strip_prefix("operationId: ") {
                 let indent = &line[..line.len() - line.trim_start().len()];
-                text.push_str(&format!("{indent}operationId: {id}_{copy}\n"));
+                grown_paths.push_str(&format!("{indent}operationId: {id}_{copy}\n"));
             } else {
-                text.push_str(line);
-                text.push('\n');
+                grown_paths.push_str(line);
+                grown_paths.push('\n');
             }
         }
+        // Lines before the first section are comments: they are dropped.
+        let mut section = usize::MAX;
+        for line in copied(components, &suffix).lines() {
+            let indent = line.len() - line.trim_start().len();
+            let comment = line.trim_start().starts_with('#');
+            if indent == 2 && !comment {
+                section = match grown_components.iter().position(|(name, _)| name == line) {
+                    Some(at) => at,
+                    None => {
+                        grown_components.push((line.to_owned(), String::new()));
+                        grown_components.len() - 1
+                    }
+                };
+                continue;
+            }
+            let Some((_, entries)) = grown_components.get_mut(section) else {
+                continue;
+            };
+            entries.push_str(line.trim_end());
+            if indent == 4 && !comment && line.trim_end().ends_with(':') {
+                entries.pop();
+                entries.push_str(&suffix);
+                entries.push(':');
+            }
+            entries.push('\n');
+        }
     }
-    text.push_str(components);
+    let mut text = String::with_capacity(seed.len() * copies);
+    text.push_str(head);
+    text.push_str(&grown_paths);
+    text.push_str("components:\n");
+    for (section, entries) in &grown_components {
+        text.push_str(section);
+        text.push('\n');
+        text.push_str(entries);
+    }
+    text.push_str(security);
     Ok(text)
+}
+
+/// `text` with every component reference suffixed, and every query parameter renamed, by
+/// `suffix`.
+fn copied(text: &str, suffix: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (index, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let in_query = lines
+            .iter()
+            .skip(index + 1)
+            .take(3)
+            .any(|next| next.trim() == "in: query");
+        if trimmed.starts_with("name: ") && in_query {
+            out.push_str(&format!("{line}_{}\n", suffix.to_lowercase()));
+            continue;
+        }
+        let mut rest = *line;
+        while let Some(at) = rest.find("#/components/") {
+            let (before, reference) = rest.split_at(at);
+            let end = reference
+                .char_indices()
+                .skip("#/components/".len())
+                .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')))
+                .map_or(reference.len(), |(at, _)| at);
+            out.push_str(before);
+            out.push_str(&reference[..end]);
+            out.push_str(suffix);
+            rest = &reference[end..];
+        }
+        out.push_str(rest);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The grown spec is one valid document whose copies do not share per-operation types.
+    #[test]
+    fn copies_are_distinct_apis_in_one_valid_document() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let seed = std::fs::read_to_string(root.join("spec").join("waldur.yaml")).expect("seed");
+        let source = SpecSource {
+            display_path: "spec/waldur-grown.yaml".to_owned(),
+            text: grown(&seed, 3).expect("grown"),
+        };
+        let files = generate(std::slice::from_ref(&source)).expect("the grown spec generates");
+        let client = files
+            .iter()
+            .find_map(|(path, text)| {
+                let api_client = path.ends_with("/client.rs") && !path.contains("runtime");
+                api_client.then_some(text)
+            })
+            .expect("a client");
+        assert_eq!(client.matches("pub async fn ").count(), 18);
+        for copy in 0..3 {
+            assert!(client.contains(&format!("/v{copy}/api/slurm-allocation-user-usage/")));
+            assert!(client.contains(&format!("SlurmAllocationUserUsageV{copy}")));
+            assert!(client.contains(&format!("\"month_v{copy}\"")));
+            // Each copy's list parameters are its own; within a copy, OpenPortal's are Slurm's.
+            let params = format!("pub struct SlurmAllocationUserUsageList{copy}Params {{");
+            assert!(client.contains(&params), "{params}");
+            let alias = format!("OpenportalAllocationUserUsageList{copy}Params = Slurm");
+            assert!(client.contains(&alias), "{alias}");
+        }
+    }
 }
