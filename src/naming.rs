@@ -32,12 +32,68 @@ pub fn type_name(wire: &str) -> String {
     if name.is_empty() {
         return "Unnamed".to_owned();
     }
-    if name == "Self" {
-        // `Self` is the one keyword spelled in UpperCamelCase.
-        return "SelfType".to_owned();
+    // `Self` is the one keyword spelled in UpperCamelCase; the others would shadow a name the
+    // generated files use unqualified.
+    if name == "Self" || SHADOWING_TYPE_NAMES.binary_search(&name.as_str()).is_ok() {
+        return format!("{name}Type");
     }
     prefix_leading_digit(name, "T")
 }
+
+/// UpperCamelCase names the generated files use without a path: the 2024 prelude's types,
+/// traits and variants, and what `models.rs` imports. A model of one of these names would shadow
+/// it (`pub struct Option` breaks every `Option<T>` field), so the model gets `Type` added.
+/// Sorted, for `binary_search`.
+const SHADOWING_TYPE_NAMES: [&str; 48] = [
+    "AsMut",
+    "AsRef",
+    "BTreeMap",
+    "Box",
+    "Clone",
+    "Copy",
+    "DateTime",
+    "Decimal",
+    "Default",
+    "Deserialize",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Future",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Iterator",
+    "NaiveDate",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Serialize",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Utc",
+    "Uuid",
+    "Vec",
+];
 
 /// The method name of an operation: `value_name`, with `_operation` added where Rust's method
 /// conventions would read the name as something else (`new` makes, `from_…` converts without
@@ -275,6 +331,10 @@ mod tests {
             ("self", variant_name, "SelfValue"),
             ("-self", variant_name, "SelfDesc"),
             ("self", type_name, "SelfType"),
+            ("option", type_name, "OptionType"),
+            ("uuid", type_name, "UuidType"),
+            ("Serialize", type_name, "SerializeType"),
+            ("options", type_name, "Options"),
             ("", variant_name, "Empty"),
             ("graalsystems", module_name, "graalsystems"),
             ("my-api", module_name, "my_api"),
@@ -283,6 +343,14 @@ mod tests {
         ];
         for (wire, function, expected) in table {
             assert_eq!(&function(wire), expected, "naming {wire:?}");
+        }
+    }
+
+    #[test]
+    fn every_shadowing_name_is_found() {
+        // `binary_search` needs the list sorted; an unsorted entry would be missed.
+        for name in SHADOWING_TYPE_NAMES {
+            assert_eq!(type_name(name), format!("{name}Type"), "{name}");
         }
     }
 

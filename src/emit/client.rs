@@ -1017,6 +1017,7 @@ impl Emitter<'_> {
             arms.push(arm);
         }
         if !has_default {
+            self.needs.add(Need::UnexpectedStatus);
             arms.push(quote!(_ => response.unexpected(),));
         }
         let docs = operation_docs(operation, true);

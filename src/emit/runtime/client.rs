@@ -1112,6 +1112,14 @@ fn response_items(needs: &Needs) -> TokenStream {
             }
         }
     });
+    let unexpected = needs.has(Need::UnexpectedStatus).then(|| {
+        quote! {
+            /// An undocumented status.
+            pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+                Err(Error::UnexpectedStatus(Box::new(self)))
+            }
+        }
+    });
     let required_header = needs.has(Need::RequiredResponseHeader).then(|| {
         quote! {
             /// A declared response header that must be present.
@@ -1133,10 +1141,7 @@ fn response_items(needs: &Needs) -> TokenStream {
 
             #(#methods)*
 
-            /// An undocumented status.
-            pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
-                Err(Error::UnexpectedStatus(Box::new(self)))
-            }
+            #unexpected
 
             fn decode<T, H, E>(
                 self,

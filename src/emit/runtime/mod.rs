@@ -70,6 +70,8 @@ pub enum Need {
     RequiredResponseHeader,
     /// `documented`, which turns a decoded error response into `Error::Documented`.
     DocumentedError,
+    /// `RawResponse::unexpected`, for operations without a `default` response.
+    UnexpectedStatus,
     /// `pages`, the page walker.
     Pagination,
     /// The server core: `Incoming`, `Rejection`, `not_implemented`.
