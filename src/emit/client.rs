@@ -1080,7 +1080,8 @@ impl Emitter<'_> {
                 let page_size = ident(&page_size.rust);
                 quote!(#params.#page_size)
             }
-            None => quote!(None),
+            // `pages` takes any integer page size; with none, the type is still needed.
+            None => quote!(None::<i64>),
         };
         let first = quote!(#params.#page);
         let arguments = &signature.arguments;

@@ -168,9 +168,13 @@ fn fit(names: &Names, operation: &Candidate) -> Result<Pagination, String> {
         .ok_or_else(|| format!("it has no query parameter `{}`", names.page))?;
     let page_size = page_number(&names.page_size);
     for parameter in [Some(page), page_size].into_iter().flatten() {
-        if parameter.ty != TypeRef::Primitive(Primitive::I64) || parameter.required {
+        let integer = matches!(
+            parameter.ty,
+            TypeRef::Primitive(Primitive::I64 | Primitive::I32)
+        );
+        if !integer || parameter.required {
             return Err(format!(
-                "the query parameter `{}` must be an optional integer (no format, or int64)",
+                "the query parameter `{}` must be an optional integer",
                 parameter.name.wire
             ));
         }

@@ -211,6 +211,27 @@ async fn renamed_page_parameters_from_the_extension() {
 }
 
 #[tokio::test]
+async fn a_next_page_past_an_int32_page_parameter_ends_the_walk_with_an_error() {
+    let recorder = Recorder::start(|_, _| {
+        let link = "</pages?p=2147483648>; rel=\"next\"";
+        let headers = [("Content-Type", "application/json"), ("Link", link)];
+        Reply::new(200, &headers, format!("[{ITEM}]").as_bytes())
+    })
+    .await;
+    let client = Client::new(&recorder.base_url).expect("client");
+    let params = ListPagesParams {
+        p: Some(i32::MAX - 1),
+        ..ListPagesParams::default()
+    };
+    let items: Vec<_> = client.list_pages_stream(params).collect().await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items[0].is_ok(), "{items:?}");
+    assert!(matches!(&items[1], Err(Error::Pagination(reason)) if reason.contains("2147483648")), "{items:?}");
+    let queries: Vec<String> = recorder.requests().iter().map(|r| r.query().to_owned()).collect();
+    assert_eq!(queries, ["p=2147483646"]);
+}
+
+#[tokio::test]
 async fn a_body_that_never_ends_stops_at_the_configured_limit() {
     let recorder = Recorder::start(|_, _| Reply::Endless {
         status: 200,

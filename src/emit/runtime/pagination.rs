@@ -13,9 +13,12 @@ pub fn pages() -> TokenStream {
         /// servers such as Waldur say where a list goes on). Without `Link`, an empty page ends the
         /// list, and so does a page shorter than `page_size`, or shorter than the first page when
         /// no page size was asked for.
-        pub(crate) fn pages<'a, T, H, E, F, Fut>(
-            first: Option<i64>,
-            page_size: Option<i64>,
+        ///
+        /// `P` and `S` are the spec's integer types for the page number and page size (`i64`, or
+        /// `i32` for `format: int32`); a next page past `P` ends the stream with an error.
+        pub(crate) fn pages<'a, T, H, E, P, S, F, Fut>(
+            first: Option<P>,
+            page_size: Option<S>,
             page_parameter: &'static str,
             fetch: F,
         ) -> futures::stream::BoxStream<'a, Result<T, Error<E>>>
@@ -23,15 +26,17 @@ pub fn pages() -> TokenStream {
             T: Send + 'a,
             H: Send + 'a,
             E: Send + 'a,
-            F: FnMut(i64) -> Fut + Send + 'a,
+            P: TryFrom<i64> + Into<i64> + Send + 'a,
+            S: Into<i64>,
+            F: FnMut(P) -> Fut + Send + 'a,
             Fut: Future<Output = Result<Response<Vec<T>, H>, Error<E>>> + Send + 'a,
         {
             use futures::{StreamExt, TryStreamExt};
 
-            let full_page = page_size.and_then(|size| usize::try_from(size).ok());
+            let full_page = page_size.and_then(|size| usize::try_from(size.into()).ok());
             let walk = Walk {
                 fetch,
-                next: Some(first.unwrap_or(1)),
+                next: Some(first.map_or(1, Into::into)),
                 full_page: full_page.filter(|size| *size > 0),
                 page_parameter,
                 failed: None,
@@ -52,9 +57,10 @@ pub fn pages() -> TokenStream {
         }
 
         /// Fetches the next page, if any, and works out the one after it.
-        async fn next_items<T, H, E, F, Fut>(mut walk: Walk<F, E>) -> Result<Option<(Vec<T>, Walk<F, E>)>, Error<E>>
+        async fn next_items<T, H, E, P, F, Fut>(mut walk: Walk<F, E>) -> Result<Option<(Vec<T>, Walk<F, E>)>, Error<E>>
         where
-            F: FnMut(i64) -> Fut,
+            P: TryFrom<i64>,
+            F: FnMut(P) -> Fut,
             Fut: Future<Output = Result<Response<Vec<T>, H>, Error<E>>>,
         {
             if let Some(error) = walk.failed.take() {
@@ -63,7 +69,11 @@ pub fn pages() -> TokenStream {
             let Some(page) = walk.next else {
                 return Ok(None);
             };
-            let response = (walk.fetch)(page).await?;
+            let Ok(number) = P::try_from(page) else {
+                let reason = format!("page {page} is past the page parameter's integer type");
+                return Err(Error::Pagination(reason));
+            };
+            let response = (walk.fetch)(number).await?;
             let parameter = walk.page_parameter;
             match next_page(&response, page, &mut walk.full_page, parameter) {
                 Ok(next) => walk.next = next,
