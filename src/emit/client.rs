@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::runtime::{Need, Needs};
-use super::same_types::{SameTypes, alias};
+use super::same_types::SameTypes;
 use super::types::{Imports, doc_attrs, doc_lines, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::ir::{
@@ -523,19 +523,19 @@ impl Emitter<'_> {
                 .collect();
             let definition = quote!(#(#fields)*);
             let doc = format!("Optional parameters of {link}");
-            items.push(match self.same.earlier("params", &definition, params) {
-                Some(first) => alias(params, &first, &doc),
-                None => {
-                    let doc = format!(" {doc}; `Default` leaves them all unset.");
-                    quote! {
-                        #[doc = #doc]
-                        #[derive(Debug, Clone, Default, PartialEq)]
-                        pub struct #name {
-                            #definition
+            items.push(
+                self.same
+                    .define("params", &definition, params, &doc, |doc| {
+                        let doc = format!(" {doc}; `Default` leaves them all unset.");
+                        quote! {
+                            #[doc = #doc]
+                            #[derive(Debug, Clone, Default, PartialEq)]
+                            pub struct #name {
+                                #definition
+                            }
                         }
-                    }
-                }
-            });
+                    }),
+            );
         }
         for response in &operation.responses {
             if let Some(headers_type) = &response.headers_type {
@@ -548,19 +548,19 @@ impl Emitter<'_> {
             let variants = self.variants(&successes, true);
             let definition = quote!(#(#variants)*);
             let doc = format!("The documented success responses of {link}");
-            items.push(match self.same.earlier("success", &definition, success) {
-                Some(first) => alias(success, &first, &doc),
-                None => {
-                    let doc = format!(" {doc}.");
-                    quote! {
-                        #[doc = #doc]
-                        #[derive(Debug, Clone, PartialEq)]
-                        pub enum #name {
-                            #definition
+            items.push(
+                self.same
+                    .define("success", &definition, success, &doc, |doc| {
+                        let doc = format!(" {doc}.");
+                        quote! {
+                            #[doc = #doc]
+                            #[derive(Debug, Clone, PartialEq)]
+                            pub enum #name {
+                                #definition
+                            }
                         }
-                    }
-                }
-            });
+                    }),
+            );
         }
         if let Some(error) = &operation.types.error {
             self.status_code = true;
@@ -572,40 +572,36 @@ impl Emitter<'_> {
                 .collect();
             let variants = self.variants(&errors, false);
             let definition = quote!(#(#variants)*);
-            if let Some(first) = self.same.earlier("error", &definition, error) {
-                let doc = format!("The error responses {link} documents");
-                items.push(alias(error, &first, &doc));
-                return quote!(#(#items)*);
-            }
-            let arms = errors.iter().map(|response| {
-                let variant = ident(&response.variant);
-                quote!(Self::#variant(response) => response.status,)
-            });
-            let doc = format!(
-                " The error responses {link} documents. Each keeps its status, headers and body."
-            );
-            items.push(quote! {
-                #[doc = #doc]
-                #[derive(Debug, Clone, PartialEq)]
-                pub enum #name {
-                    #(#variants)*
-                }
+            let doc = format!("The error responses {link} documents");
+            items.push(self.same.define("error", &definition, error, &doc, |doc| {
+                let arms = errors.iter().map(|response| {
+                    let variant = ident(&response.variant);
+                    quote!(Self::#variant(response) => response.status,)
+                });
+                let doc = format!(" {doc}. Each keeps its status, headers and body.");
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug, Clone, PartialEq)]
+                    pub enum #name {
+                        #definition
+                    }
 
-                impl #name {
-                    /// The response's status code.
-                    pub fn status(&self) -> StatusCode {
-                        match self {
-                            #(#arms)*
+                    impl #name {
+                        /// The response's status code.
+                        pub fn status(&self) -> StatusCode {
+                            match self {
+                                #(#arms)*
+                            }
+                        }
+                    }
+
+                    impl fmt::Display for #name {
+                        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                            write!(f, "{}", self.status())
                         }
                     }
                 }
-
-                impl fmt::Display for #name {
-                    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        write!(f, "{}", self.status())
-                    }
-                }
-            });
+            }));
         }
         quote!(#(#items)*)
     }
@@ -661,25 +657,25 @@ impl Emitter<'_> {
             status_label(response.status)
         );
         let definition = quote!(#(#fields)*);
-        if let Some(first) = self.same.earlier("headers", &definition, headers_type) {
-            return alias(headers_type, &first, &doc);
-        }
-        let doc = format!(" {doc}.");
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, #default PartialEq)]
-            pub struct #name {
-                #(#fields)*
-            }
+        self.same
+            .define("headers", &definition, headers_type, &doc, |doc| {
+                let doc = format!(" {doc}.");
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug, Clone, #default PartialEq)]
+                    pub struct #name {
+                        #definition
+                    }
 
-            impl #name {
-                fn read(header_map: &HeaderMap) -> Result<Self, String> {
-                    Ok(#name {
-                        #(#reads)*
-                    })
+                    impl #name {
+                        fn read(header_map: &HeaderMap) -> Result<Self, String> {
+                            Ok(#name {
+                                #(#reads)*
+                            })
+                        }
+                    }
                 }
-            }
-        }
+            })
     }
 
     /// `Response<T, H>` for one documented response (`H` left out when it is `()`).

@@ -18,10 +18,27 @@ pub struct SameTypes {
 }
 
 impl SameTypes {
+    /// The items of a per-operation type `name`: `define(doc)` the first time this `kind` of
+    /// type has `definition`, else an alias of the first, documented with `doc` (a phrase, no
+    /// full stop).
+    pub fn define(
+        &mut self,
+        kind: &'static str,
+        definition: &TokenStream,
+        name: &str,
+        doc: &str,
+        define: impl FnOnce(&str) -> TokenStream,
+    ) -> TokenStream {
+        match self.earlier(kind, definition, name) {
+            Some(first) => alias(name, &first, doc),
+            None => define(doc),
+        }
+    }
+
     /// The name of an earlier type of this `kind` (`"params"`, `"error"`, …) whose definition is
     /// `definition`, or `None` after recording `name` as its first holder. `definition` holds
     /// everything the type's items depend on but its name and doc (fields or variants).
-    pub fn earlier(
+    fn earlier(
         &mut self,
         kind: &'static str,
         definition: &TokenStream,
@@ -37,7 +54,7 @@ impl SameTypes {
 }
 
 /// `pub type name = first;`, documented with `doc` and pointing at the definition.
-pub fn alias(name: &str, first: &str, doc: &str) -> TokenStream {
+fn alias(name: &str, first: &str, doc: &str) -> TokenStream {
     let name_ident = ident(name);
     let first_ident = ident(first);
     let doc = format!(" {doc}: the same type as [`{first}`].");

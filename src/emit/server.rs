@@ -13,7 +13,7 @@ use super::client::{
     collect_models, operation_docs, parameter_docs, printed, status_doc,
 };
 use super::runtime::{Need, Needs};
-use super::same_types::{SameTypes, alias};
+use super::same_types::SameTypes;
 use super::types::{Imports, doc_attrs, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::ir::{
@@ -529,10 +529,7 @@ impl Emitter<'_> {
                 field_names.push(quote!(#field));
             }
         }
-        let doc = format!(
-            " The request of [`Api::{}`], its parameters and body parsed and checked.",
-            operation.id.rust
-        );
+        let doc = format!("The request of [`Api::{}`]", operation.id.rust);
         let incoming = if reads.is_empty() {
             quote!(_incoming)
         } else {
@@ -542,26 +539,26 @@ impl Emitter<'_> {
         self.use_runtime("Rejection");
         let definition = quote!(#(#fields)* #(#reads)* #(#checks)*);
         let request = &operation.types.request;
-        if let Some(first) = self.same.earlier("request", &definition, request) {
-            let doc = format!("The request of [`Api::{}`]", operation.id.rust);
-            return alias(request, &first, &doc);
-        }
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub struct #name {
-                #(#fields)*
-            }
+        self.same
+            .define("request", &definition, request, &doc, |doc| {
+                let doc = format!(" {doc}, its parameters and body parsed and checked.");
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug, Clone, PartialEq)]
+                    pub struct #name {
+                        #(#fields)*
+                    }
 
-            impl #name {
-                fn read(#incoming: &Incoming) -> Result<Self, Rejection> {
-                    #(#reads)*
-                    let request = #name { #(#field_names),* };
-                    #(#checks)*
-                    Ok(request)
+                    impl #name {
+                        fn read(#incoming: &Incoming) -> Result<Self, Rejection> {
+                            #(#reads)*
+                            let request = #name { #(#field_names),* };
+                            #(#checks)*
+                            Ok(request)
+                        }
+                    }
                 }
-            }
-        }
+            })
     }
 
     fn parameter_read(&mut self, parameter: &Parameter, wire: &TokenStream) -> TokenStream {
@@ -745,15 +742,12 @@ impl Emitter<'_> {
         }
         let definition = quote!(#(#variants)* #(#arms)*);
         let reply = &operation.types.reply;
-        if let Some(first) = self.same.earlier("reply", &definition, reply) {
-            let doc = format!("The replies of [`Api::{}`]", operation.id.rust);
-            return alias(reply, &first, &doc);
-        }
-        let doc = format!(
-            " The replies of [`Api::{}`]: a variant per documented response, and `Undocumented` for anything else.",
-            operation.id.rust
-        );
-        quote! {
+        let doc = format!("The replies of [`Api::{}`]", operation.id.rust);
+        self.same.define("reply", &definition, reply, &doc, |doc| {
+            let doc = format!(
+                " {doc}: a variant per documented response, and `Undocumented` for anything else."
+            );
+            quote! {
             #[doc = #doc]
             #[derive(Debug)]
             pub enum #name {
@@ -777,7 +771,8 @@ impl Emitter<'_> {
                     Self::Undocumented(response)
                 }
             }
-        }
+            }
+        })
     }
 
     fn handler(&mut self, operation: &Operation, slots: &[SchemeSlot]) -> TokenStream {
