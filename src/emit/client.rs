@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::runtime::{Need, Needs};
 use super::same_types::SameTypes;
-use super::types::{Imports, doc_attrs, doc_lines, ident, sort_use_items};
+use super::types::{Imports, doc_attrs, doc_lines, ident, sort_use_items, version_order};
 use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::ir::{
     Api, Content, Docs, MediaKind, Operation, Parameter, ParameterLocation, Primitive, Response,
@@ -148,11 +148,12 @@ impl Emitter<'_> {
             };
         ));
         items.push(quote!(use crate::runtime::client::{#(#runtime),*};));
-        let imported: Vec<&String> = self
+        let mut imported: Vec<&String> = self
             .models
             .iter()
             .filter(|name| !self.imports.is_qualified(name))
             .collect();
+        imported.sort_by(|a, b| version_order(a, b));
         if !imported.is_empty() {
             let models = imported.into_iter().map(|name| ident(name));
             items.push(quote!(use super::models::{#(#models),*};));

@@ -14,7 +14,7 @@ use super::client::{
 };
 use super::runtime::{Need, Needs};
 use super::same_types::SameTypes;
-use super::types::{Imports, doc_attrs, ident, sort_use_items};
+use super::types::{Imports, doc_attrs, ident, sort_use_items, version_order};
 use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::ir::{
     Api, Content, Method, Model, ModelKind, Name, Operation, Parameter, ParameterLocation,
@@ -147,11 +147,12 @@ impl Emitter<'_> {
         items.push(quote!(use axum::routing::{#(#routing),*};));
         let runtime = self.runtime.iter().map(|name| ident(name));
         items.push(quote!(use crate::runtime::server::{#(#runtime),*};));
-        let imported: Vec<&String> = self
+        let mut imported: Vec<&String> = self
             .models
             .iter()
             .filter(|name| !self.imports.is_qualified(name))
             .collect();
+        imported.sort_by(|a, b| version_order(a, b));
         if !imported.is_empty() {
             let models = imported.into_iter().map(|name| ident(name));
             items.push(quote!(use super::models::{#(#models),*};));
@@ -441,8 +442,12 @@ impl Emitter<'_> {
         let mut names = Scope::default();
         let mut fields = Vec::new();
         let mut reads = Vec::new();
-        let mut field_names = Vec::new();
+        // The struct literal's fields: reads, or names bound by `reads`.
+        let mut inits = Vec::new();
         let mut checks = Vec::new();
+        // Per parameter: its field, its read inside the literal (with its enum check) when that
+        // fits, and its read bound by `let`.
+        let mut parameter_reads = Vec::new();
         for parameter in &operation.parameters {
             let field_name = names.claim(parameter.name.rust.clone());
             let wire_name = &parameter.name.wire;
@@ -456,8 +461,8 @@ impl Emitter<'_> {
             let docs = parameter_docs(parameter);
             fields.push(quote!(#docs pub #field: #ty,));
             let read = self.parameter_read(parameter, &quote!(#wire_name));
-            let statement = quote!(let #field = #read?;);
             let location = location_name(parameter.location);
+            let may_hold_enum = self.may_hold_enum(&parameter.ty);
             let uri_check = (parameter.uri
                 && parameter.ty == TypeRef::Primitive(Primitive::String))
             .then(|| {
@@ -469,24 +474,60 @@ impl Emitter<'_> {
                     quote!(check_uri(request.#field.as_deref(), #location, #wire_name)?;)
                 }
             });
-            if 8 + printed(&statement).len() + 2 <= PRETTYPLEASE_WIDTH {
-                reads.push(statement);
-                if self.may_hold_enum(&parameter.ty) {
-                    reads.push(quote!(known(&#field, #location, #wire_name)?;));
-                }
-                checks.extend(uri_check);
+            checks.extend(uri_check);
+            // Read in the struct literal when both printers keep the line whole.
+            let fits = |line: &TokenStream, call: &TokenStream| {
+                12 + printed(line).len() <= PRETTYPLEASE_WIDTH
+                    && printed(call).len() <= RUSTFMT_CALL_WIDTH
+            };
+            let init = quote!(#field: #read?,);
+            let enum_check =
+                may_hold_enum.then(|| quote!(known(&request.#field, #location, #wire_name)?;));
+            let check_fits = enum_check
+                .as_ref()
+                .is_none_or(|check| fits(check, &quote!(&request.#field, #location, #wire_name)));
+            let inline = (fits(&init, &read) && check_fits).then_some((init, enum_check));
+            // Else bound by a `let` first, with the wire name in a variable if the line is long.
+            let statement = quote!(let #field = #read?;);
+            let known_fits = !may_hold_enum
+                || printed(&quote!(&#field, #location, #wire_name)).len() <= RUSTFMT_CALL_WIDTH;
+            let bound = if 8 + printed(&statement).len() + 2 <= PRETTYPLEASE_WIDTH && known_fits {
+                let known = may_hold_enum.then(|| quote!(known(&#field, #location, #wire_name)?;));
+                quote!(#statement #known)
             } else {
                 let read = self.parameter_read(parameter, &quote!(name));
-                reads.push(quote! {
+                let known = may_hold_enum.then(|| quote!(known(&#field, #location, name)?;));
+                quote! {
                     let name = #wire_name;
                     let #field = #read?;
-                });
-                if self.may_hold_enum(&parameter.ty) {
-                    reads.push(quote!(known(&#field, #location, name)?;));
+                    #known
                 }
-                checks.extend(uri_check);
+            };
+            parameter_reads.push((field, inline, bound));
+        }
+        // prettyplease keeps a literal that fits on one line whole, where rustfmt puts fields
+        // wider than `struct_lit_width` one per line; such a short literal takes bound names.
+        let one_line: Vec<TokenStream> = parameter_reads
+            .iter()
+            .map(|(field, inline, _)| match inline {
+                Some((init, _)) => init.clone(),
+                None => quote!(#field,),
+            })
+            .collect();
+        // Measured in the shorter of the two shapes the literal is written in (`build` below).
+        let one_line = printed(&quote!(Ok(Self { #(#one_line)* })));
+        let all_bound = 8 + one_line.len() + " body,".len() <= PRETTYPLEASE_WIDTH;
+        for (field, inline, bound) in parameter_reads {
+            match inline {
+                Some((init, enum_check)) if !all_bound => {
+                    inits.push(init);
+                    checks.extend(enum_check);
+                }
+                _ => {
+                    reads.push(bound);
+                    inits.push(quote!(#field,));
+                }
             }
-            field_names.push(quote!(#field));
         }
         if let Some(body) = &operation.request_body {
             if let Some(content) = chosen_content(&body.contents) {
@@ -526,18 +567,28 @@ impl Emitter<'_> {
                 if typed && content.ty.as_ref().is_some_and(|ty| self.may_hold_enum(ty)) {
                     reads.push(quote!(known(&#field, "body", "")?;));
                 }
-                field_names.push(quote!(#field));
+                inits.push(quote!(#field,));
             }
         }
         let doc = format!("The request of [`Api::{}`]", operation.id.rust);
-        let incoming = if reads.is_empty() {
+        let incoming = if inits.is_empty() {
             quote!(_incoming)
         } else {
             quote!(incoming)
         };
         self.use_runtime("Incoming");
         self.use_runtime("Rejection");
-        let definition = quote!(#(#fields)* #(#reads)* #(#checks)*);
+        let definition = quote!(#(#fields)* #(#reads)* #(#inits)* #(#checks)*);
+        // A literal of bound names is one line in both printers only as a `let` statement.
+        let build = if checks.is_empty() && !all_bound {
+            quote!(Ok(Self { #(#inits)* }))
+        } else {
+            quote! {
+                let request = Self { #(#inits)* };
+                #(#checks)*
+                Ok(request)
+            }
+        };
         let request = &operation.types.request;
         self.same
             .define("request", &definition, request, &doc, |doc| {
@@ -552,9 +603,7 @@ impl Emitter<'_> {
                     impl #name {
                         fn read(#incoming: &Incoming) -> Result<Self, Rejection> {
                             #(#reads)*
-                            let request = #name { #(#field_names),* };
-                            #(#checks)*
-                            Ok(request)
+                            #build
                         }
                     }
                 }

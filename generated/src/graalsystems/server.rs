@@ -96,19 +96,13 @@ pub struct FindUsagesRequest {
 
 impl FindUsagesRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
-        let x_tenant = incoming.header("X-Tenant")?;
-        let from = incoming.query("from")?;
-        let to = incoming.query("to")?;
-        let for_ = incoming.query("for")?;
-        let params = incoming.query_deep("params")?;
-        let request = FindUsagesRequest {
-            x_tenant,
-            from,
-            to,
-            for_,
-            params,
-        };
-        Ok(request)
+        Ok(Self {
+            x_tenant: incoming.header("X-Tenant")?,
+            from: incoming.query("from")?,
+            to: incoming.query("to")?,
+            for_: incoming.query("for")?,
+            params: incoming.query_deep("params")?,
+        })
     }
 }
 
@@ -166,7 +160,7 @@ impl CreateUsageRequest {
         let media = ["application/vnd.graal.systems.v1.usage+json"];
         let body = incoming.json_body(&media, true)?;
         known(&body, "body", "")?;
-        let request = CreateUsageRequest { x_tenant, body };
+        let request = Self { x_tenant, body };
         Ok(request)
     }
 }

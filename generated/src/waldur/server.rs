@@ -189,23 +189,15 @@ pub struct SlurmAllocationUserUsageListRequest {
 
 impl SlurmAllocationUserUsageListRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
-        let allocation = incoming.query("allocation")?;
-        let allocation_uuid = incoming.query("allocation_uuid")?;
-        let month = incoming.query("month")?;
-        let page = incoming.query("page")?;
-        let page_size = incoming.query("page_size")?;
-        let user = incoming.query("user")?;
-        let user_uuid = incoming.query("user_uuid")?;
-        let year = incoming.query("year")?;
-        let request = SlurmAllocationUserUsageListRequest {
-            allocation,
-            allocation_uuid,
-            month,
-            page,
-            page_size,
-            user,
-            user_uuid,
-            year,
+        let request = Self {
+            allocation: incoming.query("allocation")?,
+            allocation_uuid: incoming.query("allocation_uuid")?,
+            month: incoming.query("month")?,
+            page: incoming.query("page")?,
+            page_size: incoming.query("page_size")?,
+            user: incoming.query("user")?,
+            user_uuid: incoming.query("user_uuid")?,
+            year: incoming.query("year")?,
         };
         check_uri(request.allocation.as_deref(), "query", "allocation")?;
         check_uri(request.user.as_deref(), "query", "user")?;
@@ -276,7 +268,7 @@ pub struct SlurmAllocationUserUsageRetrieveRequest {
 impl SlurmAllocationUserUsageRetrieveRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
         let id = incoming.path("id")?;
-        let request = SlurmAllocationUserUsageRetrieveRequest { id };
+        let request = Self { id };
         Ok(request)
     }
 }
@@ -479,44 +471,29 @@ pub struct MarketplaceComponentUserUsagesListRequest {
 
 impl MarketplaceComponentUserUsagesListRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
-        let billing_period_month = incoming.query("billing_period_month")?;
-        let billing_period_year = incoming.query("billing_period_year")?;
         let name = "component_usage__billing_period";
         let component_usage_billing_period = incoming.query(name)?;
-        let customer_uuid = incoming.query("customer_uuid")?;
-        let date_after = incoming.query("date_after")?;
-        let date_before = incoming.query("date_before")?;
-        let field = incoming.query_list("field", ',', true)?;
-        known(&field, "query", "field")?;
-        let o = incoming.query_list("o", ',', false)?;
-        known(&o, "query", "o")?;
-        let offering_uuid = incoming.query("offering_uuid")?;
-        let page = incoming.query("page")?;
-        let page_size = incoming.query("page_size")?;
-        let project_uuid = incoming.query("project_uuid")?;
-        let resource = incoming.query("resource")?;
-        let resource_uuid = incoming.query("resource_uuid")?;
-        let type_ = incoming.query("type")?;
-        let username = incoming.query("username")?;
-        let request = MarketplaceComponentUserUsagesListRequest {
-            billing_period_month,
-            billing_period_year,
+        let request = Self {
+            billing_period_month: incoming.query("billing_period_month")?,
+            billing_period_year: incoming.query("billing_period_year")?,
             component_usage_billing_period,
-            customer_uuid,
-            date_after,
-            date_before,
-            field,
-            o,
-            offering_uuid,
-            page,
-            page_size,
-            project_uuid,
-            resource,
-            resource_uuid,
-            type_,
-            username,
+            customer_uuid: incoming.query("customer_uuid")?,
+            date_after: incoming.query("date_after")?,
+            date_before: incoming.query("date_before")?,
+            field: incoming.query_list("field", ',', true)?,
+            o: incoming.query_list("o", ',', false)?,
+            offering_uuid: incoming.query("offering_uuid")?,
+            page: incoming.query("page")?,
+            page_size: incoming.query("page_size")?,
+            project_uuid: incoming.query("project_uuid")?,
+            resource: incoming.query("resource")?,
+            resource_uuid: incoming.query("resource_uuid")?,
+            type_: incoming.query("type")?,
+            username: incoming.query("username")?,
         };
         check_uri(request.resource.as_deref(), "query", "resource")?;
+        known(&request.field, "query", "field")?;
+        known(&request.o, "query", "o")?;
         Ok(request)
     }
 }
@@ -583,10 +560,11 @@ pub struct MarketplaceComponentUserUsagesRetrieveRequest {
 
 impl MarketplaceComponentUserUsagesRetrieveRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
-        let uuid = incoming.path("uuid")?;
-        let field = incoming.query_list("field", ',', true)?;
-        known(&field, "query", "field")?;
-        let request = MarketplaceComponentUserUsagesRetrieveRequest { uuid, field };
+        let request = Self {
+            uuid: incoming.path("uuid")?,
+            field: incoming.query_list("field", ',', true)?,
+        };
+        known(&request.field, "query", "field")?;
         Ok(request)
     }
 }
