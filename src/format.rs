@@ -119,7 +119,47 @@ fn unparse(file: syn::File) -> String {
     let text = prettyplease::unparse(&file);
     let text = collapse_struct_literals(&join_short_lists(&text));
     let text = rewrite_lines(&text, split_long_signature);
+    let text = rewrite_lines(&text, joined_field_type);
+    let text = rewrite_lines(&text, joined_impl_header);
     separate_nested_items(&expand_struct_literals(&text))
+}
+
+/// A field whose one generic argument prettyplease moved to its own line (`pub name: Option<`,
+/// `    Type,`, `>,`), on one line when that fits rustfmt's width, else broken after the colon.
+fn joined_field_type(lines: &[&str], start: usize) -> Option<(String, usize)> {
+    let opener = lines.get(start)?;
+    let indent = opener.len() - opener.trim_start().len();
+    let argument = lines
+        .get(start + 1)?
+        .strip_prefix(&" ".repeat(indent + 4))?;
+    let closer = lines.get(start + 2)?.strip_prefix(&" ".repeat(indent))?;
+    let is_field = opener.ends_with('<') && opener.contains(": ") && !opener.contains('(');
+    let single = argument.ends_with(',') && !argument.starts_with(' ');
+    if !is_field || !single || closer != ">," {
+        return None;
+    }
+    let joined = format!("{opener}{}>,", argument.trim_end_matches(','));
+    if joined.len() <= MAX_WIDTH {
+        return Some((joined, start + 3));
+    }
+    // Too long for one line: rustfmt breaks after the colon instead, the type indented.
+    let (name, ty) = joined.split_once(": ")?;
+    let ty_line = format!("{}{ty}", " ".repeat(indent + 4));
+    (ty_line.len() <= MAX_WIDTH).then(|| (format!("{name}:\n{ty_line}"), start + 3))
+}
+
+/// An `impl Trait` line and its `for Type {` line, which prettyplease splits at 89 columns, on
+/// one line when that fits rustfmt's width.
+fn joined_impl_header(lines: &[&str], start: usize) -> Option<(String, usize)> {
+    let head = lines.get(start)?;
+    let tail = lines.get(start + 1)?;
+    let indent = head.len() - head.trim_start().len();
+    let splits = head.trim_start().starts_with("impl")
+        && !head.ends_with('{')
+        && tail.strip_prefix(&" ".repeat(indent))?.starts_with("for ")
+        && tail.ends_with('{');
+    let joined = format!("{head} {}", tail.trim_start());
+    (splits && joined.len() <= MAX_WIDTH).then_some((joined, start + 2))
 }
 
 /// Joins a struct literal or pattern that prettyplease wrote one field per line (it does so past

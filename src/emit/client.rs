@@ -874,24 +874,41 @@ impl Emitter<'_> {
     /// The `request.…(…)` call sending one parameter; when it would not fit the formatters' shared
     /// width, the value is bound to a local named after the parameter first.
     fn parameter_statement(&mut self, parameter: &Parameter, value: &TokenStream) -> TokenStream {
-        let call = self.parameter_call(parameter, value);
-        let line = 8 + printed(&call).len();
-        let arguments = printed(&call)
-            .split_once('(')
-            .map_or(0, |(_, rest)| rest.len());
-        if line <= PRETTYPLEASE_WIDTH && arguments <= RUSTFMT_CALL_WIDTH {
+        // Whether both printers keep the call on one line.
+        let fits = |call: &TokenStream| {
+            let arguments = printed(call)
+                .split_once('(')
+                .map_or(0, |(_, rest)| rest.len());
+            8 + printed(call).len() <= PRETTYPLEASE_WIDTH && arguments <= RUSTFMT_CALL_WIDTH
+        };
+        let wire = &parameter.name.wire;
+        let call = self.parameter_call(parameter, &quote!(#wire), value);
+        if fits(&call) {
             return call;
         }
         let local = quote!(value);
-        let call = self.parameter_call(parameter, &local);
+        let call = self.parameter_call(parameter, &quote!(#wire), &local);
+        if fits(&call) {
+            return quote! {
+                let #local = #value;
+                #call
+            };
+        }
+        let call = self.parameter_call(parameter, &quote!(name), &local);
         quote! {
+            let name = #wire;
             let #local = #value;
             #call
         }
     }
 
-    fn parameter_call(&mut self, parameter: &Parameter, value: &TokenStream) -> TokenStream {
-        let wire = &parameter.name.wire;
+    /// The runtime call that writes one parameter; `wire` is its name as a literal or a local.
+    fn parameter_call(
+        &mut self,
+        parameter: &Parameter,
+        wire: &TokenStream,
+        value: &TokenStream,
+    ) -> TokenStream {
         let explode = parameter.explode;
         let (need, call) = match (parameter.location, parameter.style) {
             (ParameterLocation::Path, Style::Label) => (

@@ -496,11 +496,22 @@ impl Emitter<'_> {
                 quote!(#statement #known)
             } else {
                 let read = self.parameter_read(parameter, &quote!(name));
-                let known = may_hold_enum.then(|| quote!(known(&#field, #location, name)?;));
-                quote! {
-                    let name = #wire_name;
-                    let #field = #read?;
-                    #known
+                let short = printed(&quote!(&#field, #location, name)).len() <= RUSTFMT_CALL_WIDTH;
+                if may_hold_enum && !short {
+                    // A field name too long for the check's line: checked as `value` first.
+                    quote! {
+                        let name = #wire_name;
+                        let value = #read?;
+                        known(&value, #location, name)?;
+                        let #field = value;
+                    }
+                } else {
+                    let known = may_hold_enum.then(|| quote!(known(&#field, #location, name)?;));
+                    quote! {
+                        let name = #wire_name;
+                        let #field = #read?;
+                        #known
+                    }
                 }
             };
             parameter_reads.push((field, inline, bound));
