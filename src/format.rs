@@ -121,7 +121,107 @@ fn unparse(file: syn::File) -> String {
     let text = rewrite_lines(&text, split_long_signature);
     let text = rewrite_lines(&text, joined_field_type);
     let text = rewrite_lines(&text, joined_impl_header);
+    // Inner lists join first; a few rounds cover the nesting generated types have.
+    let mut text = text;
+    for _ in 0..3 {
+        text = rewrite_lines(&text, joined_generic_list);
+    }
+    let text = rewrite_lines(&text, split_long_signature);
+    let text = rewrite_lines(&text, joined_single_argument);
+    let text = rewrite_lines(&text, split_long_assignment);
     separate_nested_items(&expand_struct_literals(&text))
+}
+
+/// The single-line entries of a list opened at `lines[start]` (which ends with its opener), and
+/// the index of its closing line, at the opener's indent.
+fn list_entries<'a>(lines: &[&'a str], start: usize) -> Option<(Vec<&'a str>, usize)> {
+    let opener = lines.get(start)?;
+    let indent = opener.len() - opener.trim_start().len();
+    let mut entries = Vec::new();
+    for (index, line) in lines.iter().enumerate().skip(start + 1) {
+        let trimmed = line.trim_start();
+        let this_indent = line.len() - trimmed.len();
+        if this_indent == indent {
+            return Some((entries, index));
+        }
+        if this_indent != indent + 4 || !trimmed.ends_with(',') {
+            return None;
+        }
+        entries.push(trimmed.trim_end_matches(','));
+    }
+    None
+}
+
+/// Generic arguments (`Result<`, `impl Future<`) that prettyplease put one per line past 89
+/// columns, on one line when they fit rustfmt's width; types have no narrower rustfmt limit.
+/// A `{` that would push the line past the width goes on a line of its own, as rustfmt puts it.
+fn joined_generic_list(lines: &[&str], start: usize) -> Option<(String, usize)> {
+    let opener = lines.get(start)?;
+    if !opener.ends_with('<') || opener.trim_start().starts_with("//") {
+        return None;
+    }
+    let (entries, end) = list_entries(lines, start)?;
+    let closer = lines.get(end)?.trim_start();
+    if entries.is_empty() || !closer.starts_with('>') {
+        return None;
+    }
+    let joined = format!("{opener}{}{closer}", entries.join(", "));
+    let indent = " ".repeat(opener.len() - opener.trim_start().len());
+    let returns = opener.trim_start().starts_with(") -> ");
+    // rustfmt does not break a return type's only generic argument (`impl Future<Output = T>`),
+    // even past its width; it moves the brace instead.
+    if returns && entries.len() == 1 && joined.len() > RETURN_LINE_WIDTH {
+        let signature = joined.strip_suffix(" {")?;
+        return Some((format!("{signature}\n{indent}{{"), end + 1));
+    }
+    if joined.len() <= MAX_WIDTH {
+        return Some((joined, end + 1));
+    }
+    let signature = joined.strip_suffix(" {")?;
+    (signature.len() <= MAX_WIDTH).then(|| (format!("{signature}\n{indent}{{"), end + 1))
+}
+
+/// A call or tuple with one argument that prettyplease put on its own line past 89 columns: rustfmt
+/// keeps a single argument on the call's line while the line fits its width.
+fn joined_single_argument(lines: &[&str], start: usize) -> Option<(String, usize)> {
+    let opener = lines.get(start)?;
+    if !opener.ends_with('(') || opener.trim_start().starts_with("//") {
+        return None;
+    }
+    let (entries, end) = list_entries(lines, start)?;
+    let closer = lines.get(end)?.trim_start();
+    let [argument] = entries.as_slice() else {
+        return None;
+    };
+    if !closer.starts_with(')') {
+        return None;
+    }
+    let joined = format!("{opener}{argument}{closer}");
+    if joined.len() <= MAX_WIDTH {
+        return Some((joined, end + 1));
+    }
+    assignment_split(&joined).map(|split| (split, end + 1))
+}
+
+/// A `let` or `type` alias longer than rustfmt's width, which prettyplease leaves whole: rustfmt
+/// breaks it after `=` and indents the value.
+fn split_long_assignment(lines: &[&str], start: usize) -> Option<(String, usize)> {
+    assignment_split(lines.get(start)?).map(|split| (split, start + 1))
+}
+
+/// `line` broken after its `=` as rustfmt breaks a `let` or `type` past its width.
+fn assignment_split(line: &str) -> Option<String> {
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    let assigns = ["let ", "pub type ", "type "]
+        .iter()
+        .any(|head| trimmed.starts_with(head));
+    if line.len() <= MAX_WIDTH || !assigns || !line.ends_with(';') {
+        return None;
+    }
+    let (target, value) = line.split_once(" = ")?;
+    let value_line = format!("{}{value}", " ".repeat(indent + 4));
+    (value_line.len() <= MAX_WIDTH).then(|| format!("{target} =\n{value_line}"))
 }
 
 /// A field whose one generic argument prettyplease moved to its own line (`pub name: Option<`,
@@ -158,8 +258,20 @@ fn joined_impl_header(lines: &[&str], start: usize) -> Option<(String, usize)> {
         && !head.ends_with('{')
         && tail.strip_prefix(&" ".repeat(indent))?.starts_with("for ")
         && tail.ends_with('{');
+    if !splits {
+        return None;
+    }
     let joined = format!("{head} {}", tail.trim_start());
-    (splits && joined.len() <= MAX_WIDTH).then_some((joined, start + 2))
+    if joined.len() <= MAX_WIDTH {
+        return Some((joined, start + 2));
+    }
+    // Too long even so: rustfmt indents the `for` line and gives the brace its own line.
+    let for_type = tail.trim_start().strip_suffix(" {")?;
+    let indent = " ".repeat(indent);
+    Some((
+        format!("{head}\n{indent}    {for_type}\n{indent}{{"),
+        start + 2,
+    ))
 }
 
 /// Joins a struct literal or pattern that prettyplease wrote one field per line (it does so past

@@ -883,8 +883,20 @@ impl Emitter<'_> {
                 }
             });
         }
+        // `let request = match LongNameRequest::read(&incoming) {` past 89 columns is a line the
+        // two printers break differently: the read gets a line of its own.
+        let match_line = format!(
+            "    let request = match {}::read(&incoming) {{",
+            operation.types.request
+        );
+        let read = if match_line.len() <= PRETTYPLEASE_WIDTH {
+            quote!(#request::read(&incoming))
+        } else {
+            statements.push(quote!(let request = #request::read(&incoming);));
+            quote!(request)
+        };
         statements.push(quote! {
-            let request = match #request::read(&incoming) {
+            let request = match #read {
                 Ok(request) => request,
                 Err(rejection) => return rejection.into_response(),
             };
