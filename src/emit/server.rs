@@ -3,7 +3,7 @@
 //! credentials the security schemes define, and `router`, which mounts every operation at its
 //! spec path and checks each request against the spec before the implementation sees it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -48,11 +48,7 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
     }
     let mut emitter = Emitter {
         api,
-        models_by_name: api
-            .models
-            .iter()
-            .map(|m| (m.name.rust.as_str(), m))
-            .collect(),
+        enum_holders: enum_holders(&api.models),
         imports: Imports::qualifying(&SERVER_FILE_NAMES, &api.models),
         needs: Needs::default(),
         models: BTreeSet::new(),
@@ -73,8 +69,8 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
 
 struct Emitter<'a> {
     api: &'a Api,
-    /// The API's models by Rust name, for looking through aliases.
-    models_by_name: HashMap<&'a str, &'a Model>,
+    /// The models that are, or may contain, a string enum (through fields, items, aliases).
+    enum_holders: HashSet<&'a str>,
     imports: Imports,
     needs: Needs,
     /// Model names the file refers to.
@@ -172,21 +168,9 @@ impl Emitter<'_> {
     }
 
     /// Whether a value of `ty` may hold a string enum, whose unknown values a server refuses.
-    /// Aliases are looked through (they were made acyclic in lowering); structs and newtypes
-    /// count, as they implement `Known`.
     fn may_hold_enum(&mut self, ty: &TypeRef) -> bool {
         let holds = match ty {
-            TypeRef::Named(name) => match self.models_by_name.get(name.as_str()).copied() {
-                Some(Model {
-                    kind: ModelKind::Alias(target),
-                    ..
-                }) => {
-                    let target = target.clone();
-                    self.may_hold_enum(&target)
-                }
-                Some(_) => true,
-                None => false,
-            },
+            TypeRef::Named(name) => self.enum_holders.contains(name.as_str()),
             TypeRef::Array(inner) | TypeRef::Map(inner) => self.may_hold_enum(inner),
             TypeRef::Primitive(_) | TypeRef::Json => false,
         };
@@ -205,7 +189,8 @@ impl Emitter<'_> {
         }
         let mut impls = Vec::new();
         for model in &self.api.models {
-            if matches!(model.kind, ModelKind::Alias(_)) {
+            let holds = self.enum_holders.contains(model.name.rust.as_str());
+            if !holds || matches!(model.kind, ModelKind::Alias(_)) {
                 continue;
             }
             let name = self.type_tokens(&TypeRef::Named(model.name.rust.clone()));
@@ -948,6 +933,51 @@ fn fits_one_line(pattern: &TokenStream, call: &TokenStream, arguments: &TokenStr
     ARM_INDENT + line.len() <= PRETTYPLEASE_WIDTH && arguments.len() <= RUSTFMT_CALL_WIDTH
 }
 
+/// The models whose values may hold a string enum: the enums, and every model that refers to
+/// one of them, directly or through others. Found from the enums backwards along references,
+/// so it is linear in the size of the models, cycles included.
+fn enum_holders<'a>(models: &'a [Model]) -> HashSet<&'a str> {
+    let mut referrers: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+    for model in models {
+        let mut refers = |ty: &'a TypeRef| {
+            for name in named_types(ty) {
+                referrers.entry(name).or_default().push(&model.name.rust);
+            }
+        };
+        match &model.kind {
+            ModelKind::Struct(shape) => {
+                shape.fields.iter().for_each(|field| refers(&field.ty));
+                if let Some(extra) = &shape.additional_properties {
+                    refers(&extra.value);
+                }
+            }
+            ModelKind::Alias(target) | ModelKind::Newtype(target) => refers(target),
+            ModelKind::Enum(_) => {}
+        }
+    }
+    let mut holders: HashSet<&str> = HashSet::new();
+    let mut pending: Vec<&str> = models
+        .iter()
+        .filter(|model| matches!(model.kind, ModelKind::Enum(_)))
+        .map(|model| model.name.rust.as_str())
+        .collect();
+    while let Some(name) = pending.pop() {
+        if holders.insert(name) {
+            pending.extend(referrers.get(name).into_iter().flatten().copied());
+        }
+    }
+    holders
+}
+
+/// The model names `ty` mentions.
+fn named_types(ty: &TypeRef) -> Vec<&str> {
+    match ty {
+        TypeRef::Named(name) => vec![name.as_str()],
+        TypeRef::Array(inner) | TypeRef::Map(inner) => named_types(inner),
+        TypeRef::Primitive(_) | TypeRef::Json => Vec::new(),
+    }
+}
+
 fn location_name(location: ParameterLocation) -> &'static str {
     match location {
         ParameterLocation::Path => "path",
@@ -968,5 +998,29 @@ fn routing_function(method: Method) -> &'static str {
         Method::Head => "head",
         Method::Patch => "patch",
         Method::Trace => "trace",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{SpecSource, generate};
+
+    /// `Known` is implemented, and bodies are checked, exactly for the models that may hold an
+    /// enum: through fields, items, maps, aliases and a cycle; not for the others.
+    #[test]
+    fn known_follows_enums_through_references_and_cycles() {
+        let spec = include_str!("../../tests/fixtures/known_enums.yaml");
+        let source = SpecSource {
+            display_path: "tests/fixtures/known_enums.yaml".to_owned(),
+            text: spec.to_owned(),
+        };
+        let files = generate(&[source]).expect("generates");
+        let server = &files["src/known_enums/server.rs"];
+        for model in ["Kind", "Leaf", "Tree", "Forest"] {
+            assert!(server.contains(&format!("impl Known for {model} {{")), "{model}");
+        }
+        assert!(!server.contains("impl Known for Plain"), "{server}");
+        assert!(!server.contains("impl Known for Grove"), "an alias: its target's impl serves");
+        assert!(server.contains("known(&body, \"body\", \"\")?;"), "{server}");
     }
 }

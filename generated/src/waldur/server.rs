@@ -722,24 +722,6 @@ async fn marketplace_component_user_usages_retrieve<A: Api>(
     reply.await.into_response()
 }
 
-impl Known for SlurmAllocationUserUsage {
-    fn unknown(&self) -> Option<String> {
-        None
-    }
-}
-
-impl Known for AllocationUserUsage {
-    fn unknown(&self) -> Option<String> {
-        None
-    }
-}
-
-impl Known for ComponentUserUsage {
-    fn unknown(&self) -> Option<String> {
-        None
-    }
-}
-
 impl Known for ComponentUserUsageField {
     fn unknown(&self) -> Option<String> {
         matches!(self, Self::Other(_)).then(String::new)
