@@ -1017,10 +1017,19 @@ mod tests {
         let files = generate(&[source]).expect("generates");
         let server = &files["src/known_enums/server.rs"];
         for model in ["Kind", "Leaf", "Tree", "Forest"] {
-            assert!(server.contains(&format!("impl Known for {model} {{")), "{model}");
+            assert!(
+                server.contains(&format!("impl Known for {model} {{")),
+                "{model}"
+            );
         }
         assert!(!server.contains("impl Known for Plain"), "{server}");
-        assert!(!server.contains("impl Known for Grove"), "an alias: its target's impl serves");
-        assert!(server.contains("known(&body, \"body\", \"\")?;"), "{server}");
+        assert!(
+            !server.contains("impl Known for Grove"),
+            "an alias: its target's impl serves"
+        );
+        assert!(
+            server.contains("known(&body, \"body\", \"\")?;"),
+            "{server}"
+        );
     }
 }
