@@ -121,10 +121,18 @@ fn unparse(file: syn::File) -> String {
     let text = rewrite_lines(&text, split_long_signature);
     let text = rewrite_lines(&text, joined_field_type);
     let text = rewrite_lines(&text, joined_impl_header);
-    // Inner lists join first; a few rounds cover the nesting generated types have.
+    // Inner lists join first; a few rounds cover the nesting generated types have. Most files
+    // have no list prettyplease split at all, and cost one quick scan.
     let mut text = text;
     for _ in 0..3 {
-        text = rewrite_lines(&text, joined_generic_list);
+        if !text.contains("<\n") {
+            break;
+        }
+        let joined = rewrite_lines(&text, joined_generic_list);
+        if joined == text {
+            break;
+        }
+        text = joined;
     }
     let text = rewrite_lines(&text, split_long_signature);
     let text = rewrite_lines(&text, joined_single_argument);
