@@ -140,17 +140,39 @@ fn unparse(file: syn::File) -> String {
     separate_nested_items(&expand_struct_literals(&text))
 }
 
-/// The single-line entries of a list opened at `lines[start]` (which ends with its opener), and
-/// the index of its closing line, at the opener's indent.
-fn list_entries<'a>(lines: &[&'a str], start: usize) -> Option<(Vec<&'a str>, usize)> {
+/// A list prettyplease wrote one entry per line: the line that opens it (ending with `open`),
+/// its single-line entries (at one more indent, each ending with `,`), the line that closes it
+/// (starting with `close`, at the opener's indent), and the index after that.
+struct SplitList<'a> {
+    opener: &'a str,
+    entries: Vec<&'a str>,
+    closer: &'a str,
+    next: usize,
+}
+
+fn split_list<'a>(
+    lines: &[&'a str],
+    start: usize,
+    open: char,
+    close: char,
+) -> Option<SplitList<'a>> {
     let opener = lines.get(start)?;
+    if !opener.ends_with(open) || opener.trim_start().starts_with("//") {
+        return None;
+    }
     let indent = opener.len() - opener.trim_start().len();
     let mut entries = Vec::new();
     for (index, line) in lines.iter().enumerate().skip(start + 1) {
         let trimmed = line.trim_start();
         let this_indent = line.len() - trimmed.len();
         if this_indent == indent {
-            return Some((entries, index));
+            let closes = trimmed.starts_with(close) && !entries.is_empty();
+            return closes.then_some(SplitList {
+                opener,
+                entries,
+                closer: trimmed,
+                next: index + 1,
+            });
         }
         if this_indent != indent + 4 || !trimmed.ends_with(',') {
             return None;
@@ -164,51 +186,36 @@ fn list_entries<'a>(lines: &[&'a str], start: usize) -> Option<(Vec<&'a str>, us
 /// columns, on one line when they fit rustfmt's width; types have no narrower rustfmt limit.
 /// A `{` that would push the line past the width goes on a line of its own, as rustfmt puts it.
 fn joined_generic_list(lines: &[&str], start: usize) -> Option<(String, usize)> {
-    let opener = lines.get(start)?;
-    if !opener.ends_with('<') || opener.trim_start().starts_with("//") {
-        return None;
-    }
-    let (entries, end) = list_entries(lines, start)?;
-    let closer = lines.get(end)?.trim_start();
-    if entries.is_empty() || !closer.starts_with('>') {
-        return None;
-    }
-    let joined = format!("{opener}{}{closer}", entries.join(", "));
+    let list = split_list(lines, start, '<', '>')?;
+    let (opener, next) = (list.opener, list.next);
+    let joined = format!("{opener}{}{}", list.entries.join(", "), list.closer);
     let indent = " ".repeat(opener.len() - opener.trim_start().len());
     let returns = opener.trim_start().starts_with(") -> ");
     // rustfmt does not break a return type's only generic argument (`impl Future<Output = T>`),
     // even past its width; it moves the brace instead.
-    if returns && entries.len() == 1 && joined.len() > RETURN_LINE_WIDTH {
+    if returns && list.entries.len() == 1 && joined.len() > RETURN_LINE_WIDTH {
         let signature = joined.strip_suffix(" {")?;
-        return Some((format!("{signature}\n{indent}{{"), end + 1));
+        return Some((format!("{signature}\n{indent}{{"), next));
     }
     if joined.len() <= MAX_WIDTH {
-        return Some((joined, end + 1));
+        return Some((joined, next));
     }
     let signature = joined.strip_suffix(" {")?;
-    (signature.len() <= MAX_WIDTH).then(|| (format!("{signature}\n{indent}{{"), end + 1))
+    (signature.len() <= MAX_WIDTH).then(|| (format!("{signature}\n{indent}{{"), next))
 }
 
 /// A call or tuple with one argument that prettyplease put on its own line past 89 columns: rustfmt
 /// keeps a single argument on the call's line while the line fits its width.
 fn joined_single_argument(lines: &[&str], start: usize) -> Option<(String, usize)> {
-    let opener = lines.get(start)?;
-    if !opener.ends_with('(') || opener.trim_start().starts_with("//") {
-        return None;
-    }
-    let (entries, end) = list_entries(lines, start)?;
-    let closer = lines.get(end)?.trim_start();
-    let [argument] = entries.as_slice() else {
+    let list = split_list(lines, start, '(', ')')?;
+    let [argument] = list.entries.as_slice() else {
         return None;
     };
-    if !closer.starts_with(')') {
-        return None;
-    }
-    let joined = format!("{opener}{argument}{closer}");
+    let joined = format!("{}{argument}{}", list.opener, list.closer);
     if joined.len() <= MAX_WIDTH {
-        return Some((joined, end + 1));
+        return Some((joined, list.next));
     }
-    assignment_split(&joined).map(|split| (split, end + 1))
+    assignment_split(&joined).map(|split| (split, list.next))
 }
 
 /// A `let` or `type` alias longer than rustfmt's width, which prettyplease leaves whole: rustfmt
