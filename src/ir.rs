@@ -72,6 +72,19 @@ pub enum ModelKind {
     /// A transparent wrapper around a type: used instead of an alias where aliases would refer
     /// to themselves (`Tree = Vec<Tree>`), which Rust does not allow.
     Newtype(TypeRef),
+    /// `oneOf` or `anyOf` with several members: a value is the first member it reads as.
+    Union(Vec<UnionVariant>),
+}
+
+/// One member of a `oneOf` or `anyOf`.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// The variant's name: the member's type name, or a word for a built-in type (`String`).
+    pub name: String,
+    /// The member's type.
+    pub ty: TypeRef,
+    /// Whether the variant must be boxed because its type contains this union again.
+    pub boxed: bool,
 }
 
 /// An object schema.

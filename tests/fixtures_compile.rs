@@ -86,6 +86,7 @@ fn write_fixture_crate() -> (PathBuf, Vec<PathBuf>) {
         (["tests", "fixture_crate", "wire.rs"], "main.rs"),
         (["tests", "client", "recorder.rs"], "recorder.rs"),
         (["tests", "fixture_crate", "server.rs"], "server.rs"),
+        (["tests", "fixture_crate", "unions.rs"], "unions.rs"),
     ] {
         let source: PathBuf = from
             .iter()

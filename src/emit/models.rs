@@ -5,7 +5,9 @@ use quote::quote;
 
 use super::serde_case::{NameKind, needs_own_rename, pick_rule};
 use super::types::{CrateUse, Imports, doc_attrs, ident};
-use crate::ir::{Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef};
+use crate::ir::{
+    Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, UnionVariant,
+};
 
 /// The `models.rs` of one API, and what it needs of the runtime module and of other crates.
 pub struct ModelsFile {
@@ -70,6 +72,7 @@ fn model_item(model: &Model, imports: &mut Imports, runtime: &mut RuntimeUse) ->
                 pub struct #name(pub #inner);
             }
         }
+        ModelKind::Union(variants) => union_item(&docs, &name, variants, imports),
         ModelKind::Alias(target) => {
             let target = imports.type_tokens(target);
             quote! {
@@ -178,6 +181,36 @@ fn field_tokens(
         #docs
         #serde_attr
         pub #name: #ty,
+    }
+}
+
+/// An untagged enum: serde reads a value as the first variant it fits, in the spec's order.
+fn union_item(
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+    imports: &mut Imports,
+) -> TokenStream {
+    let variants = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let ty = imports.type_tokens(&variant.ty);
+        let ty = if variant.boxed { quote!(Box<#ty>) } else { ty };
+        let doc = match &variant.ty {
+            TypeRef::Named(model) => format!(" The [`{model}`] member."),
+            _ => format!(" The `{}` member.", variant.name),
+        };
+        quote! {
+            #[doc = #doc]
+            #variant_name(#ty),
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
     }
 }
 

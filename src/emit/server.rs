@@ -201,6 +201,22 @@ impl Emitter<'_> {
                     quote!(matches!(self, Self::#other(_)).then(String::new))
                 }
                 ModelKind::Newtype(_) => quote!(self.0.unknown()),
+                ModelKind::Union(variants) => {
+                    let mut arms = Vec::new();
+                    for variant in variants {
+                        if self.may_hold_enum(&variant.ty) {
+                            let name = ident(&variant.name);
+                            arms.push(quote!(Self::#name(value) => value.unknown(),));
+                        }
+                    }
+                    let rest = (arms.len() < variants.len()).then(|| quote!(_ => None,));
+                    quote! {
+                        match self {
+                            #(#arms)*
+                            #rest
+                        }
+                    }
+                }
                 ModelKind::Struct(shape) => {
                     let mut checks = Vec::new();
                     let fields = shape.fields.iter().map(|f| (&f.name, &f.ty));
@@ -952,6 +968,7 @@ fn enum_holders<'a>(models: &'a [Model]) -> HashSet<&'a str> {
                 }
             }
             ModelKind::Alias(target) | ModelKind::Newtype(target) => refers(target),
+            ModelKind::Union(variants) => variants.iter().for_each(|variant| refers(&variant.ty)),
             ModelKind::Enum(_) => {}
         }
     }

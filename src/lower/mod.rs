@@ -53,6 +53,7 @@ pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Api, Vec<Diagnostic>> {
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
+    recursion::drop_union_self_members(&mut models);
     recursion::wrap_recursive_aliases(&mut models);
     recursion::box_recursive_fields(&mut models);
     Ok(Api {

@@ -53,6 +53,75 @@ pub fn wrap_recursive_aliases(models: &mut [Model]) {
     }
 }
 
+/// Removes union members that lead back to the same union through unions and aliases alone
+/// (`Expr = oneOf[Integer, Sum, Expr]`). serde tries an untagged enum's variants in order, so
+/// a value none of the others accepts would be tried against the union again, without end;
+/// such a member adds no values the other members do not already accept. A union left with no
+/// members becomes any JSON value. Linear: Tarjan over the union-and-alias graph.
+pub fn drop_union_self_members(models: &mut [Model]) {
+    let index_of = index_by_name(models);
+    let is_union_or_alias = |index: usize| {
+        matches!(
+            models.get(index).map(|m| &m.kind),
+            Some(ModelKind::Union(_) | ModelKind::Alias(_))
+        )
+    };
+    let target = |ty: &TypeRef| match ty {
+        TypeRef::Named(name) => index_of.get(name.as_str()).copied(),
+        _ => None,
+    };
+    let edges: Vec<Vec<usize>> = models
+        .iter()
+        .map(|model| match &model.kind {
+            ModelKind::Union(variants) => variants
+                .iter()
+                .filter_map(|variant| target(&variant.ty))
+                .filter(|&index| is_union_or_alias(index))
+                .collect(),
+            ModelKind::Alias(ty) => target(ty)
+                .filter(|&index| is_union_or_alias(index))
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let dropped: Vec<(usize, Vec<usize>)> = models
+        .iter()
+        .enumerate()
+        .filter_map(|(index, model)| {
+            let ModelKind::Union(variants) = &model.kind else {
+                return None;
+            };
+            let looping: Vec<usize> = variants
+                .iter()
+                .enumerate()
+                .filter(|(_, variant)| {
+                    target(&variant.ty).is_some_and(|to| {
+                        is_union_or_alias(to) && component.get(to) == component.get(index)
+                    })
+                })
+                .map(|(slot, _)| slot)
+                .collect();
+            (!looping.is_empty()).then_some((index, looping))
+        })
+        .collect();
+    for (index, looping) in dropped {
+        if let Some(model) = models.get_mut(index) {
+            if let ModelKind::Union(variants) = &mut model.kind {
+                let mut slot = 0;
+                variants.retain(|_| {
+                    slot += 1;
+                    !looping.contains(&(slot - 1))
+                });
+                if variants.is_empty() {
+                    model.kind = ModelKind::Alias(TypeRef::Json);
+                }
+            }
+        }
+    }
+}
+
 /// Each model's position, by its Rust name.
 fn index_by_name(models: &[Model]) -> HashMap<&str, usize> {
     models
@@ -70,7 +139,8 @@ fn mentioned_names<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
     }
 }
 
-/// Sets `boxed` on every field whose type is in the same strongly connected component as its struct.
+/// Sets `boxed` on every struct field, and every union variant, whose type is in the same strongly
+/// connected component as its model.
 pub fn box_recursive_fields(models: &mut [Model]) {
     let index_of = index_by_name(models);
     let edges: Vec<Vec<usize>> = models
@@ -86,15 +156,16 @@ pub fn box_recursive_fields(models: &mut [Model]) {
         .iter()
         .enumerate()
         .flat_map(|(model_index, model)| {
-            let fields = match &model.kind {
-                ModelKind::Struct(s) => s.fields.as_slice(),
-                _ => &[],
+            let types: Vec<&TypeRef> = match &model.kind {
+                ModelKind::Struct(s) => s.fields.iter().map(|field| &field.ty).collect(),
+                ModelKind::Union(variants) => variants.iter().map(|variant| &variant.ty).collect(),
+                _ => Vec::new(),
             };
-            fields
-                .iter()
+            types
+                .into_iter()
                 .enumerate()
-                .filter_map(move |(field_index, field)| match &field.ty {
-                    TypeRef::Named(name) => Some((model_index, field_index, name.as_str())),
+                .filter_map(move |(slot, ty)| match ty {
+                    TypeRef::Named(name) => Some((model_index, slot, name.as_str())),
                     _ => None,
                 })
         })
@@ -105,11 +176,19 @@ pub fn box_recursive_fields(models: &mut [Model]) {
         })
         .map(|(model_index, field_index, _)| (model_index, field_index))
         .collect();
-    for (model_index, field_index) in boxed {
-        if let Some(ModelKind::Struct(s)) = models.get_mut(model_index).map(|m| &mut m.kind) {
-            if let Some(field) = s.fields.get_mut(field_index) {
-                field.boxed = true;
+    for (model_index, slot) in boxed {
+        match models.get_mut(model_index).map(|m| &mut m.kind) {
+            Some(ModelKind::Struct(s)) => {
+                if let Some(field) = s.fields.get_mut(slot) {
+                    field.boxed = true;
+                }
             }
+            Some(ModelKind::Union(variants)) => {
+                if let Some(variant) = variants.get_mut(slot) {
+                    variant.boxed = true;
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -120,6 +199,12 @@ fn direct_targets(model: &Model) -> Box<dyn Iterator<Item = &str> + '_> {
             TypeRef::Named(name) => Some(name.as_str()),
             _ => None,
         })),
+        ModelKind::Union(variants) => {
+            Box::new(variants.iter().filter_map(|variant| match &variant.ty {
+                TypeRef::Named(name) => Some(name.as_str()),
+                _ => None,
+            }))
+        }
         ModelKind::Alias(TypeRef::Named(name)) => Box::new(std::iter::once(name.as_str())),
         _ => Box::new(std::iter::empty()),
     }

@@ -17,6 +17,7 @@ use super::refs::component_key;
 use crate::diagnostics::{Diagnostic, Pointer};
 use crate::ir::{
     self, Field, Model, ModelKind, Name, Presence, Primitive, StringEnum, Struct, TypeRef,
+    UnionVariant,
 };
 use crate::naming::{Scope, type_name, value_name, variant_name};
 
@@ -118,6 +119,45 @@ impl<'doc> Lowerer<'doc> {
         }
     }
 
+    /// One variant per member, in document order (the order serde tries them in), each named
+    /// after its type; inline members get types named `{name} option {n}`.
+    fn union_variants(
+        &mut self,
+        name: &str,
+        key: &str,
+        members: &'doc [ReferenceOr<Schema>],
+        pointer: &Pointer,
+    ) -> Vec<UnionVariant> {
+        let mut names = Scope::default();
+        members
+            .iter()
+            .enumerate()
+            .map(|(index, member)| {
+                let hint = format!("{name} option {}", index + 1);
+                let ty = self.type_of(
+                    SchemaView::from(member),
+                    &hint,
+                    &pointer.join(key).join(index),
+                );
+                // `ShapeOption1` in `Shape` reads as `Shape::Option1`.
+                let variant = match &ty {
+                    TypeRef::Named(model) => match model.strip_prefix(name) {
+                        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                            rest.to_owned()
+                        }
+                        _ => model.clone(),
+                    },
+                    other => builtin_variant_name(other).to_owned(),
+                };
+                UnionVariant {
+                    name: names.claim(variant),
+                    ty,
+                    boxed: false,
+                }
+            })
+            .collect()
+    }
+
     /// The type of a schema slot; inline schemas that need a type of their own get one named `hint`.
     pub(super) fn type_of(
         &mut self,
@@ -187,6 +227,9 @@ impl<'doc> Lowerer<'doc> {
     fn model_kind(&mut self, name: &str, schema: &'doc Schema, pointer: &Pointer) -> ModelKind {
         if let Some(values) = string_enum_values(schema) {
             return ModelKind::Enum(string_enum(values));
+        }
+        if let Some((key, members)) = union_members(schema) {
+            return ModelKind::Union(self.union_variants(name, key, members, pointer));
         }
         let mut parts = Vec::new();
         if self.object_parts(schema, pointer, &mut parts, 0) && !parts.is_empty() {
@@ -489,7 +532,7 @@ impl<'doc> Lowerer<'doc> {
 }
 
 fn needs_model(schema: &Schema) -> bool {
-    if string_enum_values(schema).is_some() {
+    if string_enum_values(schema).is_some() || union_members(schema).is_some() {
         return true;
     }
     match &schema.schema_kind {
@@ -497,6 +540,34 @@ fn needs_model(schema: &Schema) -> bool {
         SchemaKind::Any(any) => !any.properties.is_empty(),
         SchemaKind::AllOf { all_of } => all_of.len() > 1,
         _ => false,
+    }
+}
+
+/// The members of a `oneOf` or `anyOf` with more than one, and which keyword holds them.
+fn union_members(schema: &Schema) -> Option<(&'static str, &Vec<ReferenceOr<Schema>>)> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } if one_of.len() > 1 => Some(("oneOf", one_of)),
+        SchemaKind::AnyOf { any_of } if any_of.len() > 1 => Some(("anyOf", any_of)),
+        _ => None,
+    }
+}
+
+/// The variant name for a member of a built-in type (`String`, `Integer`, `List`, …).
+fn builtin_variant_name(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::Named(_) | TypeRef::Json => "Value",
+        TypeRef::Array(_) => "List",
+        TypeRef::Map(_) => "Map",
+        TypeRef::Primitive(primitive) => match primitive {
+            Primitive::String => "String",
+            Primitive::I32 | Primitive::I64 => "Integer",
+            Primitive::F64 => "Number",
+            Primitive::Bool => "Boolean",
+            Primitive::Date => "Date",
+            Primitive::DateTime => "DateTime",
+            Primitive::Uuid => "Uuid",
+            Primitive::Decimal => "Decimal",
+        },
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod recorder;
 mod server;
+mod unions;
 
 use std::collections::BTreeMap;
 
