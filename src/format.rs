@@ -134,6 +134,8 @@ fn unparse(file: syn::File) -> String {
         }
         text = joined;
     }
+    // A field type can be one line only once its inner lists are.
+    let text = rewrite_lines(&text, joined_field_type);
     let text = rewrite_lines(&text, split_long_signature);
     let text = rewrite_lines(&text, joined_single_argument);
     let text = rewrite_lines(&text, split_long_assignment);
@@ -189,13 +191,18 @@ fn joined_generic_list(lines: &[&str], start: usize) -> Option<(String, usize)> 
     let list = split_list(lines, start, '<', '>')?;
     let (opener, next) = (list.opener, list.next);
     let joined = format!("{opener}{}{}", list.entries.join(", "), list.closer);
-    let indent = " ".repeat(opener.len() - opener.trim_start().len());
-    let returns = opener.trim_start().starts_with(") -> ");
-    // rustfmt does not break a return type's only generic argument (`impl Future<Output = T>`),
-    // even past its width; it moves the brace instead.
-    if returns && list.entries.len() == 1 && joined.len() > RETURN_LINE_WIDTH {
+    let indent_width = opener.len() - opener.trim_start().len();
+    let indent = " ".repeat(indent_width);
+    if opener.trim_start().starts_with(") -> ") {
+        // A return type, as rustfmt lays it out (measured): whole with its brace while that
+        // fits the width, else whole with the brace on the next line up to 102 columns, and
+        // its only generic argument (`impl Future<Output = T>`) never broken at all.
+        if joined.len() <= MAX_WIDTH - indent_width {
+            return Some((joined, next));
+        }
         let signature = joined.strip_suffix(" {")?;
-        return Some((format!("{signature}\n{indent}{{"), next));
+        let whole = signature.len() <= RETURN_TYPE_MAX_WIDTH || list.entries.len() == 1;
+        return whole.then(|| (format!("{signature}\n{indent}{{"), next));
     }
     if joined.len() <= MAX_WIDTH {
         return Some((joined, next));
@@ -203,6 +210,10 @@ fn joined_generic_list(lines: &[&str], start: usize) -> Option<(String, usize)> 
     let signature = joined.strip_suffix(" {")?;
     (signature.len() <= MAX_WIDTH).then(|| (format!("{signature}\n{indent}{{"), next))
 }
+
+/// The longest `) -> T` line rustfmt keeps whole (its brace on the next line), measured: two
+/// columns past its width.
+const RETURN_TYPE_MAX_WIDTH: usize = 102;
 
 /// A call or tuple with one argument that prettyplease put on its own line past 89 columns: rustfmt
 /// keeps a single argument on the call's line while the line fits its width.
@@ -618,6 +629,21 @@ fn separate_nested_items(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_field_types_are_laid_out_as_rustfmt_writes_them() {
+        let name = "f".repeat(39);
+        let ty = format!("Vec<C{}F{}>", "w".repeat(38), "f".repeat(38));
+        let split = format!("    pub {name}: Option<\n        {ty},\n    >,\n");
+        let text = rewrite_lines(&split, joined_field_type);
+        assert_eq!(text, format!("    pub {name}:\n        Option<{ty}>,\n"));
+        let item = format!("pub struct R {{ pub {name}: Option<{ty}>, }}");
+        let printed = unparse(syn::parse_file(&item).expect("parses"));
+        assert_eq!(
+            printed,
+            format!("pub struct R {{\n    pub {name}:\n        Option<{ty}>,\n}}\n")
+        );
+    }
 
     #[test]
     fn short_signatures_and_use_lists_are_joined_as_rustfmt_writes_them() {

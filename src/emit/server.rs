@@ -498,12 +498,15 @@ impl Emitter<'_> {
             } else {
                 let read = self.parameter_read(parameter, &quote!(name));
                 let short = printed(&quote!(&#field, #location, name)).len() <= RUSTFMT_CALL_WIDTH;
-                if may_hold_enum && !short {
-                    // A field name too long for the check's line: checked as `value` first.
+                let named = quote!(let #field = #read?;);
+                let fits = 8 + printed(&named).len() + 2 <= PRETTYPLEASE_WIDTH;
+                if (may_hold_enum && !short) || !fits {
+                    // A field name too long for the lines: read and checked as `value` first.
+                    let known = may_hold_enum.then(|| quote!(known(&value, #location, name)?;));
                     quote! {
                         let name = #wire_name;
                         let value = #read?;
-                        known(&value, #location, name)?;
+                        #known
                         let #field = value;
                     }
                 } else {
