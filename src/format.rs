@@ -119,7 +119,6 @@ fn unparse(file: syn::File) -> String {
     let text = prettyplease::unparse(&file);
     let text = collapse_struct_literals(&join_short_lists(&text));
     let text = rewrite_lines(&text, split_long_signature);
-    let text = rewrite_lines(&text, joined_field_type);
     let text = rewrite_lines(&text, joined_impl_header);
     // Inner lists join first; a few rounds cover the nesting generated types have. Most files
     // have no list prettyplease split at all, and cost one quick scan.
@@ -137,8 +136,9 @@ fn unparse(file: syn::File) -> String {
     // A field type can be one line only once its inner lists are.
     let text = rewrite_lines(&text, joined_field_type);
     let text = rewrite_lines(&text, split_long_signature);
-    let text = rewrite_lines(&text, joined_single_argument);
-    let text = rewrite_lines(&text, split_long_assignment);
+    let text = rewrite_lines(&text, |lines, index| {
+        joined_single_argument(lines, index).or_else(|| split_long_assignment(lines, index))
+    });
     separate_nested_items(&expand_struct_literals(&text))
 }
 
@@ -253,25 +253,24 @@ fn assignment_split(line: &str) -> Option<String> {
 /// A field whose one generic argument prettyplease moved to its own line (`pub name: Option<`,
 /// `    Type,`, `>,`), on one line when that fits rustfmt's width, else broken after the colon.
 fn joined_field_type(lines: &[&str], start: usize) -> Option<(String, usize)> {
-    let opener = lines.get(start)?;
-    let indent = opener.len() - opener.trim_start().len();
-    let argument = lines
-        .get(start + 1)?
-        .strip_prefix(&" ".repeat(indent + 4))?;
-    let closer = lines.get(start + 2)?.strip_prefix(&" ".repeat(indent))?;
-    let is_field = opener.ends_with('<') && opener.contains(": ") && !opener.contains('(');
-    let single = argument.ends_with(',') && !argument.starts_with(' ');
-    if !is_field || !single || closer != ">," {
+    let list = split_list(lines, start, '<', '>')?;
+    let opener = list.opener;
+    let is_field = opener.contains(": ") && !opener.contains('(');
+    let [argument] = list.entries.as_slice() else {
+        return None;
+    };
+    if !is_field || list.closer != ">," {
         return None;
     }
-    let joined = format!("{opener}{}>,", argument.trim_end_matches(','));
+    let joined = format!("{opener}{argument}>,");
     if joined.len() <= MAX_WIDTH {
-        return Some((joined, start + 3));
+        return Some((joined, list.next));
     }
     // Too long for one line: rustfmt breaks after the colon instead, the type indented.
+    let indent = opener.len() - opener.trim_start().len();
     let (name, ty) = joined.split_once(": ")?;
     let ty_line = format!("{}{ty}", " ".repeat(indent + 4));
-    (ty_line.len() <= MAX_WIDTH).then(|| (format!("{name}:\n{ty_line}"), start + 3))
+    (ty_line.len() <= MAX_WIDTH).then(|| (format!("{name}:\n{ty_line}"), list.next))
 }
 
 /// An `impl Trait` line and its `for Type {` line, which prettyplease splits at 89 columns, on

@@ -157,6 +157,17 @@ pub enum TypeRef {
     Json,
 }
 
+impl TypeRef {
+    /// The model this type refers to, through any arrays and maps (`Vec<Usage>` → `Usage`).
+    pub fn model(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.model(),
+            TypeRef::Primitive(_) | TypeRef::Json => None,
+        }
+    }
+}
+
 /// The leaf types that a schema's `type` and `format` map to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Primitive {

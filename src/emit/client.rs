@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::runtime::{Need, Needs};
 use super::same_types::SameTypes;
-use super::types::{Imports, doc_attrs, doc_lines, ident, sort_use_items, version_order};
+use super::types::{Imports, doc_attrs, doc_lines, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::ir::{
     Api, Content, Docs, MediaKind, Operation, Parameter, ParameterLocation, Primitive, Response,
@@ -148,21 +148,7 @@ impl Emitter<'_> {
             };
         ));
         items.push(quote!(use crate::runtime::client::{#(#runtime),*};));
-        let mut imported: Vec<&String> = self
-            .models
-            .iter()
-            .filter(|name| !self.imports.is_qualified(name))
-            .collect();
-        imported.sort_by(|a, b| version_order(a, b));
-        if !imported.is_empty() {
-            let models = imported.into_iter().map(|name| ident(name));
-            items.push(quote!(use super::models::{#(#models),*};));
-        }
-        if self.imports.qualifies_models() {
-            items.push(quote!(
-                use super::models;
-            ));
-        }
+        items.extend(self.imports.model_use_items(&self.models));
         if self.header_map {
             items.push(quote!(
                 use reqwest::header::HeaderMap;

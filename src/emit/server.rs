@@ -14,7 +14,7 @@ use super::client::{
 };
 use super::runtime::{Need, Needs};
 use super::same_types::SameTypes;
-use super::types::{Imports, doc_attrs, ident, sort_use_items, version_order};
+use super::types::{Imports, doc_attrs, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::ir::{
     Api, Content, Method, Model, ModelKind, Name, Operation, Parameter, ParameterLocation,
@@ -143,21 +143,7 @@ impl Emitter<'_> {
         items.push(quote!(use axum::routing::{#(#routing),*};));
         let runtime = self.runtime.iter().map(|name| ident(name));
         items.push(quote!(use crate::runtime::server::{#(#runtime),*};));
-        let mut imported: Vec<&String> = self
-            .models
-            .iter()
-            .filter(|name| !self.imports.is_qualified(name))
-            .collect();
-        imported.sort_by(|a, b| version_order(a, b));
-        if !imported.is_empty() {
-            let models = imported.into_iter().map(|name| ident(name));
-            items.push(quote!(use super::models::{#(#models),*};));
-        }
-        if self.imports.qualifies_models() {
-            items.push(quote!(
-                use super::models;
-            ));
-        }
+        items.extend(self.imports.model_use_items(&self.models));
         if self.needs.has(Need::ServerCredentials) {
             items.push(quote!(
                 use std::fmt;
@@ -169,11 +155,9 @@ impl Emitter<'_> {
 
     /// Whether a value of `ty` may hold a string enum, whose unknown values a server refuses.
     fn may_hold_enum(&mut self, ty: &TypeRef) -> bool {
-        let holds = match ty {
-            TypeRef::Named(name) => self.enum_holders.contains(name.as_str()),
-            TypeRef::Array(inner) | TypeRef::Map(inner) => self.may_hold_enum(inner),
-            TypeRef::Primitive(_) | TypeRef::Json => false,
-        };
+        let holds = ty
+            .model()
+            .is_some_and(|name| self.enum_holders.contains(name));
         if holds {
             self.needs.add(Need::ServerKnown);
             self.use_runtime("Known");
@@ -488,36 +472,29 @@ impl Emitter<'_> {
                 .as_ref()
                 .is_none_or(|check| fits(check, &quote!(&request.#field, #location, #wire_name)));
             let inline = (fits(&init, &read) && check_fits).then_some((init, enum_check));
-            // Else bound by a `let` first, with the wire name in a variable if the line is long.
-            let statement = quote!(let #field = #read?;);
-            let known_fits = !may_hold_enum
-                || printed(&quote!(&#field, #location, #wire_name)).len() <= RUSTFMT_CALL_WIDTH;
-            let bound = if 8 + printed(&statement).len() + 2 <= PRETTYPLEASE_WIDTH && known_fits {
-                let known = may_hold_enum.then(|| quote!(known(&#field, #location, #wire_name)?;));
-                quote!(#statement #known)
-            } else {
-                let read = self.parameter_read(parameter, &quote!(name));
-                let short = printed(&quote!(&#field, #location, name)).len() <= RUSTFMT_CALL_WIDTH;
-                let named = quote!(let #field = #read?;);
-                let fits = 8 + printed(&named).len() + 2 <= PRETTYPLEASE_WIDTH;
-                if (may_hold_enum && !short) || !fits {
-                    // A field name too long for the lines: read and checked as `value` first.
-                    let known = may_hold_enum.then(|| quote!(known(&value, #location, name)?;));
-                    quote! {
-                        let name = #wire_name;
-                        let value = #read?;
-                        #known
-                        let #field = value;
-                    }
-                } else {
-                    let known = may_hold_enum.then(|| quote!(known(&#field, #location, name)?;));
-                    quote! {
-                        let name = #wire_name;
-                        let #field = #read?;
-                        #known
-                    }
+            // Else bound by a `let` first: the first of these shapes whose lines both printers
+            // keep whole; the last (wire name and value in locals) is the shortest.
+            let shapes = [
+                (quote!(#wire_name), quote!(#field)),
+                (quote!(name), quote!(#field)),
+                (quote!(name), quote!(value)),
+            ];
+            let last = shapes.len() - 1;
+            let mut bound = TokenStream::new();
+            for (index, (wire, binding)) in shapes.into_iter().enumerate() {
+                let read = self.parameter_read(parameter, &wire);
+                let statement = quote!(let #binding = #read?;);
+                let known_arguments = quote!(&#binding, #location, #wire);
+                let fits = 8 + printed(&statement).len() + 2 <= PRETTYPLEASE_WIDTH
+                    && (!may_hold_enum || printed(&known_arguments).len() <= RUSTFMT_CALL_WIDTH);
+                if fits || index == last {
+                    let name = (index > 0).then(|| quote!(let name = #wire_name;));
+                    let known = may_hold_enum.then(|| quote!(known(#known_arguments)?;));
+                    let rebind = (index == last).then(|| quote!(let #field = value;));
+                    bound = quote!(#name #statement #known #rebind);
+                    break;
                 }
-            };
+            }
             parameter_reads.push((field, inline, bound));
         }
         // prettyplease keeps a literal that fits on one line whole, where rustfmt puts fields
@@ -942,7 +919,6 @@ impl Emitter<'_> {
     }
 }
 
-/// How a rejection names a parameter's location.
 /// Whether `pattern => call,` prints on one line under both prettyplease and rustfmt, inside
 /// `impl` → `fn` → `match`: short enough for prettyplease, with arguments short enough that
 /// rustfmt does not split the call.
@@ -959,7 +935,7 @@ fn enum_holders<'a>(models: &'a [Model]) -> HashSet<&'a str> {
     let mut referrers: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
     for model in models {
         let mut refers = |ty: &'a TypeRef| {
-            for name in named_types(ty) {
+            if let Some(name) = ty.model() {
                 referrers.entry(name).or_default().push(&model.name.rust);
             }
         };
@@ -989,15 +965,7 @@ fn enum_holders<'a>(models: &'a [Model]) -> HashSet<&'a str> {
     holders
 }
 
-/// The model names `ty` mentions.
-fn named_types(ty: &TypeRef) -> Vec<&str> {
-    match ty {
-        TypeRef::Named(name) => vec![name.as_str()],
-        TypeRef::Array(inner) | TypeRef::Map(inner) => named_types(inner),
-        TypeRef::Primitive(_) | TypeRef::Json => Vec::new(),
-    }
-}
-
+/// How a rejection names a parameter's location.
 fn location_name(location: ParameterLocation) -> &'static str {
     match location {
         ParameterLocation::Path => "path",

@@ -128,14 +128,26 @@ impl Imports {
         }
     }
 
-    /// Whether some model is written `models::Name`.
-    pub fn qualifies_models(&self) -> bool {
-        !self.qualified_models.is_empty()
-    }
-
-    /// Whether `name` is written `models::Name`.
-    pub fn is_qualified(&self, name: &str) -> bool {
-        self.qualified_models.contains(name)
+    /// The `use` items that bring the models a file names (`used`) into scope: the ones it
+    /// writes bare, version-sorted as rustfmt sorts them, and `super::models` itself when some
+    /// are written `models::Name`.
+    pub fn model_use_items(&self, used: &BTreeSet<String>) -> Vec<TokenStream> {
+        let mut bare: Vec<&String> = used
+            .iter()
+            .filter(|name| !self.qualified_models.contains(*name))
+            .collect();
+        bare.sort_by(|a, b| version_order(a, b));
+        let mut items = Vec::new();
+        if !bare.is_empty() {
+            let models = bare.into_iter().map(|name| ident(name));
+            items.push(quote!(use super::models::{#(#models),*};));
+        }
+        if !self.qualified_models.is_empty() {
+            items.push(quote!(
+                use super::models;
+            ));
+        }
+        items
     }
 
     /// The tokens for `ty`, noting the imports it needs.

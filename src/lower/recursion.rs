@@ -16,20 +16,17 @@ pub fn wrap_recursive_aliases(models: &mut [Model]) {
     let edges: Vec<Vec<usize>> = models
         .iter()
         .map(|model| match &model.kind {
-            ModelKind::Alias(ty) => {
-                let mut names = Vec::new();
-                mentioned_names(ty, &mut names);
-                names
-                    .iter()
-                    .filter_map(|name| index_of.get(name).copied())
-                    .filter(|&target| {
-                        matches!(
-                            models.get(target).map(|m| &m.kind),
-                            Some(ModelKind::Alias(_))
-                        )
-                    })
-                    .collect()
-            }
+            ModelKind::Alias(ty) => ty
+                .model()
+                .and_then(|name| index_of.get(name).copied())
+                .filter(|&target| {
+                    matches!(
+                        models.get(target).map(|m| &m.kind),
+                        Some(ModelKind::Alias(_))
+                    )
+                })
+                .into_iter()
+                .collect(),
             _ => Vec::new(),
         })
         .collect();
@@ -109,11 +106,12 @@ pub fn drop_union_self_members(models: &mut [Model]) {
     for (index, looping) in dropped {
         if let Some(model) = models.get_mut(index) {
             if let ModelKind::Union(variants) = &mut model.kind {
-                let mut slot = 0;
-                variants.retain(|_| {
-                    slot += 1;
-                    !looping.contains(&(slot - 1))
-                });
+                // `looping` is ascending: removing from the back keeps the other slots in place.
+                for slot in looping.into_iter().rev() {
+                    if slot < variants.len() {
+                        variants.remove(slot);
+                    }
+                }
                 if variants.is_empty() {
                     model.kind = ModelKind::Alias(TypeRef::Json);
                 }
@@ -131,14 +129,6 @@ fn index_by_name(models: &[Model]) -> HashMap<&str, usize> {
         .collect()
 }
 
-fn mentioned_names<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
-    match ty {
-        TypeRef::Named(name) => out.push(name),
-        TypeRef::Array(inner) | TypeRef::Map(inner) => mentioned_names(inner, out),
-        TypeRef::Primitive(_) | TypeRef::Json => {}
-    }
-}
-
 /// Sets `boxed` on every struct field, and every union variant, whose type is in the same strongly
 /// connected component as its model.
 pub fn box_recursive_fields(models: &mut [Model]) {
@@ -147,6 +137,7 @@ pub fn box_recursive_fields(models: &mut [Model]) {
         .iter()
         .map(|model| {
             direct_targets(model)
+                .into_iter()
                 .filter_map(|name| index_of.get(name).copied())
                 .collect()
         })
@@ -156,12 +147,7 @@ pub fn box_recursive_fields(models: &mut [Model]) {
         .iter()
         .enumerate()
         .flat_map(|(model_index, model)| {
-            let types: Vec<&TypeRef> = match &model.kind {
-                ModelKind::Struct(s) => s.fields.iter().map(|field| &field.ty).collect(),
-                ModelKind::Union(variants) => variants.iter().map(|variant| &variant.ty).collect(),
-                _ => Vec::new(),
-            };
-            types
+            slot_types(model)
                 .into_iter()
                 .enumerate()
                 .filter_map(move |(slot, ty)| match ty {
@@ -174,7 +160,7 @@ pub fn box_recursive_fields(models: &mut [Model]) {
                 .get(name)
                 .is_some_and(|target| component.get(*target) == component.get(*model_index))
         })
-        .map(|(model_index, field_index, _)| (model_index, field_index))
+        .map(|(model_index, slot, _)| (model_index, slot))
         .collect();
     for (model_index, slot) in boxed {
         match models.get_mut(model_index).map(|m| &mut m.kind) {
@@ -193,21 +179,27 @@ pub fn box_recursive_fields(models: &mut [Model]) {
     }
 }
 
-fn direct_targets(model: &Model) -> Box<dyn Iterator<Item = &str> + '_> {
+/// The types a model holds inline, by slot: a struct's fields, a union's members.
+fn slot_types(model: &Model) -> Vec<&TypeRef> {
     match &model.kind {
-        ModelKind::Struct(s) => Box::new(s.fields.iter().filter_map(|field| match &field.ty {
+        ModelKind::Struct(s) => s.fields.iter().map(|field| &field.ty).collect(),
+        ModelKind::Union(variants) => variants.iter().map(|variant| &variant.ty).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The models a model contains directly (not behind a `Vec` or map), which boxing must break.
+fn direct_targets(model: &Model) -> Vec<&str> {
+    if let ModelKind::Alias(TypeRef::Named(name)) = &model.kind {
+        return vec![name.as_str()];
+    }
+    slot_types(model)
+        .into_iter()
+        .filter_map(|ty| match ty {
             TypeRef::Named(name) => Some(name.as_str()),
             _ => None,
-        })),
-        ModelKind::Union(variants) => {
-            Box::new(variants.iter().filter_map(|variant| match &variant.ty {
-                TypeRef::Named(name) => Some(name.as_str()),
-                _ => None,
-            }))
-        }
-        ModelKind::Alias(TypeRef::Named(name)) => Box::new(std::iter::once(name.as_str())),
-        _ => Box::new(std::iter::empty()),
-    }
+        })
+        .collect()
 }
 
 /// Tarjan's algorithm, iterative so deep type graphs cannot overflow the stack. Returns each
