@@ -23,6 +23,7 @@ mod render;
 pub mod write;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use load::SpecSource;
@@ -31,6 +32,36 @@ pub use write::Files;
 /// Generates the whole crate for `sources`: every spec is loaded and lowered (all errors from all
 /// specs are collected), then the crate's files are emitted and formatted in memory.
 pub fn generate(sources: &[SpecSource]) -> Result<Files, Diagnostics> {
+    generate_timed(sources).0
+}
+
+/// How long each step of one [`generate_timed`] took. Emitting and formatting run together on
+/// worker threads, file by file: `emit` and `format` are the time spent in each summed over the
+/// threads, and `emit_and_format` the wall-clock time of that stage.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    /// Parsing the documents into `openapiv3` types (with the structural prechecks).
+    pub load: Duration,
+    /// Lowering them to the IR.
+    pub lower: Duration,
+    /// Building token streams, summed over the worker threads.
+    pub emit: Duration,
+    /// Parsing the token streams into syn's tree and printing them, summed over the threads.
+    pub format: Duration,
+    /// The emit-and-format stage, wall clock.
+    pub emit_and_format: Duration,
+    /// Rendering the templates (`Cargo.toml`, `README.md`) and copying the runtime.
+    pub render: Duration,
+}
+
+/// [`generate`], also reporting how long each step took (for `cargo xtask bench`).
+pub fn generate_timed(sources: &[SpecSource]) -> (Result<Files, Diagnostics>, Timings) {
+    let mut timings = Timings::default();
+    let files = generate_into(sources, &mut timings);
+    (files, timings)
+}
+
+fn generate_into(sources: &[SpecSource], timings: &mut Timings) -> Result<Files, Diagnostics> {
     let mut apis = Vec::new();
     let mut errors = Vec::new();
     let mut modules: std::collections::HashMap<String, String> = std::collections::HashMap::new();
@@ -52,10 +83,15 @@ pub fn generate(sources: &[SpecSource]) -> Result<Files, Diagnostics> {
             );
             continue;
         }
-        match load::load(source).and_then(|spec| lower::lower(&spec, &stem)) {
+        let started = Instant::now();
+        let loaded = load::load(source);
+        timings.load += started.elapsed();
+        let started = Instant::now();
+        match loaded.and_then(|spec| lower::lower(&spec, &stem)) {
             Ok(api) => apis.push(api),
             Err(found) => errors.extend(found),
         }
+        timings.lower += started.elapsed();
     }
     if !errors.is_empty() {
         return Err(Diagnostics::sorted(errors));
@@ -69,18 +105,19 @@ pub fn generate(sources: &[SpecSource]) -> Result<Files, Diagnostics> {
         )])
     };
 
-    let emitted = emit::emit(&apis);
+    let started = Instant::now();
+    let emitted = emit::emit(&apis).map_err(internal)?;
+    timings.emit_and_format = started.elapsed();
+    timings.emit = emitted.emit_time;
+    timings.format = emitted.format_time;
+    let started = Instant::now();
     let mut files = Files::new();
-    let jobs = emitted
-        .files
-        .iter()
-        .map(|file| format::Job::new(file.path.clone(), file.source.clone(), &file.tokens))
-        .collect();
-    for (path, text) in format::rust_files(jobs) {
-        files.insert(path, text.map_err(internal)?);
+    for (path, text) in emitted.files {
+        files.insert(path, text);
     }
     for (path, text) in render::render(&apis, emitted.crates).map_err(internal)? {
         files.insert(path, text);
     }
+    timings.render = started.elapsed();
     Ok(files)
 }

@@ -1,12 +1,15 @@
 //! Generated code is compiled as well as diffed: every fixture in `tests/fixtures/` becomes one
 //! module of a single crate, written to `target/fixture-crate/`, which must pass
-//! `cargo clippy -- -D warnings` and `rustfmt --check`.
+//! `cargo clippy -- -D warnings`, and which `cargo fmt` must leave byte for byte as it is.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use apigen::{SpecSource, generate};
+
+#[path = "support/rustfmt_check.rs"]
+mod rustfmt_check;
 
 /// The workspace root.
 fn workspace_root() -> &'static Path {
@@ -47,8 +50,8 @@ tokio = { version = "1", features = ["io-util", "macros", "net", "rt", "time"] }
 
 /// Writes the crate generated from all fixtures into a fresh `target/fixture-crate/`, as its own
 /// workspace with the outer workspace's lock file (so the dependency versions are ones already
-/// built and cached), and returns its directory and the paths of its Rust files.
-fn write_fixture_crate() -> (PathBuf, Vec<PathBuf>) {
+/// built and cached), and returns its directory.
+fn write_fixture_crate() -> PathBuf {
     let files = match generate(&fixture_sources()) {
         Ok(files) => files,
         Err(diagnostics) => panic!("the fixtures do not generate together:\n{diagnostics}"),
@@ -57,7 +60,6 @@ fn write_fixture_crate() -> (PathBuf, Vec<PathBuf>) {
     if crate_dir.exists() {
         fs::remove_dir_all(&crate_dir).expect("old target/fixture-crate/ can be removed");
     }
-    let mut rust_files = Vec::new();
     for (relative, text) in &files {
         let path = crate_dir.join(relative);
         fs::create_dir_all(path.parent().expect("generated paths have a parent"))
@@ -70,9 +72,6 @@ fn write_fixture_crate() -> (PathBuf, Vec<PathBuf>) {
             text.clone()
         };
         fs::write(&path, text).expect("fixture crate file can be written");
-        if relative.ends_with(".rs") {
-            rust_files.push(path);
-        }
     }
     fs::copy(
         workspace_root().join("Cargo.lock"),
@@ -93,7 +92,7 @@ fn write_fixture_crate() -> (PathBuf, Vec<PathBuf>) {
             .fold(workspace_root().to_path_buf(), |path, part| path.join(part));
         fs::copy(&source, wire_dir.join(to)).expect("wire test files can be copied");
     }
-    (crate_dir, rust_files)
+    crate_dir
 }
 
 /// Runs `cargo <args>` in `crate_dir` with a target directory of its own: the outer `cargo test`
@@ -131,7 +130,7 @@ fn describe(output: &Output) -> String {
 
 #[test]
 fn fixture_crate_passes_clippy_and_rustfmt() {
-    let (crate_dir, rust_files) = write_fixture_crate();
+    let crate_dir = write_fixture_crate();
 
     // Clippy with every warning an error, with and without the client; then the doctests
     // (descriptions copied into docs must not turn into Rust code that rustdoc tries to compile,
@@ -161,16 +160,11 @@ fn fixture_crate_passes_clippy_and_rustfmt() {
         );
     }
 
-    let output = Command::new("rustfmt")
-        .args(["--check", "--edition", "2024"])
-        .args(&rust_files)
-        .output()
-        .expect("rustfmt can be started");
+    // Last, as it rewrites files in place: `cargo fmt` must leave every generated file alone.
+    let changed = rustfmt_check::files_rustfmt_changes(&crate_dir);
     assert!(
-        output.status.success(),
-        "rustfmt would reformat the crate generated from tests/fixtures/ (in {}): {}",
-        crate_dir.display(),
-        describe(&output)
+        changed.is_empty(),
+        "rustfmt would change these files of the crate generated from tests/fixtures/: {changed:?}"
     );
 }
 

@@ -857,35 +857,10 @@ impl Emitter<'_> {
         }
     }
 
-    /// The `request.…(…)` call sending one parameter; when it would not fit the formatters' shared
-    /// width, the value is bound to a local named after the parameter first.
+    /// The `request.…(…)` call sending one parameter.
     fn parameter_statement(&mut self, parameter: &Parameter, value: &TokenStream) -> TokenStream {
-        // Whether both printers keep the call on one line.
-        let fits = |call: &TokenStream| {
-            let arguments = printed(call)
-                .split_once('(')
-                .map_or(0, |(_, rest)| rest.len());
-            8 + printed(call).len() <= PRETTYPLEASE_WIDTH && arguments <= RUSTFMT_CALL_WIDTH
-        };
         let wire = &parameter.name.wire;
-        let call = self.parameter_call(parameter, &quote!(#wire), value);
-        if fits(&call) {
-            return call;
-        }
-        let local = quote!(value);
-        let call = self.parameter_call(parameter, &quote!(#wire), &local);
-        if fits(&call) {
-            return quote! {
-                let #local = #value;
-                #call
-            };
-        }
-        let call = self.parameter_call(parameter, &quote!(name), &local);
-        quote! {
-            let name = #wire;
-            let #local = #value;
-            #call
-        }
+        self.parameter_call(parameter, &quote!(#wire), value)
     }
 
     /// The runtime call that writes one parameter; `wire` is its name as a literal or a local.
@@ -959,17 +934,10 @@ impl Emitter<'_> {
         let http_method = ident(operation.method.as_str());
         let path = &operation.path;
         let authorize = self.authorize(operation, slots);
-        let start_call = quote!(self.transport.request(Method::#http_method, #path));
-        let start = if printed(&start_call).len() <= RUSTFMT_CALL_WIDTH {
-            quote!(let mut request = #start_call;)
-        } else {
-            quote! {
-                let path = #path;
-                let mut request = self.transport.request(Method::#http_method, path);
-            }
-        };
+        let start = quote!(let mut request = self.transport.request(Method::#http_method, #path););
         let mut arms = Vec::new();
         let success_enum = operation.types.success.as_ref().map(|name| ident(name));
+        let error_enum = operation.types.error.as_ref().map(|name| ident(name));
         let mut ordered: Vec<&Response> = operation.responses.iter().collect();
         ordered.sort_by_key(|response| match response.status {
             Status::Code(_) => 0,
@@ -1011,7 +979,7 @@ impl Emitter<'_> {
                 match_arm(
                     &pattern,
                     &decode,
-                    Some(&|decoded| quote!(documented(#decoded, Errors::#variant))),
+                    Some(&|decoded| quote!(documented(#decoded, #error_enum::#variant))),
                 )
             };
             arms.push(arm);
@@ -1021,15 +989,9 @@ impl Emitter<'_> {
             arms.push(quote!(_ => response.unexpected(),));
         }
         let docs = operation_docs(operation, true);
-        // A short local name for the error enum keeps each arm on one line.
-        let errors = operation.types.error.as_ref().map(|error| {
-            let error = ident(error);
-            quote!(use #error as Errors;)
-        });
         quote! {
             #docs
             pub async fn #name(&self, #(#arguments),*) -> Result<#success, #error> {
-                #errors
                 #start
                 #(#statements)*
                 #authorize
@@ -1089,20 +1051,7 @@ impl Emitter<'_> {
         let name = ident(stream);
         let list = ident(method);
         let call = quote!(self.#list(#(#forwarded,)* &this_page));
-        // Inside `impl` → `fn` → closure.
-        let call_width = printed(&call).len();
-        let fetch_page = if 12 + call_width + 21 <= PRETTYPLEASE_WIDTH
-            && call_width + ".await".len() <= RUSTFMT_CALL_WIDTH
-        {
-            quote!(async move { #call.await })
-        } else {
-            quote! {
-                async move {
-                    let page = #call;
-                    page.await
-                }
-            }
-        };
+        let fetch_page = quote!(async move { #call.await });
         let summary = operation
             .summary
             .clone()
@@ -1142,18 +1091,7 @@ impl Emitter<'_> {
     }
 }
 
-/// Where a match arm's expression starts: `impl` → `fn` → `match` → arm.
-pub(super) const ARM_INDENT: usize = 12;
-
-/// prettyplease breaks lines longer than this; rustfmt would keep lines up to 100 columns whole,
-/// so arms that would land in between are written as blocks, which both print the same way.
-pub(super) const PRETTYPLEASE_WIDTH: usize = 88;
-
-/// rustfmt splits a call's arguments, or a method chain, longer than this over several lines
-/// (`fn_call_width`, `chain_width`), where prettyplease would not.
-pub(super) const RUSTFMT_CALL_WIDTH: usize = 60;
-
-/// `pattern => wrap(decode),` on one line when it fits, else a block that binds `decoded` first.
+/// `pattern => wrap(decode),`.
 fn match_arm(
     pattern: &TokenStream,
     decode: &Decode,
@@ -1161,47 +1099,7 @@ fn match_arm(
 ) -> TokenStream {
     let call = decode.call();
     let inline = wrap.map_or_else(|| call.clone(), |wrap| wrap(&call));
-    let line = printed(&quote!(#pattern => #inline,));
-    let fits = ARM_INDENT + line.len() <= PRETTYPLEASE_WIDTH;
-    // rustfmt measures a chain (`response.json(…).map(…)`) whole, but a plain call
-    // (`documented(…)`) by its arguments.
-    let inline_text = printed(&inline);
-    let measured = match inline_text.strip_prefix("documented(") {
-        Some(arguments) => arguments.len().saturating_sub(1),
-        None => inline_text.len(),
-    };
-    if fits && measured <= RUSTFMT_CALL_WIDTH {
-        return quote!(#pattern => #inline,);
-    }
-    match wrap {
-        Some(wrap) => {
-            let body = wrap(&quote!(decoded));
-            quote! {
-                #pattern => {
-                    let decoded = #call;
-                    #body
-                }
-            }
-        }
-        None => {
-            let Decode { method, reader } = decode;
-            quote! {
-                #pattern => {
-                    let read = #reader;
-                    response.#method(read)
-                }
-            }
-        }
-    }
-}
-
-/// Tokens as prettyplease prints a short expression: no spaces but after commas and around `=>`.
-pub(super) fn printed(tokens: &TokenStream) -> String {
-    tokens
-        .to_string()
-        .replace(' ', "")
-        .replace(',', ", ")
-        .replace("=>", " => ")
+    quote!(#pattern => #inline,)
 }
 
 pub(super) fn collect_models(ty: &TypeRef, models: &mut BTreeSet<String>) {

@@ -1,5 +1,5 @@
 //! IR → Rust source files. Emitters see only the IR (**emit never imports openapiv3**); each
-//! returns tokens that `format` turns into text.
+//! returns tokens that `format` turns into text on the same worker thread.
 
 mod client;
 mod models;
@@ -9,22 +9,14 @@ mod serde_case;
 mod server;
 pub mod types;
 
+use std::time::{Duration, Instant};
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::format;
 use crate::ir::Api;
 use types::{CrateUse, ident};
-
-/// One Rust file to be formatted: its path in the generated crate, the spec it comes from (for
-/// the header), and its tokens.
-pub struct RustFile {
-    /// Path relative to the crate root, e.g. `src/waldur/models.rs`.
-    pub path: String,
-    /// The spec named in the `@generated` header (`spec/` for crate-wide files).
-    pub source: String,
-    /// The file's contents.
-    pub tokens: TokenStream,
-}
 
 /// A per-API file beside `models.rs` (`client.rs`, `server.rs`), and what it needs of the
 /// runtime and of other crates.
@@ -61,82 +53,198 @@ pub fn scheme_slots<'a>(api: &'a Api, reserved: &[&str]) -> Vec<SchemeSlot<'a>> 
         .collect()
 }
 
-/// Everything emitted for a set of APIs.
+/// Everything emitted for a set of APIs, formatted.
 pub struct Emitted {
-    /// Rust files, not yet formatted.
-    pub files: Vec<RustFile>,
+    /// Rust files: path in the generated crate and text.
+    pub files: Vec<(String, String)>,
     /// Crates the generated code uses beyond serde.
     pub crates: CrateUse,
+    /// Time spent building token streams, summed over the threads.
+    pub emit_time: Duration,
+    /// Time spent turning them into text, summed over the threads.
+    pub format_time: Duration,
 }
 
-/// Emits the Rust files of the generated crate for `apis` (already sorted by module name).
-pub fn emit(apis: &[Api]) -> Emitted {
+/// One per-API file to emit and format on a worker thread.
+#[derive(Clone, Copy)]
+enum Job {
+    /// `mod.rs`, the API's module root.
+    Module,
+    /// `models.rs`.
+    Models,
+    /// `client.rs`.
+    Client,
+    /// `server.rs`.
+    Server,
+}
+
+/// What one job produced: its formatted text (absent for a file the API does not have), and what
+/// it needs of the runtime and of other crates.
+struct Done {
+    path: String,
+    text: Option<Result<String, String>>,
+    needs: runtime::Needs,
+    crates: CrateUse,
+    emit_time: Duration,
+    format_time: Duration,
+}
+
+/// Emits and formats every Rust file of the generated crate for `apis` (already sorted by module
+/// name). Each file is emitted and formatted by one worker thread from the IR, shared read-only,
+/// so tokens go straight from `quote!` to syn's tree and never through text. Results are put back
+/// in job order, so the output does not depend on scheduling. An error names the file.
+pub fn emit(apis: &[Api]) -> Result<Emitted, String> {
+    let mut jobs: Vec<(usize, Job)> = Vec::new();
+    for index in 0..apis.len() {
+        for job in [Job::Module, Job::Models, Job::Client, Job::Server] {
+            jobs.push((index, job));
+        }
+    }
+    // Heaviest first, so a large file does not start last and leave the other cores idle.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&at| std::cmp::Reverse(weight(&apis[jobs[at].0], jobs[at].1)));
+    let done = run_in_parallel(&order, |at| {
+        let (index, job) = jobs[at];
+        emit_job(&apis[index], job)
+    });
     let mut files = Vec::new();
     let mut crates = CrateUse::default();
     let mut needs = runtime::Needs::default();
-    for api in apis {
-        let models = models::models_file(api);
-        if models.runtime.nullable {
-            needs.add(runtime::Need::Nullable);
-        }
-        if models.runtime.present {
-            needs.add(runtime::Need::Present);
-        }
-        crates = crates.union(models.crates);
-        let client = client::client_file(api);
-        let module = &api.module.rust;
-        files.push(RustFile {
-            path: format!("src/{module}/mod.rs"),
-            source: api.source.clone(),
-            tokens: api_module(api, client.is_some()),
-        });
-        files.push(RustFile {
-            path: format!("src/{module}/models.rs"),
-            source: api.source.clone(),
-            tokens: models.tokens,
-        });
-        let server = server::server_file(api);
-        for (name, file) in [("client", client), ("server", server)] {
-            let Some(file) = file else {
-                continue;
-            };
-            needs.extend(&file.needs);
-            crates = crates.union(file.crates);
-            files.push(RustFile {
-                path: format!("src/{module}/{name}.rs"),
-                source: api.source.clone(),
-                tokens: file.tokens,
-            });
+    let (mut emit_time, mut format_time) = (Duration::ZERO, Duration::ZERO);
+    for item in done {
+        let item = item?;
+        emit_time += item.emit_time;
+        format_time += item.format_time;
+        needs.extend(&item.needs);
+        crates = crates.union(item.crates);
+        if let Some(text) = item.text {
+            files.push((item.path, text?));
         }
     }
     let runtime = runtime::runtime_files(&needs);
-    files.push(RustFile {
-        path: "src/lib.rs".to_owned(),
-        source: "spec/".to_owned(),
-        tokens: lib_file(apis, runtime.is_some()),
-    });
+    let mut crate_wide = vec![("src/lib.rs", lib_file(apis, runtime.is_some()))];
     if let Some(runtime) = runtime {
-        files.push(RustFile {
-            path: "src/runtime.rs".to_owned(),
-            source: "spec/".to_owned(),
-            tokens: runtime.runtime,
-        });
+        crate_wide.push(("src/runtime.rs", runtime.runtime));
         if let Some(tokens) = runtime.client {
-            files.push(RustFile {
-                path: "src/runtime/client.rs".to_owned(),
-                source: "spec/".to_owned(),
-                tokens,
-            });
+            crate_wide.push(("src/runtime/client.rs", tokens));
         }
         if let Some(tokens) = runtime.server {
-            files.push(RustFile {
-                path: "src/runtime/server.rs".to_owned(),
-                source: "spec/".to_owned(),
-                tokens,
-            });
+            crate_wide.push(("src/runtime/server.rs", tokens));
         }
     }
-    Emitted { files, crates }
+    for (path, tokens) in crate_wide {
+        files.push((path.to_owned(), format::rust_file(path, "spec/", tokens)?));
+    }
+    Ok(Emitted {
+        files,
+        crates,
+        emit_time,
+        format_time,
+    })
+}
+
+/// A rough measure of how long a job takes, to start the longest ones first.
+fn weight(api: &Api, job: Job) -> usize {
+    match job {
+        Job::Module => 0,
+        Job::Models => api.models.len(),
+        Job::Client | Job::Server => 2 * api.operations.len(),
+    }
+}
+
+/// Runs `work` for every index in `order` on as many threads as the machine has cores, each
+/// thread taking the next index when it finishes one; returns the results by index. `order`
+/// holds each of `0..order.len()` once.
+fn run_in_parallel<T: Send>(
+    order: &[usize],
+    work: impl Fn(usize) -> T + Sync,
+) -> Vec<Result<T, String>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, order.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    while let Some(&at) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        mine.push((at, work(at)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(at, _)| *at);
+    let mut results = results.into_iter().peekable();
+    (0..order.len())
+        .map(|at| match results.next_if(|(got, _)| *got == at) {
+            Some((_, value)) => Ok(value),
+            None => Err("internal error: an emitter thread panicked".to_owned()),
+        })
+        .collect()
+}
+
+/// Emits and formats one per-API file.
+fn emit_job(api: &Api, job: Job) -> Done {
+    let module = &api.module.rust;
+    let source = api.source.as_str();
+    let started = Instant::now();
+    let (name, emitted) = match job {
+        Job::Module => {
+            let tokens = api_module(api, !api.operations.is_empty());
+            (
+                "mod",
+                Some((tokens, runtime::Needs::default(), CrateUse::default())),
+            )
+        }
+        Job::Models => {
+            let models = models::models_file(api);
+            let mut needs = runtime::Needs::default();
+            if models.runtime.nullable {
+                needs.add(runtime::Need::Nullable);
+            }
+            if models.runtime.present {
+                needs.add(runtime::Need::Present);
+            }
+            ("models", Some((models.tokens, needs, models.crates)))
+        }
+        Job::Client => (
+            "client",
+            client::client_file(api).map(|file| (file.tokens, file.needs, file.crates)),
+        ),
+        Job::Server => (
+            "server",
+            server::server_file(api).map(|file| (file.tokens, file.needs, file.crates)),
+        ),
+    };
+    let emit_time = started.elapsed();
+    let path = format!("src/{module}/{name}.rs");
+    let started = Instant::now();
+    match emitted {
+        Some((tokens, needs, crates)) => Done {
+            text: Some(format::rust_file(&path, source, tokens)),
+            path,
+            needs,
+            crates,
+            emit_time,
+            format_time: started.elapsed(),
+        },
+        None => Done {
+            path,
+            text: None,
+            needs: runtime::Needs::default(),
+            crates: CrateUse::default(),
+            emit_time,
+            format_time: Duration::ZERO,
+        },
+    }
 }
 
 fn lib_file(apis: &[Api], has_runtime: bool) -> TokenStream {
@@ -150,7 +258,8 @@ fn lib_file(apis: &[Api], has_runtime: bool) -> TokenStream {
             api.module.rust, api.title, api.version, api.source
         ));
     }
-    // rustfmt sorts `mod` lines by name whatever their visibility, so `runtime` goes in its place.
+    // The API modules' roots are small files written as rustfmt writes them; everything below
+    // them, and the runtime, is prettyplease's layout, which rustfmt is told to leave alone.
     let mut modules: Vec<(&str, TokenStream)> = apis
         .iter()
         .map(|api| {
@@ -159,12 +268,12 @@ fn lib_file(apis: &[Api], has_runtime: bool) -> TokenStream {
         })
         .collect();
     if has_runtime {
-        modules.push((
-            "runtime",
-            quote!(
-                mod runtime;
-            ),
-        ));
+        // Braces, not parentheses: rustfmt rewrites `quote!(…)` as a call and drops the attribute.
+        let runtime = quote! {
+            #[rustfmt::skip]
+            mod runtime;
+        };
+        modules.push(("runtime", runtime));
     }
     modules.sort_by(|a, b| a.0.cmp(b.0));
     let modules = modules.into_iter().map(|(_, tokens)| tokens);
@@ -192,18 +301,21 @@ fn api_module(api: &Api, has_client: bool) -> TokenStream {
     let client = has_client.then(|| {
         quote! {
             #[cfg(feature = "client")]
+            #[rustfmt::skip]
             pub mod client;
         }
     });
     let server = has_client.then(|| {
         quote! {
             #[cfg(feature = "server")]
+            #[rustfmt::skip]
             pub mod server;
         }
     });
     quote! {
         #(#![doc = #docs])*
         #client
+        #[rustfmt::skip]
         pub mod models;
         #server
     }

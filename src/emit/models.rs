@@ -170,13 +170,7 @@ fn field_tokens(
             quote!(Option<Option<#ty>>)
         }
     };
-    // One attribute per concern: a rename next to `default, skip_serializing_if` in a single
-    // attribute passes rustfmt's 70-column limit for attribute arguments, where rustfmt and
-    // prettyplease wrap differently.
-    let serde_attr: TokenStream = serde_args
-        .iter()
-        .map(|args| quote!(#[serde(#args)]))
-        .collect();
+    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     quote! {
         #docs
         #serde_attr

@@ -9,8 +9,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::client::{
-    ARM_INDENT, BodyForm, PRETTYPLEASE_WIDTH, RUSTFMT_CALL_WIDTH, body_form, chosen_content,
-    collect_models, operation_docs, parameter_docs, printed, status_doc,
+    BodyForm, body_form, chosen_content, collect_models, operation_docs, parameter_docs, status_doc,
 };
 use super::runtime::{Need, Needs};
 use super::same_types::SameTypes;
@@ -430,9 +429,6 @@ impl Emitter<'_> {
         // The struct literal's fields: reads, or names bound by `reads`.
         let mut inits = Vec::new();
         let mut checks = Vec::new();
-        // Per parameter: its field, its read inside the literal (with its enum check) when that
-        // fits, and its read bound by `let`.
-        let mut parameter_reads = Vec::new();
         for parameter in &operation.parameters {
             let field_name = names.claim(parameter.name.rust.clone());
             let wire_name = &parameter.name.wire;
@@ -460,65 +456,9 @@ impl Emitter<'_> {
                 }
             });
             checks.extend(uri_check);
-            // Read in the struct literal when both printers keep the line whole.
-            let fits = |line: &TokenStream, call: &TokenStream| {
-                12 + printed(line).len() <= PRETTYPLEASE_WIDTH
-                    && printed(call).len() <= RUSTFMT_CALL_WIDTH
-            };
-            let init = quote!(#field: #read?,);
-            let enum_check =
-                may_hold_enum.then(|| quote!(known(&request.#field, #location, #wire_name)?;));
-            let check_fits = enum_check
-                .as_ref()
-                .is_none_or(|check| fits(check, &quote!(&request.#field, #location, #wire_name)));
-            let inline = (fits(&init, &read) && check_fits).then_some((init, enum_check));
-            // Else bound by a `let` first: the first of these shapes whose lines both printers
-            // keep whole; the last (wire name and value in locals) is the shortest.
-            let shapes = [
-                (quote!(#wire_name), quote!(#field)),
-                (quote!(name), quote!(#field)),
-                (quote!(name), quote!(value)),
-            ];
-            let last = shapes.len() - 1;
-            let mut bound = TokenStream::new();
-            for (index, (wire, binding)) in shapes.into_iter().enumerate() {
-                let read = self.parameter_read(parameter, &wire);
-                let statement = quote!(let #binding = #read?;);
-                let known_arguments = quote!(&#binding, #location, #wire);
-                let fits = 8 + printed(&statement).len() + 2 <= PRETTYPLEASE_WIDTH
-                    && (!may_hold_enum || printed(&known_arguments).len() <= RUSTFMT_CALL_WIDTH);
-                if fits || index == last {
-                    let name = (index > 0).then(|| quote!(let name = #wire_name;));
-                    let known = may_hold_enum.then(|| quote!(known(#known_arguments)?;));
-                    let rebind = (index == last).then(|| quote!(let #field = value;));
-                    bound = quote!(#name #statement #known #rebind);
-                    break;
-                }
-            }
-            parameter_reads.push((field, inline, bound));
-        }
-        // prettyplease keeps a literal that fits on one line whole, where rustfmt puts fields
-        // wider than `struct_lit_width` one per line; such a short literal takes bound names.
-        let one_line: Vec<TokenStream> = parameter_reads
-            .iter()
-            .map(|(field, inline, _)| match inline {
-                Some((init, _)) => init.clone(),
-                None => quote!(#field,),
-            })
-            .collect();
-        // Measured in the shorter of the two shapes the literal is written in (`build` below).
-        let one_line = printed(&quote!(Ok(Self { #(#one_line)* })));
-        let all_bound = 8 + one_line.len() + " body,".len() <= PRETTYPLEASE_WIDTH;
-        for (field, inline, bound) in parameter_reads {
-            match inline {
-                Some((init, enum_check)) if !all_bound => {
-                    inits.push(init);
-                    checks.extend(enum_check);
-                }
-                _ => {
-                    reads.push(bound);
-                    inits.push(quote!(#field,));
-                }
+            inits.push(quote!(#field: #read?,));
+            if may_hold_enum {
+                checks.push(quote!(known(&request.#field, #location, #wire_name)?;));
             }
         }
         if let Some(body) = &operation.request_body {
@@ -571,8 +511,7 @@ impl Emitter<'_> {
         self.use_runtime("Incoming");
         self.use_runtime("Rejection");
         let definition = quote!(#(#fields)* #(#reads)* #(#inits)* #(#checks)*);
-        // A literal of bound names is one line in both printers only as a `let` statement.
-        let build = if checks.is_empty() && !all_bound {
+        let build = if checks.is_empty() {
             quote!(Ok(Self { #(#inits)* }))
         } else {
             quote! {
@@ -707,8 +646,6 @@ impl Emitter<'_> {
                 field_defs.push(quote!(#docs #field: #ty,));
                 bindings.push(quote!(#field));
             }
-            // The reply call with the media type written in, for an arm that fits on one line.
-            let mut inline = None;
             let send = match (content, &body_ty) {
                 (Some(content), Some(_)) => {
                     let media = &content.media_type;
@@ -725,23 +662,15 @@ impl Emitter<'_> {
                     } else {
                         quote!(body)
                     };
-                    let arguments = quote!(#status_value, #media, #body);
-                    // `printed` measures without spaces, so a media type holding one stays a block.
-                    if !media.contains(' ') {
-                        inline = Some((quote!(#function(#arguments)), arguments));
-                    }
-                    (
-                        quote!(let media = #media;),
-                        quote!(#function(#status_value, media, #body)),
-                    )
+                    quote!(#function(#status_value, #media, #body))
                 }
                 _ => {
                     self.needs.add(Need::ReplyEmpty);
                     self.use_runtime("reply_empty");
-                    (TokenStream::new(), quote!(reply_empty(#status_value)))
+                    quote!(reply_empty(#status_value))
                 }
             };
-            let (setup, mut reply) = send;
+            let mut reply = send;
             let mut header_sets = Vec::new();
             for header in &response.headers {
                 self.needs.add(Need::ReplyHeader);
@@ -755,7 +684,6 @@ impl Emitter<'_> {
                 variants.push(quote!(#[doc = #doc] #variant { #(#field_defs)* },));
                 arms.push(quote! {
                     Self::#variant { #(#bindings),* } => {
-                        #setup
                         #(#header_sets)*
                         #reply
                     }
@@ -763,17 +691,7 @@ impl Emitter<'_> {
             } else if let Some(body_ty) = &body_ty {
                 variants.push(quote!(#[doc = #doc] #variant(#body_ty),));
                 let pattern = quote!(Self::#variant(body));
-                arms.push(match inline {
-                    Some((call, arguments)) if fits_one_line(&pattern, &call, &arguments) => {
-                        quote!(#pattern => #call,)
-                    }
-                    _ => quote! {
-                        #pattern => {
-                            #setup
-                            #reply
-                        }
-                    },
-                });
+                arms.push(quote!(#pattern => #reply,));
             } else {
                 variants.push(quote!(#[doc = #doc] #variant,));
                 self.needs.add(Need::ReplyEmpty);
@@ -864,20 +782,8 @@ impl Emitter<'_> {
                 }
             });
         }
-        // `let request = match LongNameRequest::read(&incoming) {` past 89 columns is a line the
-        // two printers break differently: the read gets a line of its own.
-        let match_line = format!(
-            "    let request = match {}::read(&incoming) {{",
-            operation.types.request
-        );
-        let read = if match_line.len() <= PRETTYPLEASE_WIDTH {
-            quote!(#request::read(&incoming))
-        } else {
-            statements.push(quote!(let request = #request::read(&incoming);));
-            quote!(request)
-        };
         statements.push(quote! {
-            let request = match #read {
+            let request = match #request::read(&incoming) {
                 Ok(request) => request,
                 Err(rejection) => return rejection.into_response(),
             };
@@ -892,23 +798,7 @@ impl Emitter<'_> {
             operation.method.as_str(),
             operation.path
         );
-        let arguments = if has_credentials {
-            quote!(&api, request, credentials)
-        } else {
-            quote!(&api, request)
-        };
-        let finish = if 4 + "let reply = ;".len() + printed(&call).len() <= PRETTYPLEASE_WIDTH {
-            quote! {
-                let reply = #call;
-                reply.await.into_response()
-            }
-        } else {
-            quote! {
-                let operation = A::#name;
-                let reply = operation(#arguments);
-                reply.await.into_response()
-            }
-        };
+        let finish = quote!(#call.await.into_response());
         quote! {
             #[doc = #doc]
             async fn #name<A: Api>(State(api): State<Arc<A>>, incoming: Incoming) -> Response {
@@ -917,15 +807,6 @@ impl Emitter<'_> {
             }
         }
     }
-}
-
-/// Whether `pattern => call,` prints on one line under both prettyplease and rustfmt, inside
-/// `impl` → `fn` → `match`: short enough for prettyplease, with arguments short enough that
-/// rustfmt does not split the call.
-fn fits_one_line(pattern: &TokenStream, call: &TokenStream, arguments: &TokenStream) -> bool {
-    let line = printed(&quote!(#pattern => #call,));
-    let arguments = printed(arguments);
-    ARM_INDENT + line.len() <= PRETTYPLEASE_WIDTH && arguments.len() <= RUSTFMT_CALL_WIDTH
 }
 
 /// The models whose values may hold a string enum: the enums, and every model that refers to

@@ -1,6 +1,5 @@
 //! Type references and identifiers as tokens, and the `use` lines a file needs for them.
 
-use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -129,14 +128,13 @@ impl Imports {
     }
 
     /// The `use` items that bring the models a file names (`used`) into scope: the ones it
-    /// writes bare, version-sorted as rustfmt sorts them, and `super::models` itself when some
+    /// writes bare, sorted, and `super::models` itself when some
     /// are written `models::Name`.
     pub fn model_use_items(&self, used: &BTreeSet<String>) -> Vec<TokenStream> {
-        let mut bare: Vec<&String> = used
+        let bare: Vec<&String> = used
             .iter()
             .filter(|name| !self.qualified_models.contains(*name))
             .collect();
-        bare.sort_by(|a, b| version_order(a, b));
         let mut items = Vec::new();
         if !bare.is_empty() {
             let models = bare.into_iter().map(|name| ident(name));
@@ -207,12 +205,12 @@ impl Imports {
         self.serde_derives = true;
     }
 
-    /// `use` items for what was noted, sorted as rustfmt sorts them.
+    /// `use` items for what was noted, sorted.
     pub fn use_items(&self) -> TokenStream {
         self.use_item_list().into_iter().collect()
     }
 
-    /// `use` items for what was noted, one per entry, sorted as rustfmt sorts them.
+    /// `use` items for what was noted, one per entry, sorted.
     pub fn use_item_list(&self) -> Vec<TokenStream> {
         let mut items = Vec::new();
         let chrono: Vec<TokenStream> = [
@@ -293,49 +291,8 @@ impl CrateUse {
     }
 }
 
-/// The order of the Rust style guide's "version sorting", which rustfmt's 2024 style edition
-/// uses for imports: runs of ASCII digits compare by value (`x8` before `x16`), other text by
-/// character, with `_` right after space and before every other character.
-pub fn version_order(a: &str, b: &str) -> Ordering {
-    let (mut a, mut b) = (a, b);
-    // Which side first had more leading zeroes in a numeric run of equal value: the tiebreak.
-    let mut zeroes = Ordering::Equal;
-    loop {
-        let (Some(x), Some(y)) = (a.chars().next(), b.chars().next()) else {
-            return a.len().cmp(&b.len()).then(zeroes);
-        };
-        if x.is_ascii_digit() && y.is_ascii_digit() {
-            let (run_a, rest_a) =
-                a.split_at(a.find(|c: char| !c.is_ascii_digit()).unwrap_or(a.len()));
-            let (run_b, rest_b) =
-                b.split_at(b.find(|c: char| !c.is_ascii_digit()).unwrap_or(b.len()));
-            let (value_a, value_b) = (run_a.trim_start_matches('0'), run_b.trim_start_matches('0'));
-            let by_value = value_a
-                .len()
-                .cmp(&value_b.len())
-                .then_with(|| value_a.cmp(value_b));
-            if by_value != Ordering::Equal {
-                return by_value;
-            }
-            if zeroes == Ordering::Equal {
-                zeroes = run_b.len().cmp(&run_a.len());
-            }
-            (a, b) = (rest_a, rest_b);
-            continue;
-        }
-        let key = |c: char| match c {
-            ' ' => 0,
-            '_' => 1,
-            c => u32::from(c) + 2,
-        };
-        match key(x).cmp(&key(y)) {
-            Ordering::Equal => (a, b) = (&a[x.len_utf8()..], &b[y.len_utf8()..]),
-            unequal => return unequal,
-        }
-    }
-}
-
-/// Sorts `use` items as rustfmt does: `super::` paths, then `crate::`, then the rest, each by path.
+/// Sorts `use` items as a person groups them: `super::` paths, then `crate::`, then the rest,
+/// each by path.
 pub fn sort_use_items(items: &mut [TokenStream]) {
     items.sort_by_cached_key(|item| {
         let text = item.to_string();
@@ -352,24 +309,8 @@ pub fn sort_use_items(items: &mut [TokenStream]) {
         } else {
             2
         };
-        (rank, VersionSorted(path))
+        (rank, path)
     });
-}
-
-/// A string ordered by [`version_order`].
-#[derive(PartialEq, Eq)]
-pub struct VersionSorted(pub String);
-
-impl Ord for VersionSorted {
-    fn cmp(&self, other: &Self) -> Ordering {
-        version_order(&self.0, &other.0)
-    }
-}
-
-impl PartialOrd for VersionSorted {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
 }
 
 #[cfg(test)]
@@ -378,40 +319,6 @@ mod tests {
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_owned).collect()
-    }
-
-    #[test]
-    fn version_sorting_follows_the_style_guide() {
-        let mut names = vec![
-            "x16",
-            "x8",
-            "NonZeroU64",
-            "NonZeroU8",
-            "a_b",
-            "aB",
-            "ab",
-            "Opy42Q",
-            "Opy342Q",
-            "Read",
-            "stdout",
-            "self",
-        ];
-        names.sort_by(|a, b| version_order(a, b));
-        let expected = [
-            "NonZeroU8",
-            "NonZeroU64",
-            "Opy42Q",
-            "Opy342Q",
-            "Read",
-            "a_b",
-            "aB",
-            "ab",
-            "self",
-            "stdout",
-            "x8",
-            "x16",
-        ];
-        assert_eq!(names, expected);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! An async client for GraalSystems Usage API: one method per operation of `spec/graalsystems.yaml`.
 
 use super::models::Usage;
-pub use crate::runtime::client::{BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response};
+pub use crate::runtime::client::{
+    BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
+};
 use crate::runtime::client::{Credential, Transport, documented, no_headers};
 use chrono::{DateTime, Utc};
 use reqwest::{Method, StatusCode};
@@ -42,7 +44,10 @@ impl Client {
 
     /// A client for the API at `base_url` over `http`, a reqwest client built by the
     /// caller: timeouts, proxies and TLS settings are its own.
-    pub fn with_client(base_url: &str, http: reqwest::Client) -> Result<Self, BuildError> {
+    pub fn with_client(
+        base_url: &str,
+        http: reqwest::Client,
+    ) -> Result<Self, BuildError> {
         Ok(Self::from_transport(Transport::new(base_url, Some(http))?))
     }
 
@@ -82,7 +87,6 @@ impl Client {
         x_tenant: &str,
         params: &FindUsagesParams,
     ) -> Result<Response<Vec<Usage>>, Error<FindUsagesError>> {
-        use FindUsagesError as Errors;
         let mut request = self.transport.request(Method::GET, "/usages");
         request.header("X-Tenant", x_tenant, false);
         request.query("from", &params.from, true);
@@ -94,9 +98,16 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => documented(response.bytes(no_headers), Errors::BadRequest),
-            405 => documented(response.bytes(no_headers), Errors::MethodNotAllowed),
-            500 => documented(response.bytes(no_headers), Errors::InternalServerError),
+            400 => documented(response.bytes(no_headers), FindUsagesError::BadRequest),
+            405 => {
+                documented(response.bytes(no_headers), FindUsagesError::MethodNotAllowed)
+            }
+            500 => {
+                documented(
+                    response.bytes(no_headers),
+                    FindUsagesError::InternalServerError,
+                )
+            }
             _ => response.unexpected(),
         }
     }
@@ -112,7 +123,6 @@ impl Client {
         x_tenant: &str,
         body: &Usage,
     ) -> Result<Response<Usage>, Error<CreateUsageError>> {
-        use CreateUsageError as Errors;
         let mut request = self.transport.request(Method::POST, "/usages");
         request.header("X-Tenant", x_tenant, false);
         request.json("application/vnd.graal.systems.v1.usage+json", body);
@@ -121,9 +131,19 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => documented(response.bytes(no_headers), Errors::BadRequest),
-            405 => documented(response.bytes(no_headers), Errors::MethodNotAllowed),
-            500 => documented(response.bytes(no_headers), Errors::InternalServerError),
+            400 => documented(response.bytes(no_headers), CreateUsageError::BadRequest),
+            405 => {
+                documented(
+                    response.bytes(no_headers),
+                    CreateUsageError::MethodNotAllowed,
+                )
+            }
+            500 => {
+                documented(
+                    response.bytes(no_headers),
+                    CreateUsageError::InternalServerError,
+                )
+            }
             _ => response.unexpected(),
         }
     }

@@ -2,7 +2,10 @@
 //! GraalSystems Usage API (version v1), generated from `spec/graalsystems.yaml`.
 
 #[cfg(feature = "client")]
+#[rustfmt::skip]
 pub mod client;
+#[rustfmt::skip]
 pub mod models;
 #[cfg(feature = "server")]
+#[rustfmt::skip]
 pub mod server;

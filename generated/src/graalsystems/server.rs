@@ -3,7 +3,8 @@
 
 use super::models::{Usage, UsageProductType};
 use crate::runtime::server::{
-    Incoming, Known, Rejection, known, not_implemented, redacted, reply_empty, reply_json, within,
+    Incoming, Known, Rejection, known, not_implemented, redacted, reply_empty,
+    reply_json, within,
 };
 use axum::Router;
 use axum::extract::State;
@@ -126,8 +127,7 @@ impl IntoResponse for FindUsagesReply {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                let media = "application/vnd.graal.systems.v1.usage+json";
-                reply_json(200, media, &body)
+                reply_json(200, "application/vnd.graal.systems.v1.usage+json", &body)
             }
             Self::BadRequest => reply_empty(400),
             Self::MethodNotAllowed => reply_empty(405),
@@ -156,12 +156,13 @@ pub struct CreateUsageRequest {
 
 impl CreateUsageRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
-        let x_tenant = incoming.header("X-Tenant")?;
         let media = ["application/vnd.graal.systems.v1.usage+json"];
         let body = incoming.json_body(&media, true)?;
         known(&body, "body", "")?;
-        let request = Self { x_tenant, body };
-        Ok(request)
+        Ok(Self {
+            x_tenant: incoming.header("X-Tenant")?,
+            body,
+        })
     }
 }
 
@@ -185,8 +186,7 @@ impl IntoResponse for CreateUsageReply {
     fn into_response(self) -> Response {
         match self {
             Self::Ok(body) => {
-                let media = "application/vnd.graal.systems.v1.usage+json";
-                reply_json(200, media, &body)
+                reply_json(200, "application/vnd.graal.systems.v1.usage+json", &body)
             }
             Self::BadRequest => reply_empty(400),
             Self::MethodNotAllowed => reply_empty(405),
@@ -213,12 +213,14 @@ async fn find_usages<A: Api>(State(api): State<Arc<A>>, incoming: Incoming) -> R
         Ok(request) => request,
         Err(rejection) => return rejection.into_response(),
     };
-    let reply = A::find_usages(&api, request, credentials);
-    reply.await.into_response()
+    A::find_usages(&api, request, credentials).await.into_response()
 }
 
 /// Serves `POST /usages`.
-async fn create_usage<A: Api>(State(api): State<Arc<A>>, incoming: Incoming) -> Response {
+async fn create_usage<A: Api>(
+    State(api): State<Arc<A>>,
+    incoming: Incoming,
+) -> Response {
     let credentials = Credentials::read(&incoming);
     let internal = credentials.internal.is_some();
     if !(internal) {
@@ -228,8 +230,7 @@ async fn create_usage<A: Api>(State(api): State<Arc<A>>, incoming: Incoming) -> 
         Ok(request) => request,
         Err(rejection) => return rejection.into_response(),
     };
-    let reply = A::create_usage(&api, request, credentials);
-    reply.await.into_response()
+    A::create_usage(&api, request, credentials).await.into_response()
 }
 
 impl Known for Usage {

@@ -146,7 +146,10 @@ impl fmt::Debug for Transport {
 
 impl Transport {
     /// A transport over `http`, or over a new reqwest client when `http` is `None`.
-    pub(crate) fn new(base_url: &str, http: Option<reqwest::Client>) -> Result<Self, BuildError> {
+    pub(crate) fn new(
+        base_url: &str,
+        http: Option<reqwest::Client>,
+    ) -> Result<Self, BuildError> {
         let invalid = |reason: &str| {
             let message = format!("base URL `{base_url}` {reason}");
             BuildError(message)
@@ -203,7 +206,10 @@ impl Transport {
 }
 
 /// Reads the body chunk by chunk, stopping as soon as it passes `limit`.
-async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, Error<E>> {
+async fn read<E>(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<RawResponse, Error<E>> {
     let status = response.status();
     let header_map = Box::new(response.headers().clone());
     let too_large = |header_map| Error::BodyTooLarge {
@@ -398,7 +404,12 @@ fn encode(text: &str) -> String {
 
 impl Request<'_> {
     /// Fills the path's `{name}` in the `simple` style.
-    pub(crate) fn path(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+    pub(crate) fn path(
+        &mut self,
+        name: &str,
+        value: &(impl Serialize + ?Sized),
+        explode: bool,
+    ) {
         if let Some(param) = self.param(name, value) {
             let text = simple(param, explode, encode);
             self.fill_path(name, text);
@@ -415,7 +426,12 @@ impl Request<'_> {
 
     /// Adds a query parameter in the `form` style: lists and objects as repeated keys when
     /// `explode`, else as one comma-separated value.
-    pub(crate) fn query(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+    pub(crate) fn query(
+        &mut self,
+        name: &str,
+        value: &(impl Serialize + ?Sized),
+        explode: bool,
+    ) {
         if let Some(param) = self.param(name, value) {
             self.add_query(name, param, ",", explode);
         }
@@ -472,7 +488,12 @@ impl Request<'_> {
     }
 
     /// Adds a header parameter in the `simple` style.
-    pub(crate) fn header(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+    pub(crate) fn header(
+        &mut self,
+        name: &str,
+        value: &(impl Serialize + ?Sized),
+        explode: bool,
+    ) {
         if let Some(param) = self.param(name, value) {
             let text = simple(param, explode, str::to_owned);
             self.insert_header(name, &text, false);

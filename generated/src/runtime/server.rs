@@ -83,7 +83,10 @@ impl Incoming {
     }
 
     /// An object query parameter in the `deepObject` style: `name[field]=value`.
-    pub(crate) fn query_deep<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+    pub(crate) fn query_deep<T: DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<T, Rejection> {
         let prefix = format!("{name}[");
         let mut fields = Vec::new();
         for (key, value) in &self.query {
@@ -99,7 +102,10 @@ impl Incoming {
     }
 
     /// A header parameter.
-    pub(crate) fn header<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+    pub(crate) fn header<T: DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<T, Rejection> {
         let value = self.header_text(name);
         let raw = value.map(|value| Raw::Scalar(value.to_owned()));
         convert(raw, "header", name)
@@ -427,7 +433,10 @@ fn convert<T: DeserializeOwned>(
 
 /// Why a parameter's text is not a `T`. serde_json reads an integer too large for 64
 /// bits as a float, so for an integer `T` its error would say "floating point".
-fn invalid_value<T: DeserializeOwned>(sent: &Value, error: &serde_json::Error) -> String {
+fn invalid_value<T: DeserializeOwned>(
+    sent: &Value,
+    error: &serde_json::Error,
+) -> String {
     if let Value::String(text) = sent {
         let digits = text.strip_prefix('-').unwrap_or(text);
         let integer = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
@@ -464,7 +473,11 @@ pub(crate) fn reply_json(
 }
 
 /// A reply of raw bytes labelled with the spec's media type.
-pub(crate) fn reply_bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
+pub(crate) fn reply_bytes(
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> Response {
     let mut response = (status_code(status), body).into_response();
     let content_type = HeaderValue::from_static(content_type);
     response.headers_mut().insert(CONTENT_TYPE, content_type);

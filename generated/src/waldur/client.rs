@@ -2,11 +2,15 @@
 //! An async client for Waldur: one method per operation of `spec/waldur.yaml`.
 
 use super::models::{
-    AllocationUserUsage, ComponentUserUsage, ComponentUserUsageField, ComponentUserUsageOrdering,
-    SlurmAllocationUserUsage,
+    AllocationUserUsage, ComponentUserUsage, ComponentUserUsageField,
+    ComponentUserUsageOrdering, SlurmAllocationUserUsage,
 };
-pub use crate::runtime::client::{BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response};
-use crate::runtime::client::{Credential, Transport, documented, header, no_headers, pages};
+pub use crate::runtime::client::{
+    BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
+};
+use crate::runtime::client::{
+    Credential, Transport, documented, header, no_headers, pages,
+};
 use chrono::NaiveDate;
 use futures::stream::BoxStream;
 use reqwest::header::HeaderMap;
@@ -48,7 +52,10 @@ impl Client {
 
     /// A client for the API at `base_url` over `http`, a reqwest client built by the
     /// caller: timeouts, proxies and TLS settings are its own.
-    pub fn with_client(base_url: &str, http: reqwest::Client) -> Result<Self, BuildError> {
+    pub fn with_client(
+        base_url: &str,
+        http: reqwest::Client,
+    ) -> Result<Self, BuildError> {
         Ok(Self::from_transport(Transport::new(base_url, Some(http))?))
     }
 
@@ -96,9 +103,9 @@ impl Client {
         Response<Vec<SlurmAllocationUserUsage>, SlurmAllocationUserUsageListHeaders>,
         Error<SlurmAllocationUserUsageListError>,
     > {
-        use SlurmAllocationUserUsageListError as Errors;
-        let path = "/api/slurm-allocation-user-usage/";
-        let mut request = self.transport.request(Method::GET, path);
+        let mut request = self
+            .transport
+            .request(Method::GET, "/api/slurm-allocation-user-usage/");
         request.query("allocation", &params.allocation, true);
         request.query("allocation_uuid", &params.allocation_uuid, true);
         request.query("month", &params.month, true);
@@ -113,10 +120,30 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(SlurmAllocationUserUsageListHeaders::read),
-            400 => documented(response.json(no_headers), Errors::BadRequest),
-            401 => documented(response.json(no_headers), Errors::Unauthorized),
-            403 => documented(response.json(no_headers), Errors::Forbidden),
-            404 => documented(response.json(no_headers), Errors::NotFound),
+            400 => {
+                documented(
+                    response.json(no_headers),
+                    SlurmAllocationUserUsageListError::BadRequest,
+                )
+            }
+            401 => {
+                documented(
+                    response.json(no_headers),
+                    SlurmAllocationUserUsageListError::Unauthorized,
+                )
+            }
+            403 => {
+                documented(
+                    response.json(no_headers),
+                    SlurmAllocationUserUsageListError::Forbidden,
+                )
+            }
+            404 => {
+                documented(
+                    response.json(no_headers),
+                    SlurmAllocationUserUsageListError::NotFound,
+                )
+            }
             _ => response.unexpected(),
         }
     }
@@ -127,8 +154,10 @@ impl Client {
     pub fn slurm_allocation_user_usage_list_stream<'a>(
         &'a self,
         params: SlurmAllocationUserUsageListParams,
-    ) -> BoxStream<'a, Result<SlurmAllocationUserUsage, Error<SlurmAllocationUserUsageListError>>>
-    {
+    ) -> BoxStream<
+        'a,
+        Result<SlurmAllocationUserUsage, Error<SlurmAllocationUserUsageListError>>,
+    > {
         let first = params.page;
         let page_size = params.page_size;
         let fetch = move |page| {
@@ -148,11 +177,13 @@ impl Client {
     pub async fn slurm_allocation_user_usage_retrieve(
         &self,
         id: i64,
-    ) -> Result<Response<SlurmAllocationUserUsage>, Error<SlurmAllocationUserUsageRetrieveError>>
-    {
-        use SlurmAllocationUserUsageRetrieveError as Errors;
-        let path = "/api/slurm-allocation-user-usage/{id}/";
-        let mut request = self.transport.request(Method::GET, path);
+    ) -> Result<
+        Response<SlurmAllocationUserUsage>,
+        Error<SlurmAllocationUserUsageRetrieveError>,
+    > {
+        let mut request = self
+            .transport
+            .request(Method::GET, "/api/slurm-allocation-user-usage/{id}/");
         request.path("id", &id, false);
         request.accept("application/json");
         request.authorize(&[&self.token_auth]);
@@ -160,10 +191,30 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => documented(response.json(no_headers), Errors::BadRequest),
-            401 => documented(response.json(no_headers), Errors::Unauthorized),
-            403 => documented(response.json(no_headers), Errors::Forbidden),
-            404 => documented(response.json(no_headers), Errors::NotFound),
+            400 => {
+                documented(
+                    response.json(no_headers),
+                    SlurmAllocationUserUsageRetrieveError::BadRequest,
+                )
+            }
+            401 => {
+                documented(
+                    response.json(no_headers),
+                    SlurmAllocationUserUsageRetrieveError::Unauthorized,
+                )
+            }
+            403 => {
+                documented(
+                    response.json(no_headers),
+                    SlurmAllocationUserUsageRetrieveError::Forbidden,
+                )
+            }
+            404 => {
+                documented(
+                    response.json(no_headers),
+                    SlurmAllocationUserUsageRetrieveError::NotFound,
+                )
+            }
             _ => response.unexpected(),
         }
     }
@@ -178,9 +229,9 @@ impl Client {
         Response<Vec<AllocationUserUsage>, OpenportalAllocationUserUsageListHeaders>,
         Error<OpenportalAllocationUserUsageListError>,
     > {
-        use OpenportalAllocationUserUsageListError as Errors;
-        let path = "/api/openportal-allocation-user-usage/";
-        let mut request = self.transport.request(Method::GET, path);
+        let mut request = self
+            .transport
+            .request(Method::GET, "/api/openportal-allocation-user-usage/");
         request.query("allocation", &params.allocation, true);
         request.query("allocation_uuid", &params.allocation_uuid, true);
         request.query("month", &params.month, true);
@@ -194,14 +245,31 @@ impl Client {
         request.authorize(&[&self.waldur_oidc_auth]);
         let response = request.send().await?;
         match response.code() {
-            200 => {
-                let read = OpenportalAllocationUserUsageListHeaders::read;
-                response.json(read)
+            200 => response.json(OpenportalAllocationUserUsageListHeaders::read),
+            400 => {
+                documented(
+                    response.json(no_headers),
+                    OpenportalAllocationUserUsageListError::BadRequest,
+                )
             }
-            400 => documented(response.json(no_headers), Errors::BadRequest),
-            401 => documented(response.json(no_headers), Errors::Unauthorized),
-            403 => documented(response.json(no_headers), Errors::Forbidden),
-            404 => documented(response.json(no_headers), Errors::NotFound),
+            401 => {
+                documented(
+                    response.json(no_headers),
+                    OpenportalAllocationUserUsageListError::Unauthorized,
+                )
+            }
+            403 => {
+                documented(
+                    response.json(no_headers),
+                    OpenportalAllocationUserUsageListError::Forbidden,
+                )
+            }
+            404 => {
+                documented(
+                    response.json(no_headers),
+                    OpenportalAllocationUserUsageListError::NotFound,
+                )
+            }
             _ => response.unexpected(),
         }
     }
@@ -212,8 +280,10 @@ impl Client {
     pub fn openportal_allocation_user_usage_list_stream<'a>(
         &'a self,
         params: OpenportalAllocationUserUsageListParams,
-    ) -> BoxStream<'a, Result<AllocationUserUsage, Error<OpenportalAllocationUserUsageListError>>>
-    {
+    ) -> BoxStream<
+        'a,
+        Result<AllocationUserUsage, Error<OpenportalAllocationUserUsageListError>>,
+    > {
         let first = params.page;
         let page_size = params.page_size;
         let fetch = move |page| {
@@ -233,11 +303,13 @@ impl Client {
     pub async fn openportal_allocation_user_usage_retrieve(
         &self,
         id: i64,
-    ) -> Result<Response<AllocationUserUsage>, Error<OpenportalAllocationUserUsageRetrieveError>>
-    {
-        use OpenportalAllocationUserUsageRetrieveError as Errors;
-        let path = "/api/openportal-allocation-user-usage/{id}/";
-        let mut request = self.transport.request(Method::GET, path);
+    ) -> Result<
+        Response<AllocationUserUsage>,
+        Error<OpenportalAllocationUserUsageRetrieveError>,
+    > {
+        let mut request = self
+            .transport
+            .request(Method::GET, "/api/openportal-allocation-user-usage/{id}/");
         request.path("id", &id, false);
         request.accept("application/json");
         request.authorize(&[&self.token_auth]);
@@ -245,10 +317,30 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => documented(response.json(no_headers), Errors::BadRequest),
-            401 => documented(response.json(no_headers), Errors::Unauthorized),
-            403 => documented(response.json(no_headers), Errors::Forbidden),
-            404 => documented(response.json(no_headers), Errors::NotFound),
+            400 => {
+                documented(
+                    response.json(no_headers),
+                    OpenportalAllocationUserUsageRetrieveError::BadRequest,
+                )
+            }
+            401 => {
+                documented(
+                    response.json(no_headers),
+                    OpenportalAllocationUserUsageRetrieveError::Unauthorized,
+                )
+            }
+            403 => {
+                documented(
+                    response.json(no_headers),
+                    OpenportalAllocationUserUsageRetrieveError::Forbidden,
+                )
+            }
+            404 => {
+                documented(
+                    response.json(no_headers),
+                    OpenportalAllocationUserUsageRetrieveError::NotFound,
+                )
+            }
             _ => response.unexpected(),
         }
     }
@@ -267,13 +359,17 @@ impl Client {
         Response<Vec<ComponentUserUsage>, MarketplaceComponentUserUsagesListHeaders>,
         Error<MarketplaceComponentUserUsagesListError>,
     > {
-        use MarketplaceComponentUserUsagesListError as Errors;
-        let path = "/api/marketplace-component-user-usages/";
-        let mut request = self.transport.request(Method::GET, path);
+        let mut request = self
+            .transport
+            .request(Method::GET, "/api/marketplace-component-user-usages/");
         request.query("billing_period_month", &params.billing_period_month, true);
         request.query("billing_period_year", &params.billing_period_year, true);
-        let value = &params.component_usage_billing_period;
-        request.query("component_usage__billing_period", value, true);
+        request
+            .query(
+                "component_usage__billing_period",
+                &params.component_usage_billing_period,
+                true,
+            );
         request.query("customer_uuid", &params.customer_uuid, true);
         request.query("date_after", &params.date_after, true);
         request.query("date_before", &params.date_before, true);
@@ -292,14 +388,31 @@ impl Client {
         request.authorize(&[&self.waldur_oidc_auth]);
         let response = request.send().await?;
         match response.code() {
-            200 => {
-                let read = MarketplaceComponentUserUsagesListHeaders::read;
-                response.json(read)
+            200 => response.json(MarketplaceComponentUserUsagesListHeaders::read),
+            400 => {
+                documented(
+                    response.json(no_headers),
+                    MarketplaceComponentUserUsagesListError::BadRequest,
+                )
             }
-            400 => documented(response.json(no_headers), Errors::BadRequest),
-            401 => documented(response.json(no_headers), Errors::Unauthorized),
-            403 => documented(response.json(no_headers), Errors::Forbidden),
-            404 => documented(response.json(no_headers), Errors::NotFound),
+            401 => {
+                documented(
+                    response.json(no_headers),
+                    MarketplaceComponentUserUsagesListError::Unauthorized,
+                )
+            }
+            403 => {
+                documented(
+                    response.json(no_headers),
+                    MarketplaceComponentUserUsagesListError::Forbidden,
+                )
+            }
+            404 => {
+                documented(
+                    response.json(no_headers),
+                    MarketplaceComponentUserUsagesListError::NotFound,
+                )
+            }
             _ => response.unexpected(),
         }
     }
@@ -310,17 +423,16 @@ impl Client {
     pub fn marketplace_component_user_usages_list_stream<'a>(
         &'a self,
         params: MarketplaceComponentUserUsagesListParams,
-    ) -> BoxStream<'a, Result<ComponentUserUsage, Error<MarketplaceComponentUserUsagesListError>>>
-    {
+    ) -> BoxStream<
+        'a,
+        Result<ComponentUserUsage, Error<MarketplaceComponentUserUsagesListError>>,
+    > {
         let first = params.page;
         let page_size = params.page_size;
         let fetch = move |page| {
             let mut this_page = params.clone();
             this_page.page = Some(page);
-            async move {
-                let page = self.marketplace_component_user_usages_list(&this_page);
-                page.await
-            }
+            async move { self.marketplace_component_user_usages_list(&this_page).await }
         };
         pages(first, page_size, "page", fetch)
     }
@@ -337,11 +449,13 @@ impl Client {
         &self,
         uuid: Uuid,
         params: &MarketplaceComponentUserUsagesRetrieveParams,
-    ) -> Result<Response<ComponentUserUsage>, Error<MarketplaceComponentUserUsagesRetrieveError>>
-    {
-        use MarketplaceComponentUserUsagesRetrieveError as Errors;
-        let path = "/api/marketplace-component-user-usages/{uuid}/";
-        let mut request = self.transport.request(Method::GET, path);
+    ) -> Result<
+        Response<ComponentUserUsage>,
+        Error<MarketplaceComponentUserUsagesRetrieveError>,
+    > {
+        let mut request = self
+            .transport
+            .request(Method::GET, "/api/marketplace-component-user-usages/{uuid}/");
         request.path("uuid", &uuid, false);
         request.query("field", &params.field, true);
         request.accept("application/json");
@@ -350,10 +464,30 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => documented(response.json(no_headers), Errors::BadRequest),
-            401 => documented(response.json(no_headers), Errors::Unauthorized),
-            403 => documented(response.json(no_headers), Errors::Forbidden),
-            404 => documented(response.json(no_headers), Errors::NotFound),
+            400 => {
+                documented(
+                    response.json(no_headers),
+                    MarketplaceComponentUserUsagesRetrieveError::BadRequest,
+                )
+            }
+            401 => {
+                documented(
+                    response.json(no_headers),
+                    MarketplaceComponentUserUsagesRetrieveError::Unauthorized,
+                )
+            }
+            403 => {
+                documented(
+                    response.json(no_headers),
+                    MarketplaceComponentUserUsagesRetrieveError::Forbidden,
+                )
+            }
+            404 => {
+                documented(
+                    response.json(no_headers),
+                    MarketplaceComponentUserUsagesRetrieveError::NotFound,
+                )
+            }
             _ => response.unexpected(),
         }
     }

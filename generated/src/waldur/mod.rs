@@ -4,7 +4,10 @@
 //! Waldur REST API, limited to the usage endpoint groups: Slurm allocation user usage, OpenPortal allocation user usage and marketplace component user usages.
 
 #[cfg(feature = "client")]
+#[rustfmt::skip]
 pub mod client;
+#[rustfmt::skip]
 pub mod models;
 #[cfg(feature = "server")]
+#[rustfmt::skip]
 pub mod server;

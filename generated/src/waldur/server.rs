@@ -2,8 +2,8 @@
 //! Server stubs for Waldur: implement [`Api`] and serve it with [`router`].
 
 use super::models::{
-    AllocationUserUsage, ComponentUserUsage, ComponentUserUsageField, ComponentUserUsageOrdering,
-    SlurmAllocationUserUsage,
+    AllocationUserUsage, ComponentUserUsage, ComponentUserUsageField,
+    ComponentUserUsageOrdering, SlurmAllocationUserUsage,
 };
 use crate::runtime::server::{
     Incoming, Known, Rejection, check_uri, known, not_implemented, redacted, reply_json,
@@ -233,12 +233,8 @@ pub enum SlurmAllocationUserUsageListReply {
 impl IntoResponse for SlurmAllocationUserUsageListReply {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok {
-                body,
-                x_result_count,
-            } => {
-                let media = "application/json";
-                let response = reply_json(200, media, &body);
+            Self::Ok { body, x_result_count } => {
+                let response = reply_json(200, "application/json", &body);
                 with_header(response, "x-result-count", &x_result_count)
             }
             Self::BadRequest(body) => reply_json(400, "application/json", &body),
@@ -267,9 +263,7 @@ pub struct SlurmAllocationUserUsageRetrieveRequest {
 
 impl SlurmAllocationUserUsageRetrieveRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
-        let id = incoming.path("id")?;
-        let request = Self { id };
-        Ok(request)
+        Ok(Self { id: incoming.path("id")? })
     }
 }
 
@@ -341,12 +335,8 @@ pub enum OpenportalAllocationUserUsageListReply {
 impl IntoResponse for OpenportalAllocationUserUsageListReply {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok {
-                body,
-                x_result_count,
-            } => {
-                let media = "application/json";
-                let response = reply_json(200, media, &body);
+            Self::Ok { body, x_result_count } => {
+                let response = reply_json(200, "application/json", &body);
                 with_header(response, "x-result-count", &x_result_count)
             }
             Self::BadRequest(body) => reply_json(400, "application/json", &body),
@@ -471,12 +461,11 @@ pub struct MarketplaceComponentUserUsagesListRequest {
 
 impl MarketplaceComponentUserUsagesListRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
-        let name = "component_usage__billing_period";
-        let component_usage_billing_period = incoming.query(name)?;
         let request = Self {
             billing_period_month: incoming.query("billing_period_month")?,
             billing_period_year: incoming.query("billing_period_year")?,
-            component_usage_billing_period,
+            component_usage_billing_period: incoming
+                .query("component_usage__billing_period")?,
             customer_uuid: incoming.query("customer_uuid")?,
             date_after: incoming.query("date_after")?,
             date_before: incoming.query("date_before")?,
@@ -491,9 +480,9 @@ impl MarketplaceComponentUserUsagesListRequest {
             type_: incoming.query("type")?,
             username: incoming.query("username")?,
         };
-        check_uri(request.resource.as_deref(), "query", "resource")?;
         known(&request.field, "query", "field")?;
         known(&request.o, "query", "o")?;
+        check_uri(request.resource.as_deref(), "query", "resource")?;
         Ok(request)
     }
 }
@@ -526,12 +515,8 @@ pub enum MarketplaceComponentUserUsagesListReply {
 impl IntoResponse for MarketplaceComponentUserUsagesListReply {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok {
-                body,
-                x_result_count,
-            } => {
-                let media = "application/json";
-                let response = reply_json(200, media, &body);
+            Self::Ok { body, x_result_count } => {
+                let response = reply_json(200, "application/json", &body);
                 with_header(response, "x-result-count", &x_result_count)
             }
             Self::BadRequest(body) => reply_json(400, "application/json", &body),
@@ -621,8 +606,7 @@ async fn slurm_allocation_user_usage_list<A: Api>(
         Ok(request) => request,
         Err(rejection) => return rejection.into_response(),
     };
-    let reply = A::slurm_allocation_user_usage_list(&api, request, credentials);
-    reply.await.into_response()
+    A::slurm_allocation_user_usage_list(&api, request, credentials).await.into_response()
 }
 
 /// Serves `GET /api/slurm-allocation-user-usage/{id}/`.
@@ -640,8 +624,9 @@ async fn slurm_allocation_user_usage_retrieve<A: Api>(
         Ok(request) => request,
         Err(rejection) => return rejection.into_response(),
     };
-    let reply = A::slurm_allocation_user_usage_retrieve(&api, request, credentials);
-    reply.await.into_response()
+    A::slurm_allocation_user_usage_retrieve(&api, request, credentials)
+        .await
+        .into_response()
 }
 
 /// Serves `GET /api/openportal-allocation-user-usage/`.
@@ -659,8 +644,9 @@ async fn openportal_allocation_user_usage_list<A: Api>(
         Ok(request) => request,
         Err(rejection) => return rejection.into_response(),
     };
-    let reply = A::openportal_allocation_user_usage_list(&api, request, credentials);
-    reply.await.into_response()
+    A::openportal_allocation_user_usage_list(&api, request, credentials)
+        .await
+        .into_response()
 }
 
 /// Serves `GET /api/openportal-allocation-user-usage/{id}/`.
@@ -678,9 +664,9 @@ async fn openportal_allocation_user_usage_retrieve<A: Api>(
         Ok(request) => request,
         Err(rejection) => return rejection.into_response(),
     };
-    let operation = A::openportal_allocation_user_usage_retrieve;
-    let reply = operation(&api, request, credentials);
-    reply.await.into_response()
+    A::openportal_allocation_user_usage_retrieve(&api, request, credentials)
+        .await
+        .into_response()
 }
 
 /// Serves `GET /api/marketplace-component-user-usages/`.
@@ -698,8 +684,9 @@ async fn marketplace_component_user_usages_list<A: Api>(
         Ok(request) => request,
         Err(rejection) => return rejection.into_response(),
     };
-    let reply = A::marketplace_component_user_usages_list(&api, request, credentials);
-    reply.await.into_response()
+    A::marketplace_component_user_usages_list(&api, request, credentials)
+        .await
+        .into_response()
 }
 
 /// Serves `GET /api/marketplace-component-user-usages/{uuid}/`.
@@ -717,9 +704,9 @@ async fn marketplace_component_user_usages_retrieve<A: Api>(
         Ok(request) => request,
         Err(rejection) => return rejection.into_response(),
     };
-    let operation = A::marketplace_component_user_usages_retrieve;
-    let reply = operation(&api, request, credentials);
-    reply.await.into_response()
+    A::marketplace_component_user_usages_retrieve(&api, request, credentials)
+        .await
+        .into_response()
 }
 
 impl Known for ComponentUserUsageField {
