@@ -5,5 +5,6 @@
 //! - [`waldur`]: Waldur (version 7.9.0), from `spec/waldur.yaml`
 
 pub mod graalsystems;
-mod runtime;
+#[doc(hidden)]
+pub mod runtime;
 pub mod waldur;

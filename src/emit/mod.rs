@@ -31,8 +31,8 @@ pub struct RustFile {
 pub struct ApiFile {
     /// The file's tokens.
     pub tokens: TokenStream,
-    /// Runtime helpers the file calls.
-    pub needs: runtime::Needs,
+    /// Runtime files the file calls into.
+    pub runtime: runtime::Capabilities,
     /// Crates the file uses.
     pub crates: CrateUse,
 }
@@ -65,6 +65,8 @@ pub fn scheme_slots<'a>(api: &'a Api, reserved: &[&str]) -> Vec<SchemeSlot<'a>> 
 pub struct Emitted {
     /// Rust files, not yet formatted.
     pub files: Vec<RustFile>,
+    /// Runtime files, copied as they are: their paths and texts, without the `@generated` header.
+    pub runtime: Vec<(&'static str, &'static str)>,
     /// Crates the generated code uses beyond serde.
     pub crates: CrateUse,
 }
@@ -73,15 +75,10 @@ pub struct Emitted {
 pub fn emit(apis: &[Api]) -> Emitted {
     let mut files = Vec::new();
     let mut crates = CrateUse::default();
-    let mut needs = runtime::Needs::default();
+    let mut capabilities = runtime::Capabilities::default();
     for api in apis {
         let models = models::models_file(api);
-        if models.runtime.nullable {
-            needs.add(runtime::Need::Nullable);
-        }
-        if models.runtime.present {
-            needs.add(runtime::Need::Present);
-        }
+        capabilities.fields |= models.runtime.nullable || models.runtime.present;
         crates = crates.union(models.crates);
         let client = client::client_file(api);
         let module = &api.module.rust;
@@ -100,7 +97,7 @@ pub fn emit(apis: &[Api]) -> Emitted {
             let Some(file) = file else {
                 continue;
             };
-            needs.extend(&file.needs);
+            capabilities = capabilities.union(file.runtime);
             crates = crates.union(file.crates);
             files.push(RustFile {
                 path: format!("src/{module}/{name}.rs"),
@@ -109,34 +106,30 @@ pub fn emit(apis: &[Api]) -> Emitted {
             });
         }
     }
-    let runtime = runtime::runtime_files(&needs);
+    let runtime = runtime::runtime(capabilities);
     files.push(RustFile {
         path: "src/lib.rs".to_owned(),
         source: "spec/".to_owned(),
         tokens: lib_file(apis, runtime.is_some()),
     });
+    let mut runtime_files = Vec::new();
     if let Some(runtime) = runtime {
         files.push(RustFile {
             path: "src/runtime.rs".to_owned(),
             source: "spec/".to_owned(),
-            tokens: runtime.runtime,
+            tokens: runtime.root,
         });
-        if let Some(tokens) = runtime.client {
-            files.push(RustFile {
-                path: "src/runtime/client.rs".to_owned(),
-                source: "spec/".to_owned(),
-                tokens,
-            });
-        }
-        if let Some(tokens) = runtime.server {
-            files.push(RustFile {
-                path: "src/runtime/server.rs".to_owned(),
-                source: "spec/".to_owned(),
-                tokens,
-            });
-        }
+        runtime_files = runtime
+            .files
+            .into_iter()
+            .map(|file| (file.path, file.text))
+            .collect();
     }
-    Emitted { files, crates }
+    Emitted {
+        files,
+        runtime: runtime_files,
+        crates,
+    }
 }
 
 fn lib_file(apis: &[Api], has_runtime: bool) -> TokenStream {
@@ -162,7 +155,8 @@ fn lib_file(apis: &[Api], has_runtime: bool) -> TokenStream {
         modules.push((
             "runtime",
             quote!(
-                mod runtime;
+                #[doc(hidden)]
+                pub mod runtime;
             ),
         ));
     }

@@ -6,7 +6,8 @@ use super::models::{
     SlurmAllocationUserUsage,
 };
 pub use crate::runtime::client::{BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response};
-use crate::runtime::client::{Credential, Transport, documented, header, no_headers, pages};
+use crate::runtime::client::{Credential, Transport, documented, header, no_headers};
+use crate::runtime::pagination::pages;
 use chrono::NaiveDate;
 use futures::stream::BoxStream;
 use reqwest::header::HeaderMap;
