@@ -279,22 +279,18 @@ impl Emitter<'_> {
                     quote!(#constructor(#parameter, key.into())),
                 )
             }
-            SecurityKind::Http { scheme: http } if http == "basic" => {
-                (
-                    format!(" Sets the `{key}` credentials, sent with HTTP basic authentication."),
-                    quote!(username: impl Into<String>, password: impl Into<String>),
-                    quote!(Credential::Basic(username.into(), password.into())),
-                )
-            }
-            SecurityKind::Http { scheme: http } if http != "bearer" => {
-                (
-                    format!(
-                        " Sets the `{key}` credentials, sent exactly as given as the `Authorization` header (`{http} <credentials>`)."
-                    ),
-                    quote!(value: impl Into<String>),
-                    quote!(Credential::Header("Authorization", value.into())),
-                )
-            }
+            SecurityKind::Http { scheme: http } if http == "basic" => (
+                format!(" Sets the `{key}` credentials, sent with HTTP basic authentication."),
+                quote!(username: impl Into<String>, password: impl Into<String>),
+                quote!(Credential::Basic(username.into(), password.into())),
+            ),
+            SecurityKind::Http { scheme: http } if http != "bearer" => (
+                format!(
+                    " Sets the `{key}` credentials, sent exactly as given as the `Authorization` header (`{http} <credentials>`)."
+                ),
+                quote!(value: impl Into<String>),
+                quote!(Credential::Header("Authorization", value.into())),
+            ),
             SecurityKind::Http { .. }
             | SecurityKind::OAuth2 { .. }
             | SecurityKind::OpenIdConnect { .. } => {

@@ -125,4 +125,3 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
         files,
     })
 }
-

@@ -274,24 +274,18 @@ impl Emitter<'_> {
                     location,
                     parameter,
                 } => match location {
-                    ParameterLocation::Query => {
-                        (
-                            quote!(incoming.api_key_query(#parameter)),
-                            format!("the API key in the `{parameter}` query parameter"),
-                        )
-                    }
-                    ParameterLocation::Cookie => {
-                        (
-                            quote!(incoming.api_key_cookie(#parameter)),
-                            format!("the API key in the `{parameter}` cookie"),
-                        )
-                    }
-                    ParameterLocation::Header | ParameterLocation::Path => {
-                        (
-                            quote!(incoming.api_key_header(#parameter)),
-                            format!("the `{parameter}` header, as sent"),
-                        )
-                    }
+                    ParameterLocation::Query => (
+                        quote!(incoming.api_key_query(#parameter)),
+                        format!("the API key in the `{parameter}` query parameter"),
+                    ),
+                    ParameterLocation::Cookie => (
+                        quote!(incoming.api_key_cookie(#parameter)),
+                        format!("the API key in the `{parameter}` cookie"),
+                    ),
+                    ParameterLocation::Header | ParameterLocation::Path => (
+                        quote!(incoming.api_key_header(#parameter)),
+                        format!("the `{parameter}` header, as sent"),
+                    ),
                 },
                 SecurityKind::Http { scheme } => {
                     let name = match scheme.as_str() {
@@ -304,12 +298,10 @@ impl Emitter<'_> {
                         format!("the credentials of `Authorization: {name} …`"),
                     )
                 }
-                SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect { .. } => {
-                    (
-                        quote!(incoming.authorization("Bearer")),
-                        "the token of `Authorization: Bearer …`".to_owned(),
-                    )
-                }
+                SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect { .. } => (
+                    quote!(incoming.authorization("Bearer")),
+                    "the token of `Authorization: Bearer …`".to_owned(),
+                ),
             };
             let doc = format!(" `{key}`: {what}.");
             fields.push(quote!(#[doc = #doc] pub #field: Option<String>,));

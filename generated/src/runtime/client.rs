@@ -435,12 +435,7 @@ impl Request<'_> {
     }
 
     /// Fills the path's `{name}` in the `label` style (`.a.b` or `.a,b`).
-    pub fn path_label(
-        &mut self,
-        name: &str,
-        value: &(impl Serialize + ?Sized),
-        explode: bool,
-    ) {
+    pub fn path_label(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
         if let Some(param) = self.param(name, value) {
             let separator = if explode { "." } else { "," };
             let joined = simple(param, explode, encode).replace(',', separator);
@@ -450,12 +445,7 @@ impl Request<'_> {
     }
 
     /// Fills the path's `{name}` in the `matrix` style (`;name=a,b` or `;name=a;name=b`).
-    pub fn path_matrix(
-        &mut self,
-        name: &str,
-        value: &(impl Serialize + ?Sized),
-        explode: bool,
-    ) {
+    pub fn path_matrix(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
         if let Some(param) = self.param(name, value) {
             let key = encode(name);
             let mut text = String::new();
@@ -702,18 +692,12 @@ impl RawResponse {
     }
 
     /// Decodes a text body.
-    pub fn text_body<H, E>(
-        self,
-        headers: ReadHeaders<H>,
-    ) -> Result<Response<String, H>, Error<E>> {
+    pub fn text_body<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<String, H>, Error<E>> {
         self.decode(headers, parse_text)
     }
 
     /// Keeps the body's bytes.
-    pub fn bytes<H, E>(
-        self,
-        headers: ReadHeaders<H>,
-    ) -> Result<Response<Vec<u8>, H>, Error<E>> {
+    pub fn bytes<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<Vec<u8>, H>, Error<E>> {
         self.decode(headers, |body| Ok(body.to_vec()))
     }
 

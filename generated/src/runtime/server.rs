@@ -379,11 +379,7 @@ pub fn within(field: &str, path: String) -> String {
 }
 
 /// `400` for a parameter or body holding a value outside its enum.
-pub fn known(
-    value: &impl Known,
-    location: &'static str,
-    name: &str,
-) -> Result<(), Rejection> {
+pub fn known(value: &impl Known, location: &'static str, name: &str) -> Result<(), Rejection> {
     let Some(path) = value.unknown() else {
         return Ok(());
     };
@@ -403,11 +399,7 @@ const URI_CHARACTERS: &str = "-._~:/?#[]@!$&'()*+,;=%";
 
 /// `400` unless `value` is an absolute URI (RFC 3986): a scheme, `:`, and only the
 /// characters a URI may hold, the rest percent-encoded.
-pub fn check_uri(
-    value: Option<&str>,
-    location: &'static str,
-    name: &str,
-) -> Result<(), Rejection> {
+pub fn check_uri(value: Option<&str>, location: &'static str, name: &str) -> Result<(), Rejection> {
     let Some(text) = value else {
         return Ok(());
     };
@@ -553,11 +545,7 @@ fn typed_text(text: &str) -> Value {
 }
 
 /// A JSON reply labelled with the spec's media type.
-pub fn reply_json(
-    status: u16,
-    content_type: &'static str,
-    body: &impl Serialize,
-) -> Response {
+pub fn reply_json(status: u16, content_type: &'static str, body: &impl Serialize) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => reply_bytes(status, content_type, bytes),
         Err(error) => {
@@ -590,11 +578,7 @@ fn status_code(status: u16) -> StatusCode {
 }
 
 /// Sets a declared response header; `None` sets nothing.
-pub fn with_header(
-    mut response: Response,
-    name: &'static str,
-    value: &impl Serialize,
-) -> Response {
+pub fn with_header(mut response: Response, name: &'static str, value: &impl Serialize) -> Response {
     let text = match serde_json::to_value(value) {
         Ok(Value::Null) | Err(_) => return response,
         Ok(Value::String(text)) => text,
