@@ -771,18 +771,12 @@ impl Emitter<'_> {
                 };
                 forward.push(quote!(#name));
                 let send = match form {
-                    BodyForm::Json => {
-                        quote!(request.json(#media_type, #name);)
-                    }
-                    BodyForm::Form => {
-                        quote!(request.form(#media_type, #name);)
-                    }
+                    BodyForm::Json => quote!(request.json(#media_type, #name);),
+                    BodyForm::Form => quote!(request.form(#media_type, #name);),
                     BodyForm::Text => {
                         quote!(request.body(#media_type, #name.as_bytes().to_vec());)
                     }
-                    BodyForm::Bytes => {
-                        quote!(request.body(#media_type, #name);)
-                    }
+                    BodyForm::Bytes => quote!(request.body(#media_type, #name);),
                 };
                 if body.required {
                     arguments.push(quote!(#name: #ty));
