@@ -5,6 +5,7 @@
 //! - [`waldur`]: Waldur (version 7.9.0), from `spec/waldur.yaml`
 
 pub mod graalsystems;
+#[doc(hidden)]
 #[rustfmt::skip]
-mod runtime;
+pub mod runtime;
 pub mod waldur;

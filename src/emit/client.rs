@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::runtime::{Need, Needs};
+use super::runtime::Capabilities;
 use super::same_types::SameTypes;
 use super::types::{Imports, doc_attrs, doc_lines, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
@@ -26,21 +26,25 @@ pub fn client_file(api: &Api) -> Option<ApiFile> {
     let mut emitter = Emitter {
         api,
         imports: Imports::qualifying(&CLIENT_FILE_NAMES, &api.models),
-        needs: Needs::default(),
+        paginated: false,
         models: BTreeSet::new(),
         status_code: false,
         header_map: false,
         response_imports: BTreeSet::new(),
         same: SameTypes::default(),
     };
-    emitter.needs.add(Need::Client);
     let tokens = emitter.file();
     let mut crates = emitter.imports.crates();
     crates.client = true;
-    crates.futures = emitter.needs.has(Need::Pagination);
+    crates.futures = emitter.paginated;
+    let runtime = Capabilities {
+        client: true,
+        pagination: emitter.paginated,
+        ..Capabilities::default()
+    };
     Some(ApiFile {
         tokens,
-        needs: emitter.needs,
+        runtime,
         crates,
     })
 }
@@ -70,7 +74,8 @@ const CLIENT_FILE_NAMES: [&str; 17] = [
 struct Emitter<'a> {
     api: &'a Api,
     imports: Imports,
-    needs: Needs,
+    /// Whether some operation is a paginated list, walked by the runtime's `pages`.
+    paginated: bool,
     /// Model names the file refers to, for its `use super::models::{…}`.
     models: BTreeSet<String>,
     /// Whether `reqwest::StatusCode` is named (error enums' `status()`).
@@ -168,7 +173,10 @@ impl Emitter<'_> {
                 use std::fmt;
             ));
         }
-        if self.needs.has(Need::Pagination) {
+        if self.paginated {
+            items.push(quote!(
+                use crate::runtime::pagination::pages;
+            ));
             items.push(quote!(
                 use futures::stream::BoxStream;
             ));
@@ -256,20 +264,13 @@ impl Emitter<'_> {
                 location,
                 parameter,
             } => {
-                let (need, constructor, place) = match location {
-                    ParameterLocation::Query => (
-                        Need::CredentialQuery,
-                        quote!(Credential::Query),
-                        "query parameter",
-                    ),
-                    ParameterLocation::Cookie => {
-                        (Need::CredentialCookie, quote!(Credential::Cookie), "cookie")
-                    }
+                let (constructor, place) = match location {
+                    ParameterLocation::Query => (quote!(Credential::Query), "query parameter"),
+                    ParameterLocation::Cookie => (quote!(Credential::Cookie), "cookie"),
                     ParameterLocation::Header | ParameterLocation::Path => {
-                        (Need::CredentialHeader, quote!(Credential::Header), "header")
+                        (quote!(Credential::Header), "header")
                     }
                 };
-                self.needs.add(need);
                 (
                     format!(
                         " Sets the `{key}` API key, sent exactly as given in the `{parameter}` {place}."
@@ -278,29 +279,21 @@ impl Emitter<'_> {
                     quote!(#constructor(#parameter, key.into())),
                 )
             }
-            SecurityKind::Http { scheme: http } if http == "basic" => {
-                self.needs.add(Need::CredentialBasic);
-                (
-                    format!(" Sets the `{key}` credentials, sent with HTTP basic authentication."),
-                    quote!(username: impl Into<String>, password: impl Into<String>),
-                    quote!(Credential::Basic(username.into(), password.into())),
-                )
-            }
-            SecurityKind::Http { scheme: http } if http != "bearer" => {
-                self.needs.add(Need::CredentialHeader);
-                (
-                    format!(
-                        " Sets the `{key}` credentials, sent exactly as given as the `Authorization` header (`{http} <credentials>`)."
-                    ),
-                    quote!(value: impl Into<String>),
-                    quote!(Credential::Header("Authorization", value.into())),
-                )
-            }
+            SecurityKind::Http { scheme: http } if http == "basic" => (
+                format!(" Sets the `{key}` credentials, sent with HTTP basic authentication."),
+                quote!(username: impl Into<String>, password: impl Into<String>),
+                quote!(Credential::Basic(username.into(), password.into())),
+            ),
+            SecurityKind::Http { scheme: http } if http != "bearer" => (
+                format!(
+                    " Sets the `{key}` credentials, sent exactly as given as the `Authorization` header (`{http} <credentials>`)."
+                ),
+                quote!(value: impl Into<String>),
+                quote!(Credential::Header("Authorization", value.into())),
+            ),
             SecurityKind::Http { .. }
             | SecurityKind::OAuth2 { .. }
             | SecurityKind::OpenIdConnect { .. } => {
-                self.needs.add(Need::CredentialHeader);
-                self.needs.add(Need::Bearer);
                 let source = match &scheme.kind {
                     SecurityKind::OAuth2 { token_urls } if !token_urls.is_empty() => {
                         let urls: Vec<String> =
@@ -626,12 +619,10 @@ impl Emitter<'_> {
             docs.push_paragraph(format!("The `{}` header.", header.name.wire));
             let docs = doc_attrs(&docs);
             if header.required {
-                self.needs.add(Need::RequiredResponseHeader);
                 self.response_imports.insert("required_header");
                 fields.push(quote!(#docs pub #field: #ty,));
                 reads.push(quote!(#field: required_header(header_map, #wire)?,));
             } else {
-                self.needs.add(Need::ResponseHeader);
                 self.response_imports.insert("header");
                 fields.push(quote!(#docs pub #field: Option<#ty>,));
                 reads.push(quote!(#field: header(header_map, #wire)?,));
@@ -699,19 +690,17 @@ impl Emitter<'_> {
                 quote!(#headers::read)
             }
             None => {
-                self.needs.add(Need::NoHeaders);
                 self.response_imports.insert("no_headers");
                 quote!(no_headers)
             }
         };
         let form = chosen_content(&documented.contents).map(body_form);
-        let (need, method) = match form {
-            None if success => (Need::DecodeEmpty, quote!(empty)),
-            Some(BodyForm::Json) => (Need::DecodeJson, quote!(json)),
-            Some(BodyForm::Text) => (Need::DecodeText, quote!(text_body)),
-            _ => (Need::DecodeBytes, quote!(bytes)),
+        let method = match form {
+            None if success => quote!(empty),
+            Some(BodyForm::Json) => quote!(json),
+            Some(BodyForm::Text) => quote!(text_body),
+            _ => quote!(bytes),
         };
-        self.needs.add(need);
         Decode { method, reader }
     }
 
@@ -782,22 +771,12 @@ impl Emitter<'_> {
                 };
                 forward.push(quote!(#name));
                 let send = match form {
-                    BodyForm::Json => {
-                        self.needs.add(Need::JsonBody);
-                        quote!(request.json(#media_type, #name);)
-                    }
-                    BodyForm::Form => {
-                        self.needs.add(Need::FormBody);
-                        quote!(request.form(#media_type, #name);)
-                    }
+                    BodyForm::Json => quote!(request.json(#media_type, #name);),
+                    BodyForm::Form => quote!(request.form(#media_type, #name);),
                     BodyForm::Text => {
-                        self.needs.add(Need::RawBody);
                         quote!(request.body(#media_type, #name.as_bytes().to_vec());)
                     }
-                    BodyForm::Bytes => {
-                        self.needs.add(Need::RawBody);
-                        quote!(request.body(#media_type, #name);)
-                    }
+                    BodyForm::Bytes => quote!(request.body(#media_type, #name);),
                 };
                 if body.required {
                     arguments.push(quote!(#name: #ty));
@@ -824,9 +803,6 @@ impl Emitter<'_> {
                     accepted.push(&content.media_type);
                 }
             }
-        }
-        if !accepted.is_empty() {
-            self.needs.add(Need::Accept);
         }
         for media_type in accepted {
             statements.push(quote!(request.accept(#media_type);));
@@ -871,45 +847,27 @@ impl Emitter<'_> {
         value: &TokenStream,
     ) -> TokenStream {
         let explode = parameter.explode;
-        let (need, call) = match (parameter.location, parameter.style) {
-            (ParameterLocation::Path, Style::Label) => (
-                Need::PathLabel,
-                quote!(request.path_label(#wire, #value, #explode);),
-            ),
-            (ParameterLocation::Path, Style::Matrix) => (
-                Need::PathMatrix,
-                quote!(request.path_matrix(#wire, #value, #explode);),
-            ),
-            (ParameterLocation::Path, _) => (
-                Need::PathSimple,
-                quote!(request.path(#wire, #value, #explode);),
-            ),
-            (ParameterLocation::Query, Style::SpaceDelimited) => (
-                Need::QueryDelimited,
-                quote!(request.query_delimited(#wire, #value, "%20", #explode);),
-            ),
-            (ParameterLocation::Query, Style::PipeDelimited) => (
-                Need::QueryDelimited,
-                quote!(request.query_delimited(#wire, #value, "|", #explode);),
-            ),
-            (ParameterLocation::Query, Style::DeepObject) => {
-                (Need::QueryDeep, quote!(request.query_deep(#wire, #value);))
+        match (parameter.location, parameter.style) {
+            (ParameterLocation::Path, Style::Label) => {
+                quote!(request.path_label(#wire, #value, #explode);)
             }
-            (ParameterLocation::Query, _) => (
-                Need::QueryForm,
-                quote!(request.query(#wire, #value, #explode);),
-            ),
-            (ParameterLocation::Header, _) => (
-                Need::HeaderParameter,
-                quote!(request.header(#wire, #value, #explode);),
-            ),
-            (ParameterLocation::Cookie, _) => (
-                Need::CookieParameter,
-                quote!(request.cookie(#wire, #value, #explode);),
-            ),
-        };
-        self.needs.add(need);
-        call
+            (ParameterLocation::Path, Style::Matrix) => {
+                quote!(request.path_matrix(#wire, #value, #explode);)
+            }
+            (ParameterLocation::Path, _) => quote!(request.path(#wire, #value, #explode);),
+            (ParameterLocation::Query, Style::SpaceDelimited) => {
+                quote!(request.query_delimited(#wire, #value, "%20", #explode);)
+            }
+            (ParameterLocation::Query, Style::PipeDelimited) => {
+                quote!(request.query_delimited(#wire, #value, "|", #explode);)
+            }
+            (ParameterLocation::Query, Style::DeepObject) => {
+                quote!(request.query_deep(#wire, #value);)
+            }
+            (ParameterLocation::Query, _) => quote!(request.query(#wire, #value, #explode);),
+            (ParameterLocation::Header, _) => quote!(request.header(#wire, #value, #explode);),
+            (ParameterLocation::Cookie, _) => quote!(request.cookie(#wire, #value, #explode);),
+        }
     }
 
     fn operation_method(
@@ -974,7 +932,6 @@ impl Emitter<'_> {
                     None => match_arm(&pattern, &decode, None),
                 }
             } else {
-                self.needs.add(Need::DocumentedError);
                 self.response_imports.insert("documented");
                 match_arm(
                     &pattern,
@@ -985,7 +942,6 @@ impl Emitter<'_> {
             arms.push(arm);
         }
         if !has_default {
-            self.needs.add(Need::UnexpectedStatus);
             arms.push(quote!(_ => response.unexpected(),));
         }
         let docs = operation_docs(operation, true);
@@ -1026,8 +982,7 @@ impl Emitter<'_> {
         let Some(pagination) = &operation.pagination else {
             return TokenStream::new();
         };
-        self.needs.add(Need::Pagination);
-        self.response_imports.insert("pages");
+        self.paginated = true;
         let lifetime = quote!('a);
         let signature = self.signature(operation, Some(&lifetime));
         let Some((params, params_type)) = &signature.params else {

@@ -23,8 +23,8 @@ use types::{CrateUse, ident};
 pub struct ApiFile {
     /// The file's tokens.
     pub tokens: TokenStream,
-    /// Runtime helpers the file calls.
-    pub needs: runtime::Needs,
+    /// Runtime files the file calls into.
+    pub runtime: runtime::Capabilities,
     /// Crates the file uses.
     pub crates: CrateUse,
 }
@@ -83,7 +83,7 @@ enum Job {
 struct Done {
     path: String,
     text: Option<Result<String, String>>,
-    needs: runtime::Needs,
+    runtime: runtime::Capabilities,
     crates: CrateUse,
     emit_time: Duration,
     format_time: Duration,
@@ -109,31 +109,32 @@ pub fn emit(apis: &[Api]) -> Result<Emitted, String> {
     });
     let mut files = Vec::new();
     let mut crates = CrateUse::default();
-    let mut needs = runtime::Needs::default();
+    let mut capabilities = runtime::Capabilities::default();
     let (mut emit_time, mut format_time) = (Duration::ZERO, Duration::ZERO);
     for item in done {
         let item = item?;
         emit_time += item.emit_time;
         format_time += item.format_time;
-        needs.extend(&item.needs);
+        capabilities = capabilities.union(item.runtime);
         crates = crates.union(item.crates);
         if let Some(text) = item.text {
             files.push((item.path, text?));
         }
     }
-    let runtime = runtime::runtime_files(&needs);
-    let mut crate_wide = vec![("src/lib.rs", lib_file(apis, runtime.is_some()))];
+    let runtime = runtime::runtime(capabilities);
+    let lib = lib_file(apis, runtime.is_some());
+    files.push((
+        "src/lib.rs".to_owned(),
+        format::rust_file("src/lib.rs", "spec/", lib)?,
+    ));
     if let Some(runtime) = runtime {
-        crate_wide.push(("src/runtime.rs", runtime.runtime));
-        if let Some(tokens) = runtime.client {
-            crate_wide.push(("src/runtime/client.rs", tokens));
+        let root = format::rust_file("src/runtime.rs", "spec/", runtime.root)?;
+        files.push(("src/runtime.rs".to_owned(), root));
+        // The runtime is ordinary Rust source: copied as written, only the header goes first.
+        for file in runtime.files {
+            let text = format!("{}{}", format::header("spec/"), file.text);
+            files.push((file.path.to_owned(), text));
         }
-        if let Some(tokens) = runtime.server {
-            crate_wide.push(("src/runtime/server.rs", tokens));
-        }
-    }
-    for (path, tokens) in crate_wide {
-        files.push((path.to_owned(), format::rust_file(path, "spec/", tokens)?));
     }
     Ok(Emitted {
         files,
@@ -201,37 +202,38 @@ fn emit_job(api: &Api, job: Job) -> Done {
             let tokens = api_module(api, !api.operations.is_empty());
             (
                 "mod",
-                Some((tokens, runtime::Needs::default(), CrateUse::default())),
+                Some((
+                    tokens,
+                    runtime::Capabilities::default(),
+                    CrateUse::default(),
+                )),
             )
         }
         Job::Models => {
             let models = models::models_file(api);
-            let mut needs = runtime::Needs::default();
-            if models.runtime.nullable {
-                needs.add(runtime::Need::Nullable);
-            }
-            if models.runtime.present {
-                needs.add(runtime::Need::Present);
-            }
-            ("models", Some((models.tokens, needs, models.crates)))
+            let runtime = runtime::Capabilities {
+                fields: models.runtime.nullable || models.runtime.present,
+                ..runtime::Capabilities::default()
+            };
+            ("models", Some((models.tokens, runtime, models.crates)))
         }
         Job::Client => (
             "client",
-            client::client_file(api).map(|file| (file.tokens, file.needs, file.crates)),
+            client::client_file(api).map(|file| (file.tokens, file.runtime, file.crates)),
         ),
         Job::Server => (
             "server",
-            server::server_file(api).map(|file| (file.tokens, file.needs, file.crates)),
+            server::server_file(api).map(|file| (file.tokens, file.runtime, file.crates)),
         ),
     };
     let emit_time = started.elapsed();
     let path = format!("src/{module}/{name}.rs");
     let started = Instant::now();
     match emitted {
-        Some((tokens, needs, crates)) => Done {
+        Some((tokens, runtime, crates)) => Done {
             text: Some(format::rust_file(&path, source, tokens)),
             path,
-            needs,
+            runtime,
             crates,
             emit_time,
             format_time: started.elapsed(),
@@ -239,7 +241,7 @@ fn emit_job(api: &Api, job: Job) -> Done {
         None => Done {
             path,
             text: None,
-            needs: runtime::Needs::default(),
+            runtime: runtime::Capabilities::default(),
             crates: CrateUse::default(),
             emit_time,
             format_time: Duration::ZERO,
@@ -270,8 +272,9 @@ fn lib_file(apis: &[Api], has_runtime: bool) -> TokenStream {
     if has_runtime {
         // Braces, not parentheses: rustfmt rewrites `quote!(…)` as a call and drops the attribute.
         let runtime = quote! {
+            #[doc(hidden)]
             #[rustfmt::skip]
-            mod runtime;
+            pub mod runtime;
         };
         modules.push(("runtime", runtime));
     }

@@ -11,7 +11,7 @@ use quote::quote;
 use super::client::{
     BodyForm, body_form, chosen_content, collect_models, operation_docs, parameter_docs, status_doc,
 };
-use super::runtime::{Need, Needs};
+use super::runtime::Capabilities;
 use super::same_types::SameTypes;
 use super::types::{Imports, doc_attrs, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
@@ -49,19 +49,20 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         api,
         enum_holders: enum_holders(&api.models),
         imports: Imports::qualifying(&SERVER_FILE_NAMES, &api.models),
-        needs: Needs::default(),
         models: BTreeSet::new(),
         runtime: BTreeSet::new(),
         routing: BTreeSet::new(),
         same: SameTypes::default(),
     };
-    emitter.needs.add(Need::Server);
     let tokens = emitter.file();
     let mut crates = emitter.imports.crates();
     crates.server = true;
     Some(ApiFile {
         tokens,
-        needs: emitter.needs,
+        runtime: Capabilities {
+            server: true,
+            ..Capabilities::default()
+        },
         crates,
     })
 }
@@ -71,7 +72,6 @@ struct Emitter<'a> {
     /// The models that are, or may contain, a string enum (through fields, items, aliases).
     enum_holders: HashSet<&'a str>,
     imports: Imports,
-    needs: Needs,
     /// Model names the file refers to.
     models: BTreeSet<String>,
     /// Runtime items the file imports by name.
@@ -143,7 +143,7 @@ impl Emitter<'_> {
         let runtime = self.runtime.iter().map(|name| ident(name));
         items.push(quote!(use crate::runtime::server::{#(#runtime),*};));
         items.extend(self.imports.model_use_items(&self.models));
-        if self.needs.has(Need::ServerCredentials) {
+        if self.runtime.contains("redacted") {
             items.push(quote!(
                 use std::fmt;
             ));
@@ -158,7 +158,6 @@ impl Emitter<'_> {
             .model()
             .is_some_and(|name| self.enum_holders.contains(name));
         if holds {
-            self.needs.add(Need::ServerKnown);
             self.use_runtime("Known");
             self.use_runtime("known");
         }
@@ -167,7 +166,7 @@ impl Emitter<'_> {
 
     /// `Known` for every model of the API but aliases: unknown enum values, found by path.
     fn known_impls(&mut self) -> TokenStream {
-        if !self.needs.has(Need::ServerKnown) {
+        if !self.runtime.contains("Known") {
             return TokenStream::new();
         }
         let mut impls = Vec::new();
@@ -263,7 +262,6 @@ impl Emitter<'_> {
         }
         self.runtime.insert("Incoming");
         self.runtime.insert("redacted");
-        self.needs.add(Need::ServerCredentials);
         let mut fields = Vec::new();
         let mut reads = Vec::new();
         let mut debug_fields = Vec::new();
@@ -275,30 +273,20 @@ impl Emitter<'_> {
                     location,
                     parameter,
                 } => match location {
-                    ParameterLocation::Query => {
-                        self.needs.add(Need::ServerApiKeyQuery);
-                        (
-                            quote!(incoming.api_key_query(#parameter)),
-                            format!("the API key in the `{parameter}` query parameter"),
-                        )
-                    }
-                    ParameterLocation::Cookie => {
-                        self.needs.add(Need::ServerApiKeyCookie);
-                        (
-                            quote!(incoming.api_key_cookie(#parameter)),
-                            format!("the API key in the `{parameter}` cookie"),
-                        )
-                    }
-                    ParameterLocation::Header | ParameterLocation::Path => {
-                        self.needs.add(Need::ServerApiKeyHeader);
-                        (
-                            quote!(incoming.api_key_header(#parameter)),
-                            format!("the `{parameter}` header, as sent"),
-                        )
-                    }
+                    ParameterLocation::Query => (
+                        quote!(incoming.api_key_query(#parameter)),
+                        format!("the API key in the `{parameter}` query parameter"),
+                    ),
+                    ParameterLocation::Cookie => (
+                        quote!(incoming.api_key_cookie(#parameter)),
+                        format!("the API key in the `{parameter}` cookie"),
+                    ),
+                    ParameterLocation::Header | ParameterLocation::Path => (
+                        quote!(incoming.api_key_header(#parameter)),
+                        format!("the `{parameter}` header, as sent"),
+                    ),
                 },
                 SecurityKind::Http { scheme } => {
-                    self.needs.add(Need::ServerAuthorization);
                     let name = match scheme.as_str() {
                         "bearer" => "Bearer".to_owned(),
                         "basic" => "Basic".to_owned(),
@@ -309,13 +297,10 @@ impl Emitter<'_> {
                         format!("the credentials of `Authorization: {name} …`"),
                     )
                 }
-                SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect { .. } => {
-                    self.needs.add(Need::ServerAuthorization);
-                    (
-                        quote!(incoming.authorization("Bearer")),
-                        "the token of `Authorization: Bearer …`".to_owned(),
-                    )
-                }
+                SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect { .. } => (
+                    quote!(incoming.authorization("Bearer")),
+                    "the token of `Authorization: Bearer …`".to_owned(),
+                ),
             };
             let doc = format!(" `{key}`: {what}.");
             fields.push(quote!(#[doc = #doc] pub #field: Option<String>,));
@@ -447,7 +432,6 @@ impl Emitter<'_> {
             let uri_check = (parameter.uri
                 && parameter.ty == TypeRef::Primitive(Primitive::String))
             .then(|| {
-                self.needs.add(Need::ServerUri);
                 self.use_runtime("check_uri");
                 if parameter.required {
                     quote!(check_uri(Some(&request.#field), #location, #wire_name)?;)
@@ -480,22 +464,21 @@ impl Emitter<'_> {
                     .map(|c| c.media_type.as_str())
                     .collect();
                 let required = body.required;
-                let (need, method) = match body_form(content) {
-                    BodyForm::Json => (Need::ServerJsonBody, quote!(json_body)),
-                    BodyForm::Text => (Need::ServerTextBody, quote!(text_body)),
-                    BodyForm::Form | BodyForm::Bytes => (Need::ServerBytesBody, quote!(bytes_body)),
+                let typed = body_form(content) == BodyForm::Json;
+                let method = match body_form(content) {
+                    BodyForm::Json => quote!(json_body),
+                    BodyForm::Text => quote!(text_body),
+                    BodyForm::Form | BodyForm::Bytes => quote!(bytes_body),
                 };
-                self.needs.add(need);
                 reads.push(quote!(let media = [#(#media),*];));
                 // A JSON body is read into its own type (an `Option` when it may be left out);
                 // text and bytes come as an `Option`, always `Some` once a required body passed.
                 let read = quote!(incoming.#method(&media, #required)?);
-                if need != Need::ServerJsonBody && required {
+                if !typed && required {
                     reads.push(quote!(let #field = #read.unwrap_or_default();));
                 } else {
                     reads.push(quote!(let #field = #read;));
                 }
-                let typed = need == Need::ServerJsonBody;
                 if typed && content.ty.as_ref().is_some_and(|ty| self.may_hold_enum(ty)) {
                     reads.push(quote!(known(&#field, "body", "")?;));
                 }
@@ -544,20 +527,15 @@ impl Emitter<'_> {
     fn parameter_read(&mut self, parameter: &Parameter, wire: &TokenStream) -> TokenStream {
         let list = matches!(parameter.ty, TypeRef::Array(_));
         let explode = parameter.explode;
-        let (need, call) = match parameter.location {
+        match parameter.location {
             ParameterLocation::Path if matches!(parameter.style, Style::Label | Style::Matrix) => {
                 let label = parameter.style == Style::Label;
-                (
-                    Need::ServerPathStyled,
-                    quote!(incoming.path_styled(#wire, #label, #list, #explode)),
-                )
+                quote!(incoming.path_styled(#wire, #label, #list, #explode))
             }
-            ParameterLocation::Path if list => {
-                (Need::ServerPathList, quote!(incoming.path_list(#wire)))
-            }
-            ParameterLocation::Path => (Need::ServerPath, quote!(incoming.path(#wire))),
+            ParameterLocation::Path if list => quote!(incoming.path_list(#wire)),
+            ParameterLocation::Path => quote!(incoming.path(#wire)),
             ParameterLocation::Query if parameter.style == Style::DeepObject => {
-                (Need::ServerQueryDeep, quote!(incoming.query_deep(#wire)))
+                quote!(incoming.query_deep(#wire))
             }
             ParameterLocation::Query if list => {
                 let delimiter = match parameter.style {
@@ -565,20 +543,13 @@ impl Emitter<'_> {
                     Style::PipeDelimited => '|',
                     _ => ',',
                 };
-                (
-                    Need::ServerQueryList,
-                    quote!(incoming.query_list(#wire, #delimiter, #explode)),
-                )
+                quote!(incoming.query_list(#wire, #delimiter, #explode))
             }
-            ParameterLocation::Query => (Need::ServerQuery, quote!(incoming.query(#wire))),
-            ParameterLocation::Header if list => {
-                (Need::ServerHeaderList, quote!(incoming.header_list(#wire)))
-            }
-            ParameterLocation::Header => (Need::ServerHeader, quote!(incoming.header(#wire))),
-            ParameterLocation::Cookie => (Need::ServerCookie, quote!(incoming.cookie(#wire))),
-        };
-        self.needs.add(need);
-        call
+            ParameterLocation::Query => quote!(incoming.query(#wire)),
+            ParameterLocation::Header if list => quote!(incoming.header_list(#wire)),
+            ParameterLocation::Header => quote!(incoming.header(#wire)),
+            ParameterLocation::Cookie => quote!(incoming.cookie(#wire)),
+        }
     }
 
     fn body_type(&mut self, content: &Content) -> TokenStream {
@@ -649,12 +620,11 @@ impl Emitter<'_> {
             let send = match (content, &body_ty) {
                 (Some(content), Some(_)) => {
                     let media = &content.media_type;
-                    let (need, function) = match body_form(content) {
-                        BodyForm::Json => (Need::ReplyJson, "reply_json"),
-                        BodyForm::Text => (Need::ReplyText, "reply_text"),
-                        BodyForm::Form | BodyForm::Bytes => (Need::ReplyBytes, "reply_bytes"),
+                    let function = match body_form(content) {
+                        BodyForm::Json => "reply_json",
+                        BodyForm::Text => "reply_text",
+                        BodyForm::Form | BodyForm::Bytes => "reply_bytes",
                     };
-                    self.needs.add(need);
                     self.use_runtime(function);
                     let function = ident(function);
                     let body = if function == "reply_json" {
@@ -665,7 +635,6 @@ impl Emitter<'_> {
                     quote!(#function(#status_value, #media, #body))
                 }
                 _ => {
-                    self.needs.add(Need::ReplyEmpty);
                     self.use_runtime("reply_empty");
                     quote!(reply_empty(#status_value))
                 }
@@ -673,7 +642,6 @@ impl Emitter<'_> {
             let mut reply = send;
             let mut header_sets = Vec::new();
             for header in &response.headers {
-                self.needs.add(Need::ReplyHeader);
                 self.use_runtime("with_header");
                 let field = ident(&header.name.rust);
                 let wire = header.name.wire.to_ascii_lowercase();
@@ -694,7 +662,6 @@ impl Emitter<'_> {
                 arms.push(quote!(#pattern => #reply,));
             } else {
                 variants.push(quote!(#[doc = #doc] #variant,));
-                self.needs.add(Need::ReplyEmpty);
                 self.use_runtime("reply_empty");
                 arms.push(quote!(Self::#variant => reply_empty(#status_value),));
             }
@@ -745,7 +712,6 @@ impl Emitter<'_> {
         let required: Vec<&crate::ir::SecurityRequirement> = operation.security.iter().collect();
         let anonymous = required.is_empty() || required.iter().any(|r| r.schemes.is_empty());
         if !anonymous {
-            self.needs.add(Need::ServerUnauthorized);
             let mut used: Vec<&SchemeSlot> = Vec::new();
             for requirement in &required {
                 for key in &requirement.schemes {

@@ -2,7 +2,7 @@
 //! Requests, responses and errors shared by every API's client.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -36,13 +36,6 @@ pub struct RawResponse {
     pub header_map: HeaderMap,
     /// The body's bytes.
     pub body: Vec<u8>,
-}
-
-impl RawResponse {
-    /// The body as text, with invalid UTF-8 replaced.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
 }
 
 /// Why a call failed. `E` is the operation's enum of documented error responses.
@@ -128,7 +121,7 @@ impl std::error::Error for BuildError {}
 
 /// The connection pool, base URL and body limit behind a client.
 #[derive(Clone)]
-pub(crate) struct Transport {
+pub struct Transport {
     http: reqwest::Client,
     /// Scheme, host and path prefix, without a trailing slash.
     base_url: String,
@@ -146,10 +139,7 @@ impl fmt::Debug for Transport {
 
 impl Transport {
     /// A transport over `http`, or over a new reqwest client when `http` is `None`.
-    pub(crate) fn new(
-        base_url: &str,
-        http: Option<reqwest::Client>,
-    ) -> Result<Self, BuildError> {
+    pub fn new(base_url: &str, http: Option<reqwest::Client>) -> Result<Self, BuildError> {
         let invalid = |reason: &str| {
             let message = format!("base URL `{base_url}` {reason}");
             BuildError(message)
@@ -180,22 +170,23 @@ impl Transport {
     }
 
     /// The base URL requests go to, without a trailing slash.
-    pub(crate) fn base_url(&self) -> &str {
+    pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
     /// Sets how many bytes of a response body are read before giving up.
-    pub(crate) fn set_body_limit(&mut self, bytes: usize) {
+    pub fn set_body_limit(&mut self, bytes: usize) {
         self.body_limit = bytes;
     }
 
     /// Starts a request to `path`, a path template whose `{name}`s the path methods fill.
-    pub(crate) fn request(&self, method: Method, path: &str) -> Request<'_> {
+    pub fn request(&self, method: Method, path: &str) -> Request<'_> {
         Request {
             transport: self,
             method,
             path: path.to_owned(),
             query: String::new(),
+            cookies: String::new(),
             headers: HeaderMap::new(),
             basic: None,
             authorized: false,
@@ -206,10 +197,7 @@ impl Transport {
 }
 
 /// Reads the body chunk by chunk, stopping as soon as it passes `limit`.
-async fn read<E>(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<RawResponse, Error<E>> {
+async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, Error<E>> {
     let status = response.status();
     let header_map = Box::new(response.headers().clone());
     let too_large = |header_map| Error::BodyTooLarge {
@@ -256,14 +244,20 @@ async fn read<E>(
 
 /// A credential for one security scheme. `Debug` never shows the secret.
 #[derive(Clone)]
-pub(crate) enum Credential {
+pub enum Credential {
     /// A header, sent as given (`Authorization: Bearer <token>`).
     Header(&'static str, String),
+    /// A query parameter.
+    Query(&'static str, String),
+    /// A cookie.
+    Cookie(&'static str, String),
+    /// HTTP basic authentication: a user name and a password.
+    Basic(String, String),
 }
 
 impl Credential {
     /// `Authorization: Bearer <token>`.
-    pub(crate) fn bearer(token: &str) -> Self {
+    pub fn bearer(token: &str) -> Self {
         Credential::Header("Authorization", format!("Bearer {token}"))
     }
 }
@@ -272,17 +266,23 @@ impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Credential::Header(name, _) => write!(f, "Header({name:?}, <redacted>)"),
+            Credential::Query(name, _) => write!(f, "Query({name:?}, <redacted>)"),
+            Credential::Cookie(name, _) => write!(f, "Cookie({name:?}, <redacted>)"),
+            Credential::Basic(username, _) => {
+                write!(f, "Basic({username:?}, <redacted>)")
+            }
         }
     }
 }
 
 /// A request being built. Problems are remembered and reported by `send`, so generated code
 /// reads as a list of what goes where.
-pub(crate) struct Request<'a> {
+pub struct Request<'a> {
     transport: &'a Transport,
     method: Method,
     path: String,
     query: String,
+    cookies: String,
     headers: HeaderMap,
     basic: Option<(String, String)>,
     /// Whether a security alternative was sent.
@@ -293,21 +293,39 @@ pub(crate) struct Request<'a> {
 
 impl Request<'_> {
     /// Sends `body` as JSON, labelled with the spec's media type.
-    pub(crate) fn json(&mut self, content_type: &str, body: &impl Serialize) {
+    pub fn json(&mut self, content_type: &str, body: &impl Serialize) {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body(content_type, bytes),
             Err(error) => self.fail(format!("the body is not JSON: {error}")),
         }
     }
 
+    /// Sends `body`, an object, URL-encoded as form fields.
+    pub fn form(&mut self, content_type: &str, body: &impl Serialize) {
+        let mut fields = self.transport.request(Method::POST, "");
+        match serde_json::to_value(body) {
+            Ok(Value::Object(entries)) => {
+                for (name, value) in &entries {
+                    fields.query(name, value, true);
+                }
+            }
+            Ok(_) => fields.fail("a form body must be an object".to_owned()),
+            Err(error) => fields.fail(format!("the body cannot be encoded: {error}")),
+        }
+        if let Some(problem) = fields.problem {
+            self.fail(problem);
+        }
+        self.body(content_type, fields.query.into_bytes());
+    }
+
     /// Sends `bytes` as the body, labelled `content_type`.
-    pub(crate) fn body(&mut self, content_type: &str, bytes: Vec<u8>) {
+    pub fn body(&mut self, content_type: &str, bytes: Vec<u8>) {
         self.insert_header(CONTENT_TYPE.as_str(), content_type, false);
         self.body = Some(bytes);
     }
 
     /// Adds a media type the operation documents to `Accept`.
-    pub(crate) fn accept(&mut self, media_type: &str) {
+    pub fn accept(&mut self, media_type: &str) {
         let existing = self.headers.get(ACCEPT);
         let existing = existing.and_then(|value| value.to_str().ok());
         let value = match existing {
@@ -320,7 +338,7 @@ impl Request<'_> {
     /// Sends the credentials of one security alternative if they are all set and no
     /// earlier alternative was sent. With none complete, nothing is sent, and the server
     /// answers as it does to anonymous calls.
-    pub(crate) fn authorize(&mut self, alternative: &[&Option<Credential>]) {
+    pub fn authorize(&mut self, alternative: &[&Option<Credential>]) {
         if self.authorized || alternative.iter().any(|credential| credential.is_none()) {
             return;
         }
@@ -328,12 +346,17 @@ impl Request<'_> {
         for credential in alternative.iter().copied().flatten() {
             match credential {
                 Credential::Header(name, value) => self.insert_header(name, value, true),
+                Credential::Query(name, value) => self.query(name, value, true),
+                Credential::Cookie(name, value) => self.add_cookie(name, &encode(value)),
+                Credential::Basic(username, password) => {
+                    self.basic = Some((username.clone(), password.clone()));
+                }
             }
         }
     }
 
     /// Sends the request and reads the whole response, up to the body limit.
-    pub(crate) async fn send<E>(self) -> Result<RawResponse, Error<E>> {
+    pub async fn send<E>(self) -> Result<RawResponse, Error<E>> {
         if let Some(problem) = self.problem {
             return Err(Error::InvalidRequest(problem));
         }
@@ -349,7 +372,14 @@ impl Request<'_> {
                 return Err(Error::InvalidRequest(problem));
             }
         };
-        let headers = self.headers;
+        let mut headers = self.headers;
+        if !self.cookies.is_empty() {
+            let Ok(cookies) = HeaderValue::from_str(&self.cookies) else {
+                let problem = "a cookie is not a valid header value".to_owned();
+                return Err(Error::InvalidRequest(problem));
+            };
+            headers.insert(COOKIE, cookies);
+        }
         let http = &self.transport.http;
         let mut request = http.request(self.method, url).headers(headers);
         if let Some((username, password)) = self.basic {
@@ -383,35 +413,55 @@ impl Request<'_> {
         self.headers.insert(name, value);
     }
 
+    fn add_cookie(&mut self, name: &str, value: &str) {
+        if !self.cookies.is_empty() {
+            self.cookies.push_str("; ");
+        }
+        self.cookies.push_str(&encode(name));
+        self.cookies.push('=');
+        self.cookies.push_str(value);
+    }
+
     fn fail(&mut self, problem: String) {
         self.problem.get_or_insert(problem);
     }
-}
 
-/// Bytes sent as they are in paths and queries: RFC 3986's unreserved characters.
-/// Everything else is percent-encoded, so a value can never add a path segment or a
-/// query parameter.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Percent-encodes everything but the unreserved characters.
-fn encode(text: &str) -> String {
-    utf8_percent_encode(text, UNRESERVED).to_string()
-}
-
-impl Request<'_> {
     /// Fills the path's `{name}` in the `simple` style.
-    pub(crate) fn path(
-        &mut self,
-        name: &str,
-        value: &(impl Serialize + ?Sized),
-        explode: bool,
-    ) {
+    pub fn path(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
         if let Some(param) = self.param(name, value) {
             let text = simple(param, explode, encode);
+            self.fill_path(name, text);
+        }
+    }
+
+    /// Fills the path's `{name}` in the `label` style (`.a.b` or `.a,b`).
+    pub fn path_label(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+        if let Some(param) = self.param(name, value) {
+            let separator = if explode { "." } else { "," };
+            let joined = simple(param, explode, encode).replace(',', separator);
+            let text = format!(".{joined}");
+            self.fill_path(name, text);
+        }
+    }
+
+    /// Fills the path's `{name}` in the `matrix` style (`;name=a,b` or `;name=a;name=b`).
+    pub fn path_matrix(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+        if let Some(param) = self.param(name, value) {
+            let key = encode(name);
+            let mut text = String::new();
+            match param {
+                Param::List(items) if explode => {
+                    for item in &items {
+                        text.push_str(&format!(";{key}={}", encode(item)));
+                    }
+                }
+                Param::Object(entries) if explode => {
+                    for (field, value) in &entries {
+                        text.push_str(&format!(";{}={}", encode(field), encode(value)));
+                    }
+                }
+                param => text = format!(";{key}={}", simple(param, false, encode)),
+            }
             self.fill_path(name, text);
         }
     }
@@ -426,14 +476,22 @@ impl Request<'_> {
 
     /// Adds a query parameter in the `form` style: lists and objects as repeated keys when
     /// `explode`, else as one comma-separated value.
-    pub(crate) fn query(
+    pub fn query(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+        if let Some(param) = self.param(name, value) {
+            self.add_query(name, param, ",", explode);
+        }
+    }
+
+    /// Adds a query parameter in the `spaceDelimited` (`%20`) or `pipeDelimited` (`|`) style.
+    pub fn query_delimited(
         &mut self,
         name: &str,
         value: &(impl Serialize + ?Sized),
+        delimiter: &str,
         explode: bool,
     ) {
         if let Some(param) = self.param(name, value) {
-            self.add_query(name, param, ",", explode);
+            self.add_query(name, param, delimiter, explode);
         }
     }
 
@@ -464,7 +522,7 @@ impl Request<'_> {
     }
 
     /// Adds an object query parameter in the `deepObject` style: `name[field]=value`.
-    pub(crate) fn query_deep(&mut self, name: &str, value: &(impl Serialize + ?Sized)) {
+    pub fn query_deep(&mut self, name: &str, value: &(impl Serialize + ?Sized)) {
         let key = encode(name);
         match self.param(name, value) {
             Some(Param::Object(entries)) => {
@@ -488,15 +546,18 @@ impl Request<'_> {
     }
 
     /// Adds a header parameter in the `simple` style.
-    pub(crate) fn header(
-        &mut self,
-        name: &str,
-        value: &(impl Serialize + ?Sized),
-        explode: bool,
-    ) {
+    pub fn header(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
         if let Some(param) = self.param(name, value) {
             let text = simple(param, explode, str::to_owned);
             self.insert_header(name, &text, false);
+        }
+    }
+
+    /// Adds a cookie parameter in the `form` style.
+    pub fn cookie(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+        if let Some(param) = self.param(name, value) {
+            let text = simple(param, explode, encode);
+            self.add_cookie(name, &text);
         }
     }
 
@@ -509,6 +570,20 @@ impl Request<'_> {
             }
         }
     }
+}
+
+/// Bytes sent as they are in paths and queries: RFC 3986's unreserved characters.
+/// Everything else is percent-encoded, so a value can never add a path segment or a
+/// query parameter.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes everything but the unreserved characters.
+fn encode(text: &str) -> String {
+    utf8_percent_encode(text, UNRESERVED).to_string()
 }
 
 /// A value in the `simple` style: lists as `a,b`, objects as `k,v` or, exploded, `k=v`.
@@ -576,17 +651,22 @@ fn scalar(value: Value) -> Result<String, String> {
 }
 
 /// Reads the headers a response declares into their struct.
-pub(crate) type ReadHeaders<H> = fn(&HeaderMap) -> Result<H, String>;
+pub type ReadHeaders<H> = fn(&HeaderMap) -> Result<H, String>;
 
 impl RawResponse {
+    /// The body as text, with invalid UTF-8 replaced.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
     /// The status code as a number, for matching against the documented ones.
-    pub(crate) fn code(&self) -> u16 {
+    pub fn code(&self) -> u16 {
         self.status.as_u16()
     }
 
     /// Decodes a JSON body; the response must say it is JSON (`application/json` or a
     /// `+json` type).
-    pub(crate) fn json<T: DeserializeOwned, H, E>(
+    pub fn json<T: DeserializeOwned, H, E>(
         self,
         headers: ReadHeaders<H>,
     ) -> Result<Response<T, H>, Error<E>> {
@@ -611,16 +691,23 @@ impl RawResponse {
         self.decode(headers, parse_json)
     }
 
+    /// Decodes a text body.
+    pub fn text_body<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<String, H>, Error<E>> {
+        self.decode(headers, parse_text)
+    }
+
     /// Keeps the body's bytes.
-    pub(crate) fn bytes<H, E>(
-        self,
-        headers: ReadHeaders<H>,
-    ) -> Result<Response<Vec<u8>, H>, Error<E>> {
+    pub fn bytes<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<Vec<u8>, H>, Error<E>> {
         self.decode(headers, |body| Ok(body.to_vec()))
     }
 
+    /// Ignores the body, which the spec does not document.
+    pub fn empty<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<(), H>, Error<E>> {
+        self.decode(headers, |_| Ok(()))
+    }
+
     /// An undocumented status.
-    pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+    pub fn unexpected<T, E>(self) -> Result<T, Error<E>> {
         Err(Error::UnexpectedStatus(Box::new(self)))
     }
 
@@ -653,13 +740,18 @@ fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     parsed.map_err(|error| format!("the JSON body does not match the spec: {error}"))
 }
 
+fn parse_text(body: &[u8]) -> Result<String, String> {
+    let text = String::from_utf8(body.to_vec());
+    text.map_err(|_| "the body is not UTF-8 text".to_owned())
+}
+
 /// For responses that declare no headers.
-pub(crate) fn no_headers(_: &HeaderMap) -> Result<(), String> {
+pub fn no_headers(_: &HeaderMap) -> Result<(), String> {
     Ok(())
 }
 
 /// A documented error response, decoded, as the call's error.
-pub(crate) fn documented<S, T, E>(
+pub fn documented<S, T, E>(
     decoded: Result<T, Error<E>>,
     variant: fn(Box<T>) -> E,
 ) -> Result<S, Error<E>> {
@@ -668,7 +760,7 @@ pub(crate) fn documented<S, T, E>(
 }
 
 /// A declared response header that may be absent.
-pub(crate) fn header<T: DeserializeOwned>(
+pub fn header<T: DeserializeOwned>(
     header_map: &HeaderMap,
     name: &str,
 ) -> Result<Option<T>, String> {
@@ -685,153 +777,11 @@ pub(crate) fn header<T: DeserializeOwned>(
     }
 }
 
-/// Walks a page-numbered list from `first` (page 1 when `None`), yielding every item.
-///
-/// After each page: when the response has a `Link` header, its `rel="next"` URL gives the
-/// next page number and its absence ends the list (this is how Django REST framework
-/// servers such as Waldur say where a list goes on). Without `Link`, an empty page ends the
-/// list, and so does a page shorter than `page_size`, or shorter than the first page when
-/// no page size was asked for.
-///
-/// `P` and `S` are the spec's integer types for the page number and page size (`i64`, or
-/// `i32` for `format: int32`); a next page past `P` ends the stream with an error.
-pub(crate) fn pages<'a, T, H, E, P, S, F, Fut>(
-    first: Option<P>,
-    page_size: Option<S>,
-    page_parameter: &'static str,
-    fetch: F,
-) -> futures::stream::BoxStream<'a, Result<T, Error<E>>>
-where
-    T: Send + 'a,
-    H: Send + 'a,
-    E: Send + 'a,
-    P: TryFrom<i64> + Into<i64> + Send + 'a,
-    S: Into<i64>,
-    F: FnMut(P) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Response<Vec<T>, H>, Error<E>>> + Send + 'a,
-{
-    use futures::{StreamExt, TryStreamExt};
-    let full_page = page_size.and_then(|size| usize::try_from(size.into()).ok());
-    let walk = Walk {
-        fetch,
-        next: Some(first.map_or(1, Into::into)),
-        full_page: full_page.filter(|size| *size > 0),
-        page_parameter,
-        failed: None,
-    };
-    let pages = futures::stream::try_unfold(walk, next_items);
-    let items = pages.map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)));
-    items.try_flatten().boxed()
-}
-
-/// Where a page walk stands.
-struct Walk<F, E> {
-    fetch: F,
-    next: Option<i64>,
-    full_page: Option<usize>,
-    page_parameter: &'static str,
-    /// An error found after a page's items, reported once they are out.
-    failed: Option<Error<E>>,
-}
-
-/// Fetches the next page, if any, and works out the one after it.
-async fn next_items<T, H, E, P, F, Fut>(
-    mut walk: Walk<F, E>,
-) -> Result<Option<(Vec<T>, Walk<F, E>)>, Error<E>>
-where
-    P: TryFrom<i64>,
-    F: FnMut(P) -> Fut,
-    Fut: Future<Output = Result<Response<Vec<T>, H>, Error<E>>>,
-{
-    if let Some(error) = walk.failed.take() {
-        return Err(error);
-    }
-    let Some(page) = walk.next else {
-        return Ok(None);
-    };
-    let Ok(number) = P::try_from(page) else {
-        let reason = format!("page {page} is past the page parameter's integer type");
-        return Err(Error::Pagination(reason));
-    };
-    let response = (walk.fetch)(number).await?;
-    let parameter = walk.page_parameter;
-    match next_page(&response, page, &mut walk.full_page, parameter) {
-        Ok(next) => walk.next = next,
-        Err(error) => {
-            walk.next = None;
-            walk.failed = Some(error);
-        }
-    }
-    Ok(Some((response.body, walk)))
-}
-
-fn next_page<T, H, E>(
-    response: &Response<Vec<T>, H>,
-    page: i64,
-    full_page: &mut Option<usize>,
-    page_parameter: &str,
-) -> Result<Option<i64>, Error<E>> {
-    let links = response.header_map.get_all(reqwest::header::LINK);
-    let links: Vec<&str> = links.iter().filter_map(|v| v.to_str().ok()).collect();
-    if !links.is_empty() {
-        let Some(next) = links.iter().find_map(|value| next_link(value)) else {
-            return Ok(None);
-        };
-        return match link_page(next, page_parameter) {
-            Some(number) if number > page => Ok(Some(number)),
-            Some(number) => {
-                let reason = format!("next page {number} is not after page {page}");
-                Err(Error::Pagination(reason))
-            }
-            None => {
-                let reason = format!("no `{page_parameter}` in the next link `{next}`");
-                Err(Error::Pagination(reason))
-            }
-        };
-    }
-    let count = response.body.len();
-    if count == 0 {
-        return Ok(None);
-    }
-    let full = *full_page.get_or_insert(count);
-    if count < full {
-        return Ok(None);
-    }
-    Ok(page.checked_add(1))
-}
-
-/// The page number in a next link, which may be relative.
-fn link_page(link: &str, page_parameter: &str) -> Option<i64> {
-    let base = Url::parse("http://relative.invalid/").ok()?;
-    let url = base.join(link).ok()?;
-    let mut pairs = url.query_pairs();
-    let (_, number) = pairs.find(|(key, _)| key == page_parameter)?;
-    number.parse().ok()
-}
-
-/// The URL of `rel="next"` in a `Link` header value (`<url>; rel="next", <url>; rel="prev"`).
-fn next_link(value: &str) -> Option<&str> {
-    let mut rest = value;
-    while let Some(start) = rest.find('<') {
-        let after = &rest[start + 1..];
-        let end = after.find('>')?;
-        let url = &after[..end];
-        rest = &after[end + 1..];
-        let parameters = rest.split('<').next().unwrap_or_default();
-        let parameters = parameters.trim_end().trim_end_matches(',');
-        if parameters.split(';').any(is_next_relation) {
-            return Some(url);
-        }
-    }
-    None
-}
-
-/// Whether a link parameter is `rel="next"` (or lists `next` among its relations).
-fn is_next_relation(parameter: &str) -> bool {
-    let Some((key, relations)) = parameter.split_once('=') else {
-        return false;
-    };
-    let mut relations = relations.trim().trim_matches('"').split_ascii_whitespace();
-    let is_rel = key.trim().eq_ignore_ascii_case("rel");
-    is_rel && relations.any(|relation| relation.eq_ignore_ascii_case("next"))
+/// A declared response header that must be present.
+pub fn required_header<T: DeserializeOwned>(
+    header_map: &HeaderMap,
+    name: &str,
+) -> Result<T, String> {
+    let value = header(header_map, name)?;
+    value.ok_or_else(|| format!("the required header `{name}` is missing"))
 }

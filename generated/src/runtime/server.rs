@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// What a handler reads from a request, taken apart once.
-pub(crate) struct Incoming {
+pub struct Incoming {
     path: Vec<(String, String)>,
     query: Vec<(String, String)>,
     headers: HeaderMap,
@@ -46,20 +46,58 @@ impl<S: Send + Sync> FromRequest<S> for Incoming {
 
 impl Incoming {
     /// A path parameter.
-    pub(crate) fn path<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+    pub fn path<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
         let raw = lookup(&self.path, name).map(|value| Raw::Scalar(value.to_owned()));
         convert(raw, "path", name)
     }
 
+    /// A path parameter holding a comma-separated list (`simple` style).
+    pub fn path_list<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+        let raw = lookup(&self.path, name).map(|value| split_list(&[value]));
+        convert(raw, "path", name)
+    }
+
+    /// A path parameter in the `label` (`.a.b`, `.a,b`) or `matrix` (`;name=a;name=b`,
+    /// `;name=a,b`) style.
+    pub fn path_styled<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        label: bool,
+        list: bool,
+        explode: bool,
+    ) -> Result<T, Rejection> {
+        let Some(value) = lookup(&self.path, name) else {
+            return convert(None, "path", name);
+        };
+        let key = format!(";{name}=");
+        let text = if label {
+            value.strip_prefix('.').unwrap_or(value)
+        } else {
+            value.strip_prefix(&key).unwrap_or(value)
+        };
+        let separator = match (label, explode) {
+            (true, true) => ".".to_owned(),
+            (false, true) => key,
+            _ => ",".to_owned(),
+        };
+        let raw = if list {
+            let items = text.split(separator.as_str()).map(str::to_owned);
+            Raw::List(items.collect())
+        } else {
+            Raw::Scalar(text.to_owned())
+        };
+        convert(Some(raw), "path", name)
+    }
+
     /// A query parameter holding one value; with the key repeated, the first counts.
-    pub(crate) fn query<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+    pub fn query<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
         let raw = lookup(&self.query, name).map(|value| Raw::Scalar(value.to_owned()));
         convert(raw, "query", name)
     }
 
     /// A query parameter holding a list: repeated keys (`explode: true`), or values joined
     /// by `delimiter` (`explode: false`), of which repeated keys are accepted too.
-    pub(crate) fn query_list<T: DeserializeOwned>(
+    pub fn query_list<T: DeserializeOwned>(
         &self,
         name: &str,
         delimiter: char,
@@ -83,10 +121,7 @@ impl Incoming {
     }
 
     /// An object query parameter in the `deepObject` style: `name[field]=value`.
-    pub(crate) fn query_deep<T: DeserializeOwned>(
-        &self,
-        name: &str,
-    ) -> Result<T, Rejection> {
+    pub fn query_deep<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
         let prefix = format!("{name}[");
         let mut fields = Vec::new();
         for (key, value) in &self.query {
@@ -102,13 +137,31 @@ impl Incoming {
     }
 
     /// A header parameter.
-    pub(crate) fn header<T: DeserializeOwned>(
-        &self,
-        name: &str,
-    ) -> Result<T, Rejection> {
+    pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
         let value = self.header_text(name);
         let raw = value.map(|value| Raw::Scalar(value.to_owned()));
         convert(raw, "header", name)
+    }
+
+    /// A header parameter holding a comma-separated list.
+    pub fn header_list<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+        let raw = self.header_text(name).map(|value| split_list(&[value]));
+        convert(raw, "header", name)
+    }
+
+    /// A cookie parameter.
+    pub fn cookie<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+        let raw = self.cookie_text(name).map(Raw::Scalar);
+        convert(raw, "cookie", name)
+    }
+
+    fn cookie_text(&self, name: &str) -> Option<String> {
+        let cookies = self.header_text("cookie")?;
+        let mut pairs = cookies
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='));
+        let (_, value) = pairs.find(|(key, _)| *key == name)?;
+        Some(percent_decode_str(value).decode_utf8_lossy().into_owned())
     }
 
     fn header_text(&self, name: &str) -> Option<&str> {
@@ -117,7 +170,7 @@ impl Incoming {
 
     /// A JSON body in one of `media_types`, as `T`; an optional body left out is read as
     /// `null` (so `T` is an `Option`).
-    pub(crate) fn json_body<T: DeserializeOwned>(
+    pub fn json_body<T: DeserializeOwned>(
         &self,
         media_types: &[&str],
         required: bool,
@@ -140,6 +193,36 @@ impl Incoming {
                 Err(bad_request(message, "body", field))
             }
         }
+    }
+
+    /// A text body in one of `media_types`.
+    pub fn text_body(
+        &self,
+        media_types: &[&str],
+        required: bool,
+    ) -> Result<Option<String>, Rejection> {
+        if !self.has_body(media_types, required)? {
+            return Ok(None);
+        }
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(text) => Ok(Some(text)),
+            Err(_) => {
+                let error = "the body is not UTF-8 text".to_owned();
+                Err(bad_request(error, "body", ""))
+            }
+        }
+    }
+
+    /// A body of raw bytes in one of `media_types`.
+    pub fn bytes_body(
+        &self,
+        media_types: &[&str],
+        required: bool,
+    ) -> Result<Option<Vec<u8>>, Rejection> {
+        if !self.has_body(media_types, required)? {
+            return Ok(None);
+        }
+        Ok(Some(self.body.to_vec()))
     }
 
     /// Whether there is a body to read: 415 for a media type the operation does not take,
@@ -167,12 +250,22 @@ impl Incoming {
     }
 
     /// An API key sent in a header.
-    pub(crate) fn api_key_header(&self, name: &str) -> Option<String> {
+    pub fn api_key_header(&self, name: &str) -> Option<String> {
         self.header_text(name).map(str::to_owned)
     }
 
+    /// An API key sent in the query.
+    pub fn api_key_query(&self, name: &str) -> Option<String> {
+        lookup(&self.query, name).map(str::to_owned)
+    }
+
+    /// An API key sent as a cookie.
+    pub fn api_key_cookie(&self, name: &str) -> Option<String> {
+        self.cookie_text(name)
+    }
+
     /// The credentials of an `Authorization: <scheme> <credentials>` header.
-    pub(crate) fn authorization(&self, scheme: &str) -> Option<String> {
+    pub fn authorization(&self, scheme: &str) -> Option<String> {
         let value = self.header_text("authorization")?;
         let (sent_scheme, credentials) = value.split_once(' ')?;
         let matches = sent_scheme.eq_ignore_ascii_case(scheme);
@@ -183,7 +276,7 @@ impl Incoming {
 /// Why a request was refused before it reached the implementation. It is sent as JSON:
 /// `{"status": 400, "error": "…", "in": "query", "name": "page"}`.
 #[derive(Debug)]
-pub(crate) struct Rejection {
+pub struct Rejection {
     status: StatusCode,
     error: String,
     location: Option<&'static str>,
@@ -192,7 +285,7 @@ pub(crate) struct Rejection {
 
 impl Rejection {
     /// `401 Unauthorized`: no security alternative of the operation is satisfied.
-    pub(crate) fn unauthorized() -> Self {
+    pub fn unauthorized() -> Self {
         Rejection {
             status: StatusCode::UNAUTHORIZED,
             error: "credentials are required".to_owned(),
@@ -204,21 +297,22 @@ impl Rejection {
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
-        let body = serde_json::json!(
-            { "status" : self.status.as_u16(), "error" : self.error, "in" : self
-            .location, "name" : self.name, }
-        );
+        let body = serde_json::json!({
+            "status": self.status.as_u16(),
+            "error": self.error,
+            "in": self.location,
+            "name": self.name,
+        });
         let mut response = (self.status, body.to_string()).into_response();
-        let json = axum::http::HeaderValue::from_static("application/json");
-        let name = axum::http::header::CONTENT_TYPE;
-        response.headers_mut().insert(name, json);
+        let json = HeaderValue::from_static("application/json");
+        response.headers_mut().insert(CONTENT_TYPE, json);
         response
     }
 }
 
 /// `501 Not Implemented`, what every operation answers until it is implemented, as the
 /// operation's reply (its `Undocumented` variant).
-pub(crate) fn not_implemented<R: From<Response>>() -> R {
+pub fn not_implemented<R: From<Response>>() -> R {
     let error = Rejection {
         status: StatusCode::NOT_IMPLEMENTED,
         error: "this operation is not implemented".to_owned(),
@@ -229,13 +323,13 @@ pub(crate) fn not_implemented<R: From<Response>>() -> R {
 }
 
 /// What `Debug` shows of a credential: whether it is set, never its value.
-pub(crate) fn redacted(secret: &Option<String>) -> Option<&'static str> {
+pub fn redacted(secret: &Option<String>) -> Option<&'static str> {
     secret.as_ref().map(|_| "<redacted>")
 }
 
 /// Finds values outside a spec's enums: the models keep unknown values (`Other`) so a
 /// client can read what a newer server sends, but a server must refuse them.
-pub(crate) trait Known {
+pub trait Known {
     /// Where the first unknown value is: `""` for the value itself, else a path
     /// such as `items.2.kind`.
     fn unknown(&self) -> Option<String>;
@@ -276,7 +370,7 @@ impl<T: Known> Known for std::collections::BTreeMap<String, T> {
 }
 
 /// `path` inside `field` (`field.path`, or `field` for the field itself).
-pub(crate) fn within(field: &str, path: String) -> String {
+pub fn within(field: &str, path: String) -> String {
     match (field.is_empty(), path.is_empty()) {
         (true, _) => path,
         (false, true) => field.to_owned(),
@@ -285,11 +379,7 @@ pub(crate) fn within(field: &str, path: String) -> String {
 }
 
 /// `400` for a parameter or body holding a value outside its enum.
-pub(crate) fn known(
-    value: &impl Known,
-    location: &'static str,
-    name: &str,
-) -> Result<(), Rejection> {
+pub fn known(value: &impl Known, location: &'static str, name: &str) -> Result<(), Rejection> {
     let Some(path) = value.unknown() else {
         return Ok(());
     };
@@ -309,11 +399,7 @@ const URI_CHARACTERS: &str = "-._~:/?#[]@!$&'()*+,;=%";
 
 /// `400` unless `value` is an absolute URI (RFC 3986): a scheme, `:`, and only the
 /// characters a URI may hold, the rest percent-encoded.
-pub(crate) fn check_uri(
-    value: Option<&str>,
-    location: &'static str,
-    name: &str,
-) -> Result<(), Rejection> {
+pub fn check_uri(value: Option<&str>, location: &'static str, name: &str) -> Result<(), Rejection> {
     let Some(text) = value else {
         return Ok(());
     };
@@ -362,6 +448,10 @@ fn decode(text: &str) -> String {
 fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     let mut matching = pairs.iter().filter(|(key, _)| key == name);
     matching.next().map(|(_, value)| value.as_str())
+}
+
+fn split_list(values: &[&str]) -> Raw {
+    split_on(values, ',')
 }
 
 /// The items of delimited values; an empty value (`o=`) is an empty list.
@@ -433,10 +523,7 @@ fn convert<T: DeserializeOwned>(
 
 /// Why a parameter's text is not a `T`. serde_json reads an integer too large for 64
 /// bits as a float, so for an integer `T` its error would say "floating point".
-fn invalid_value<T: DeserializeOwned>(
-    sent: &Value,
-    error: &serde_json::Error,
-) -> String {
+fn invalid_value<T: DeserializeOwned>(sent: &Value, error: &serde_json::Error) -> String {
     if let Value::String(text) = sent {
         let digits = text.strip_prefix('-').unwrap_or(text);
         let integer = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
@@ -458,11 +545,7 @@ fn typed_text(text: &str) -> Value {
 }
 
 /// A JSON reply labelled with the spec's media type.
-pub(crate) fn reply_json(
-    status: u16,
-    content_type: &'static str,
-    body: &impl Serialize,
-) -> Response {
+pub fn reply_json(status: u16, content_type: &'static str, body: &impl Serialize) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => reply_bytes(status, content_type, bytes),
         Err(error) => {
@@ -472,12 +555,13 @@ pub(crate) fn reply_json(
     }
 }
 
+/// A text reply labelled with the spec's media type.
+pub fn reply_text(status: u16, content_type: &'static str, body: String) -> Response {
+    reply_bytes(status, content_type, body.into_bytes())
+}
+
 /// A reply of raw bytes labelled with the spec's media type.
-pub(crate) fn reply_bytes(
-    status: u16,
-    content_type: &'static str,
-    body: Vec<u8>,
-) -> Response {
+pub fn reply_bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
     let mut response = (status_code(status), body).into_response();
     let content_type = HeaderValue::from_static(content_type);
     response.headers_mut().insert(CONTENT_TYPE, content_type);
@@ -485,7 +569,7 @@ pub(crate) fn reply_bytes(
 }
 
 /// A reply without a body.
-pub(crate) fn reply_empty(status: u16) -> Response {
+pub fn reply_empty(status: u16) -> Response {
     status_code(status).into_response()
 }
 
@@ -494,11 +578,7 @@ fn status_code(status: u16) -> StatusCode {
 }
 
 /// Sets a declared response header; `None` sets nothing.
-pub(crate) fn with_header(
-    mut response: Response,
-    name: &'static str,
-    value: &impl Serialize,
-) -> Response {
+pub fn with_header(mut response: Response, name: &'static str, value: &impl Serialize) -> Response {
     let text = match serde_json::to_value(value) {
         Ok(Value::Null) | Err(_) => return response,
         Ok(Value::String(text)) => text,

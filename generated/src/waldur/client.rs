@@ -8,9 +8,8 @@ use super::models::{
 pub use crate::runtime::client::{
     BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
 };
-use crate::runtime::client::{
-    Credential, Transport, documented, header, no_headers, pages,
-};
+use crate::runtime::client::{Credential, Transport, documented, header, no_headers};
+use crate::runtime::pagination::pages;
 use chrono::NaiveDate;
 use futures::stream::BoxStream;
 use reqwest::header::HeaderMap;

@@ -1,0 +1,127 @@
+//! The generated crate's `runtime` module: code shared by every API, written as ordinary Rust
+//! files in `templates/runtime/` and copied byte for byte. Only whole files are chosen, by the
+//! capabilities some API uses; what a file holds is always all of it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// A runtime file, copied into the generated crate as it is written.
+pub struct RuntimeFile {
+    /// Path relative to the crate root, e.g. `src/runtime/client.rs`.
+    pub path: &'static str,
+    /// The file's text, without the `@generated` header.
+    pub text: &'static str,
+}
+
+/// `present` and `nullable`, for model properties that may be absent or null.
+const FIELDS: RuntimeFile = RuntimeFile {
+    path: "src/runtime/fields.rs",
+    text: include_str!("../../templates/runtime/fields.rs"),
+};
+
+/// Transport, requests, parameter styles, credentials and response decoding of the clients.
+const CLIENT: RuntimeFile = RuntimeFile {
+    path: "src/runtime/client.rs",
+    text: include_str!("../../templates/runtime/client.rs"),
+};
+
+/// The page walker of paginated lists (it needs `futures`).
+const PAGINATION: RuntimeFile = RuntimeFile {
+    path: "src/runtime/pagination.rs",
+    text: include_str!("../../templates/runtime/pagination.rs"),
+};
+
+/// Request readers, rejections and reply writers of the servers.
+const SERVER: RuntimeFile = RuntimeFile {
+    path: "src/runtime/server.rs",
+    text: include_str!("../../templates/runtime/server.rs"),
+};
+
+/// Which runtime files the generated code uses.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Some model reads a property with `present` or `nullable`.
+    pub fields: bool,
+    /// Some API has a client.
+    pub client: bool,
+    /// Some operation is a paginated list, walked by `pages`.
+    pub pagination: bool,
+    /// Some API has a server.
+    pub server: bool,
+}
+
+impl Capabilities {
+    /// Everything either uses.
+    pub fn union(self, other: Capabilities) -> Capabilities {
+        Capabilities {
+            fields: self.fields || other.fields,
+            client: self.client || other.client,
+            pagination: self.pagination || other.pagination,
+            server: self.server || other.server,
+        }
+    }
+
+    /// Whether the crate has a runtime module at all.
+    pub fn any(self) -> bool {
+        self.fields || self.client || self.pagination || self.server
+    }
+}
+
+/// The runtime module: the tokens of its root, `runtime.rs`, which declares the files it uses,
+/// and those files.
+pub struct Runtime {
+    /// `runtime.rs`.
+    pub root: TokenStream,
+    /// The files `runtime.rs` declares, in path order.
+    pub files: Vec<&'static RuntimeFile>,
+}
+
+/// The runtime module for `capabilities`, or `None` when nothing uses it.
+pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
+    if !capabilities.any() {
+        return None;
+    }
+    let mut files = Vec::new();
+    let mut items = Vec::new();
+    if capabilities.client {
+        files.push(&CLIENT);
+        items.push(quote! {
+            #[cfg(feature = "client")]
+            pub mod client;
+        });
+    }
+    if capabilities.fields {
+        files.push(&FIELDS);
+        items.push(quote! {
+            mod fields;
+        });
+    }
+    if capabilities.pagination {
+        files.push(&PAGINATION);
+        items.push(quote! {
+            #[cfg(feature = "client")]
+            pub mod pagination;
+        });
+    }
+    if capabilities.server {
+        files.push(&SERVER);
+        items.push(quote! {
+            #[cfg(feature = "server")]
+            pub mod server;
+        });
+    }
+    // The models name `crate::runtime::present`, so the helpers are re-exported at the root.
+    let fields_use = capabilities.fields.then(|| {
+        quote! {
+            pub use fields::{nullable, present};
+        }
+    });
+    Some(Runtime {
+        root: quote! {
+            #![doc = " Code shared by the generated modules, copied from apigen's `templates/runtime/`."]
+            #(#items)*
+            #fields_use
+        },
+        files,
+    })
+}

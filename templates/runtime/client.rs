@@ -1,0 +1,786 @@
+//! Requests, responses and errors shared by every API's client.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::fmt;
+
+/// How many bytes of a response body a client reads unless told otherwise.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// A response with a status the spec documents, its declared headers parsed and its body
+/// decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<T, H = ()> {
+    /// The status code.
+    pub status: StatusCode,
+    /// The headers the spec declares for this response, parsed.
+    pub headers: H,
+    /// Every header as received.
+    pub header_map: HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
+/// A response as received, its body not decoded: errors keep it so that nothing the server
+/// said is lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawResponse {
+    /// The status code.
+    pub status: StatusCode,
+    /// Every header as received.
+    pub header_map: HeaderMap,
+    /// The body's bytes.
+    pub body: Vec<u8>,
+}
+
+/// Why a call failed. `E` is the operation's enum of documented error responses.
+#[derive(Debug)]
+pub enum Error<E = std::convert::Infallible> {
+    /// The server answered with an error status the spec documents for the operation.
+    Documented(E),
+    /// The arguments cannot be sent as the spec requires, for example a header value with
+    /// a line break, or a path parameter that is empty, `.` or `..`.
+    InvalidRequest(String),
+    /// The exchange failed in transit: no connection, a timeout, a body cut short.
+    Transport {
+        /// What reqwest reported.
+        source: reqwest::Error,
+        /// The status, headers and body bytes received before the failure, if any.
+        partial: Option<Box<RawResponse>>,
+    },
+    /// A status the spec does not document for the operation.
+    UnexpectedStatus(Box<RawResponse>),
+    /// A documented status whose headers or body do not match the spec.
+    InvalidResponse {
+        /// What does not match.
+        reason: String,
+        /// The response as received.
+        response: Box<RawResponse>,
+    },
+    /// The body is longer than the client's limit; reading stopped there.
+    BodyTooLarge {
+        /// The status code.
+        status: StatusCode,
+        /// Every header as received.
+        header_map: Box<HeaderMap>,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// A paginated list's `Link` header names a next page that cannot be followed.
+    Pagination(String),
+}
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Documented(error) => write!(f, "documented error response {error}"),
+            Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
+            Error::Transport { source, .. } => write!(f, "transport failure: {source}"),
+            Error::UnexpectedStatus(response) => {
+                let status = response.status;
+                write!(f, "status {status}, which the spec does not document here")
+            }
+            Error::InvalidResponse { reason, response } => {
+                let status = response.status;
+                write!(f, "the {status} response does not match the spec: {reason}")
+            }
+            Error::BodyTooLarge { status, limit, .. } => {
+                let status = *status;
+                write!(f, "the {status} response body is over {limit} bytes")
+            }
+            Error::Pagination(reason) => write!(f, "cannot follow the pages: {reason}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError(String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// The connection pool, base URL and body limit behind a client.
+#[derive(Clone)]
+pub struct Transport {
+    http: reqwest::Client,
+    /// Scheme, host and path prefix, without a trailing slash.
+    base_url: String,
+    body_limit: usize,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("base_url", &self.base_url)
+            .field("body_limit", &self.body_limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    /// A transport over `http`, or over a new reqwest client when `http` is `None`.
+    pub fn new(base_url: &str, http: Option<reqwest::Client>) -> Result<Self, BuildError> {
+        let invalid = |reason: &str| {
+            let message = format!("base URL `{base_url}` {reason}");
+            BuildError(message)
+        };
+        let Ok(parsed) = Url::parse(base_url) else {
+            return Err(invalid("is not a URL"));
+        };
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+            return Err(invalid("is not an http or https URL"));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(invalid("has a query or fragment"));
+        }
+        let http = match http {
+            Some(http) => http,
+            None => {
+                let built = reqwest::Client::builder().build();
+                built.map_err(|error| BuildError(error.to_string()))?
+            }
+        };
+        let base_url = parsed.as_str().trim_end_matches('/').to_owned();
+        let body_limit = DEFAULT_BODY_LIMIT;
+        Ok(Transport {
+            http,
+            base_url,
+            body_limit,
+        })
+    }
+
+    /// The base URL requests go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Sets how many bytes of a response body are read before giving up.
+    pub fn set_body_limit(&mut self, bytes: usize) {
+        self.body_limit = bytes;
+    }
+
+    /// Starts a request to `path`, a path template whose `{name}`s the path methods fill.
+    pub fn request(&self, method: Method, path: &str) -> Request<'_> {
+        Request {
+            transport: self,
+            method,
+            path: path.to_owned(),
+            query: String::new(),
+            cookies: String::new(),
+            headers: HeaderMap::new(),
+            basic: None,
+            authorized: false,
+            body: None,
+            problem: None,
+        }
+    }
+}
+
+/// Reads the body chunk by chunk, stopping as soon as it passes `limit`.
+async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, Error<E>> {
+    let status = response.status();
+    let header_map = Box::new(response.headers().clone());
+    let too_large = |header_map| Error::BodyTooLarge {
+        status,
+        header_map,
+        limit,
+    };
+    let announced = response.content_length().unwrap_or_default();
+    if announced > u64::try_from(limit).unwrap_or(u64::MAX) {
+        return Err(too_large(header_map));
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len().saturating_add(chunk.len()) > limit {
+                    return Err(too_large(header_map));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => {
+                let header_map = *header_map;
+                return Ok(RawResponse {
+                    status,
+                    header_map,
+                    body,
+                });
+            }
+            Err(source) => {
+                let header_map = *header_map;
+                let partial = Box::new(RawResponse {
+                    status,
+                    header_map,
+                    body,
+                });
+                return Err(Error::Transport {
+                    source,
+                    partial: Some(partial),
+                });
+            }
+        }
+    }
+}
+
+/// A credential for one security scheme. `Debug` never shows the secret.
+#[derive(Clone)]
+pub enum Credential {
+    /// A header, sent as given (`Authorization: Bearer <token>`).
+    Header(&'static str, String),
+    /// A query parameter.
+    Query(&'static str, String),
+    /// A cookie.
+    Cookie(&'static str, String),
+    /// HTTP basic authentication: a user name and a password.
+    Basic(String, String),
+}
+
+impl Credential {
+    /// `Authorization: Bearer <token>`.
+    pub fn bearer(token: &str) -> Self {
+        Credential::Header("Authorization", format!("Bearer {token}"))
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Header(name, _) => write!(f, "Header({name:?}, <redacted>)"),
+            Credential::Query(name, _) => write!(f, "Query({name:?}, <redacted>)"),
+            Credential::Cookie(name, _) => write!(f, "Cookie({name:?}, <redacted>)"),
+            Credential::Basic(username, _) => {
+                write!(f, "Basic({username:?}, <redacted>)")
+            }
+        }
+    }
+}
+
+/// A request being built. Problems are remembered and reported by `send`, so generated code
+/// reads as a list of what goes where.
+pub struct Request<'a> {
+    transport: &'a Transport,
+    method: Method,
+    path: String,
+    query: String,
+    cookies: String,
+    headers: HeaderMap,
+    basic: Option<(String, String)>,
+    /// Whether a security alternative was sent.
+    authorized: bool,
+    body: Option<Vec<u8>>,
+    problem: Option<String>,
+}
+
+impl Request<'_> {
+    /// Sends `body` as JSON, labelled with the spec's media type.
+    pub fn json(&mut self, content_type: &str, body: &impl Serialize) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body(content_type, bytes),
+            Err(error) => self.fail(format!("the body is not JSON: {error}")),
+        }
+    }
+
+    /// Sends `body`, an object, URL-encoded as form fields.
+    pub fn form(&mut self, content_type: &str, body: &impl Serialize) {
+        let mut fields = self.transport.request(Method::POST, "");
+        match serde_json::to_value(body) {
+            Ok(Value::Object(entries)) => {
+                for (name, value) in &entries {
+                    fields.query(name, value, true);
+                }
+            }
+            Ok(_) => fields.fail("a form body must be an object".to_owned()),
+            Err(error) => fields.fail(format!("the body cannot be encoded: {error}")),
+        }
+        if let Some(problem) = fields.problem {
+            self.fail(problem);
+        }
+        self.body(content_type, fields.query.into_bytes());
+    }
+
+    /// Sends `bytes` as the body, labelled `content_type`.
+    pub fn body(&mut self, content_type: &str, bytes: Vec<u8>) {
+        self.insert_header(CONTENT_TYPE.as_str(), content_type, false);
+        self.body = Some(bytes);
+    }
+
+    /// Adds a media type the operation documents to `Accept`.
+    pub fn accept(&mut self, media_type: &str) {
+        let existing = self.headers.get(ACCEPT);
+        let existing = existing.and_then(|value| value.to_str().ok());
+        let value = match existing {
+            Some(existing) => format!("{existing}, {media_type}"),
+            None => media_type.to_owned(),
+        };
+        self.insert_header(ACCEPT.as_str(), &value, false);
+    }
+
+    /// Sends the credentials of one security alternative if they are all set and no
+    /// earlier alternative was sent. With none complete, nothing is sent, and the server
+    /// answers as it does to anonymous calls.
+    pub fn authorize(&mut self, alternative: &[&Option<Credential>]) {
+        if self.authorized || alternative.iter().any(|credential| credential.is_none()) {
+            return;
+        }
+        self.authorized = true;
+        for credential in alternative.iter().copied().flatten() {
+            match credential {
+                Credential::Header(name, value) => self.insert_header(name, value, true),
+                Credential::Query(name, value) => self.query(name, value, true),
+                Credential::Cookie(name, value) => self.add_cookie(name, &encode(value)),
+                Credential::Basic(username, password) => {
+                    self.basic = Some((username.clone(), password.clone()));
+                }
+            }
+        }
+    }
+
+    /// Sends the request and reads the whole response, up to the body limit.
+    pub async fn send<E>(self) -> Result<RawResponse, Error<E>> {
+        if let Some(problem) = self.problem {
+            return Err(Error::InvalidRequest(problem));
+        }
+        let mut url = format!("{}{}", self.transport.base_url, self.path);
+        if !self.query.is_empty() {
+            url.push('?');
+            url.push_str(&self.query);
+        }
+        let url = match Url::parse(&url) {
+            Ok(url) => url,
+            Err(error) => {
+                let problem = format!("`{url}` is not a valid URL: {error}");
+                return Err(Error::InvalidRequest(problem));
+            }
+        };
+        let mut headers = self.headers;
+        if !self.cookies.is_empty() {
+            let Ok(cookies) = HeaderValue::from_str(&self.cookies) else {
+                let problem = "a cookie is not a valid header value".to_owned();
+                return Err(Error::InvalidRequest(problem));
+            };
+            headers.insert(COOKIE, cookies);
+        }
+        let http = &self.transport.http;
+        let mut request = http.request(self.method, url).headers(headers);
+        if let Some((username, password)) = self.basic {
+            request = request.basic_auth(username, Some(password));
+        }
+        if let Some(body) = self.body {
+            request = request.body(body);
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(source) => {
+                return Err(Error::Transport {
+                    source,
+                    partial: None,
+                });
+            }
+        };
+        read(response, self.transport.body_limit).await
+    }
+
+    fn insert_header(&mut self, name: &str, value: &str, sensitive: bool) {
+        let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
+            self.fail(format!("`{name}` is not a valid header name"));
+            return;
+        };
+        let Ok(mut value) = HeaderValue::from_str(value) else {
+            self.fail(format!("the header `{name}` has an invalid value"));
+            return;
+        };
+        value.set_sensitive(sensitive);
+        self.headers.insert(name, value);
+    }
+
+    fn add_cookie(&mut self, name: &str, value: &str) {
+        if !self.cookies.is_empty() {
+            self.cookies.push_str("; ");
+        }
+        self.cookies.push_str(&encode(name));
+        self.cookies.push('=');
+        self.cookies.push_str(value);
+    }
+
+    fn fail(&mut self, problem: String) {
+        self.problem.get_or_insert(problem);
+    }
+
+    /// Fills the path's `{name}` in the `simple` style.
+    pub fn path(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+        if let Some(param) = self.param(name, value) {
+            let text = simple(param, explode, encode);
+            self.fill_path(name, text);
+        }
+    }
+
+    /// Fills the path's `{name}` in the `label` style (`.a.b` or `.a,b`).
+    pub fn path_label(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+        if let Some(param) = self.param(name, value) {
+            let separator = if explode { "." } else { "," };
+            let joined = simple(param, explode, encode).replace(',', separator);
+            let text = format!(".{joined}");
+            self.fill_path(name, text);
+        }
+    }
+
+    /// Fills the path's `{name}` in the `matrix` style (`;name=a,b` or `;name=a;name=b`).
+    pub fn path_matrix(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+        if let Some(param) = self.param(name, value) {
+            let key = encode(name);
+            let mut text = String::new();
+            match param {
+                Param::List(items) if explode => {
+                    for item in &items {
+                        text.push_str(&format!(";{key}={}", encode(item)));
+                    }
+                }
+                Param::Object(entries) if explode => {
+                    for (field, value) in &entries {
+                        text.push_str(&format!(";{}={}", encode(field), encode(value)));
+                    }
+                }
+                param => text = format!(";{key}={}", simple(param, false, encode)),
+            }
+            self.fill_path(name, text);
+        }
+    }
+
+    fn fill_path(&mut self, name: &str, text: String) {
+        if matches!(text.as_str(), "" | "." | "..") {
+            self.fail(format!("the path parameter `{name}` cannot be `{text}`"));
+            return;
+        }
+        self.path = self.path.replace(&format!("{{{name}}}"), &text);
+    }
+
+    /// Adds a query parameter in the `form` style: lists and objects as repeated keys when
+    /// `explode`, else as one comma-separated value.
+    pub fn query(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+        if let Some(param) = self.param(name, value) {
+            self.add_query(name, param, ",", explode);
+        }
+    }
+
+    /// Adds a query parameter in the `spaceDelimited` (`%20`) or `pipeDelimited` (`|`) style.
+    pub fn query_delimited(
+        &mut self,
+        name: &str,
+        value: &(impl Serialize + ?Sized),
+        delimiter: &str,
+        explode: bool,
+    ) {
+        if let Some(param) = self.param(name, value) {
+            self.add_query(name, param, delimiter, explode);
+        }
+    }
+
+    fn add_query(&mut self, name: &str, param: Param, delimiter: &str, explode: bool) {
+        let key = encode(name);
+        match param {
+            Param::Scalar(value) => self.push_query(&key, &encode(&value)),
+            Param::List(items) if explode => {
+                for item in &items {
+                    self.push_query(&key, &encode(item));
+                }
+            }
+            Param::List(items) => {
+                let encoded: Vec<String> = items.iter().map(|i| encode(i)).collect();
+                self.push_query(&key, &encoded.join(delimiter));
+            }
+            Param::Object(entries) if explode => {
+                for (field, value) in &entries {
+                    self.push_query(&encode(field), &encode(value));
+                }
+            }
+            Param::Object(entries) => {
+                let pairs = entries.iter().flat_map(|(f, v)| [encode(f), encode(v)]);
+                let encoded: Vec<String> = pairs.collect();
+                self.push_query(&key, &encoded.join(delimiter));
+            }
+        }
+    }
+
+    /// Adds an object query parameter in the `deepObject` style: `name[field]=value`.
+    pub fn query_deep(&mut self, name: &str, value: &(impl Serialize + ?Sized)) {
+        let key = encode(name);
+        match self.param(name, value) {
+            Some(Param::Object(entries)) => {
+                for (field, value) in &entries {
+                    let field = format!("{key}[{}]", encode(field));
+                    self.push_query(&field, &encode(value));
+                }
+            }
+            Some(_) => self.fail(format!("the parameter `{name}` must be an object")),
+            None => {}
+        }
+    }
+
+    fn push_query(&mut self, key: &str, value: &str) {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.push_str(key);
+        self.query.push('=');
+        self.query.push_str(value);
+    }
+
+    /// Adds a header parameter in the `simple` style.
+    pub fn header(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+        if let Some(param) = self.param(name, value) {
+            let text = simple(param, explode, str::to_owned);
+            self.insert_header(name, &text, false);
+        }
+    }
+
+    /// Adds a cookie parameter in the `form` style.
+    pub fn cookie(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+        if let Some(param) = self.param(name, value) {
+            let text = simple(param, explode, encode);
+            self.add_cookie(name, &text);
+        }
+    }
+
+    fn param(&mut self, name: &str, value: &(impl Serialize + ?Sized)) -> Option<Param> {
+        match to_param(value) {
+            Ok(param) => param,
+            Err(reason) => {
+                self.fail(format!("the parameter `{name}` cannot be sent: {reason}"));
+                None
+            }
+        }
+    }
+}
+
+/// Bytes sent as they are in paths and queries: RFC 3986's unreserved characters.
+/// Everything else is percent-encoded, so a value can never add a path segment or a
+/// query parameter.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes everything but the unreserved characters.
+fn encode(text: &str) -> String {
+    utf8_percent_encode(text, UNRESERVED).to_string()
+}
+
+/// A value in the `simple` style: lists as `a,b`, objects as `k,v` or, exploded, `k=v`.
+fn simple(param: Param, explode: bool, encode: fn(&str) -> String) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match param {
+        Param::Scalar(value) => parts.push(encode(&value)),
+        Param::List(items) => parts.extend(items.iter().map(|i| encode(i))),
+        Param::Object(entries) => {
+            for (field, value) in &entries {
+                if explode {
+                    parts.push(format!("{}={}", encode(field), encode(value)));
+                } else {
+                    parts.push(encode(field));
+                    parts.push(encode(value));
+                }
+            }
+        }
+    }
+    parts.join(",")
+}
+
+/// A parameter's value as the styles see it.
+enum Param {
+    Scalar(String),
+    List(Vec<String>),
+    Object(Vec<(String, String)>),
+}
+
+/// A value as text, a list or an object of text; `None` for `null` and for empty lists,
+/// which are not sent at all.
+fn to_param(value: &(impl Serialize + ?Sized)) -> Result<Option<Param>, String> {
+    let value = serde_json::to_value(value).map_err(|error| error.to_string())?;
+    let param = match value {
+        Value::Null => return Ok(None),
+        Value::Array(items) if items.is_empty() => return Ok(None),
+        Value::Array(items) => {
+            let items: Result<Vec<_>, _> = items.into_iter().map(scalar).collect();
+            Param::List(items?)
+        }
+        Value::Object(entries) => {
+            let mut pairs = Vec::with_capacity(entries.len());
+            for (field, value) in entries {
+                pairs.push((field, scalar(value)?));
+            }
+            Param::Object(pairs)
+        }
+        other => Param::Scalar(scalar(other)?),
+    };
+    Ok(Some(param))
+}
+
+fn scalar(value: Value) -> Result<String, String> {
+    match value {
+        Value::String(text) => Ok(text),
+        Value::Bool(flag) => Ok(flag.to_string()),
+        Value::Number(number) if number.is_f64() => {
+            let float = number.as_f64().unwrap_or_default();
+            Ok(float.to_string())
+        }
+        Value::Number(number) => Ok(number.to_string()),
+        Value::Null => Ok(String::new()),
+        Value::Array(_) | Value::Object(_) => Err("a nested value".to_owned()),
+    }
+}
+
+/// Reads the headers a response declares into their struct.
+pub type ReadHeaders<H> = fn(&HeaderMap) -> Result<H, String>;
+
+impl RawResponse {
+    /// The body as text, with invalid UTF-8 replaced.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The status code as a number, for matching against the documented ones.
+    pub fn code(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// Decodes a JSON body; the response must say it is JSON (`application/json` or a
+    /// `+json` type).
+    pub fn json<T: DeserializeOwned, H, E>(
+        self,
+        headers: ReadHeaders<H>,
+    ) -> Result<Response<T, H>, Error<E>> {
+        let content_type = self
+            .header_map
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if essence != "application/json" && !essence.ends_with("+json") {
+            let reason = format!("expected JSON, got content type `{content_type}`");
+            return Err(Error::InvalidResponse {
+                reason,
+                response: Box::new(self),
+            });
+        }
+        self.decode(headers, parse_json)
+    }
+
+    /// Decodes a text body.
+    pub fn text_body<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<String, H>, Error<E>> {
+        self.decode(headers, parse_text)
+    }
+
+    /// Keeps the body's bytes.
+    pub fn bytes<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<Vec<u8>, H>, Error<E>> {
+        self.decode(headers, |body| Ok(body.to_vec()))
+    }
+
+    /// Ignores the body, which the spec does not document.
+    pub fn empty<H, E>(self, headers: ReadHeaders<H>) -> Result<Response<(), H>, Error<E>> {
+        self.decode(headers, |_| Ok(()))
+    }
+
+    /// An undocumented status.
+    pub fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+        Err(Error::UnexpectedStatus(Box::new(self)))
+    }
+
+    fn decode<T, H, E>(
+        self,
+        headers: ReadHeaders<H>,
+        body: impl FnOnce(&[u8]) -> Result<T, String>,
+    ) -> Result<Response<T, H>, Error<E>> {
+        let decoded = headers(&self.header_map).and_then(|h| Ok((h, body(&self.body)?)));
+        let (headers, body) = match decoded {
+            Ok(decoded) => decoded,
+            Err(reason) => {
+                return Err(Error::InvalidResponse {
+                    reason,
+                    response: Box::new(self),
+                });
+            }
+        };
+        Ok(Response {
+            status: self.status,
+            headers,
+            header_map: self.header_map,
+            body,
+        })
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let parsed = serde_json::from_slice(body);
+    parsed.map_err(|error| format!("the JSON body does not match the spec: {error}"))
+}
+
+fn parse_text(body: &[u8]) -> Result<String, String> {
+    let text = String::from_utf8(body.to_vec());
+    text.map_err(|_| "the body is not UTF-8 text".to_owned())
+}
+
+/// For responses that declare no headers.
+pub fn no_headers(_: &HeaderMap) -> Result<(), String> {
+    Ok(())
+}
+
+/// A documented error response, decoded, as the call's error.
+pub fn documented<S, T, E>(
+    decoded: Result<T, Error<E>>,
+    variant: fn(Box<T>) -> E,
+) -> Result<S, Error<E>> {
+    let response = decoded?;
+    Err(Error::Documented(variant(Box::new(response))))
+}
+
+/// A declared response header that may be absent.
+pub fn header<T: DeserializeOwned>(
+    header_map: &HeaderMap,
+    name: &str,
+) -> Result<Option<T>, String> {
+    let Some(value) = header_map.get(name) else {
+        return Ok(None);
+    };
+    let Ok(text) = value.to_str() else {
+        return Err(format!("the header `{name}` is not visible ASCII"));
+    };
+    let as_text = serde_json::from_value(Value::String(text.to_owned()));
+    match as_text.or_else(|_| serde_json::from_str(text)) {
+        Ok(value) => Ok(Some(value)),
+        Err(error) => Err(format!("the header `{name}` is invalid: {error}")),
+    }
+}
+
+/// A declared response header that must be present.
+pub fn required_header<T: DeserializeOwned>(
+    header_map: &HeaderMap,
+    name: &str,
+) -> Result<T, String> {
+    let value = header(header_map, name)?;
+    value.ok_or_else(|| format!("the required header `{name}` is missing"))
+}

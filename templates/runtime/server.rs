@@ -1,0 +1,590 @@
+//! Request parsing, validation and replies shared by every API's server.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use percent_encoding::percent_decode_str;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// What a handler reads from a request, taken apart once.
+pub struct Incoming {
+    path: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Incoming {
+    type Rejection = Response;
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let path = match RawPathParams::from_request_parts(&mut parts, state).await {
+            Ok(params) => owned_pairs(&params),
+            Err(_) => Vec::new(),
+        };
+        let query = parse_query(parts.uri.query());
+        let headers = parts.headers.clone();
+        let request = Request::from_parts(parts, body);
+        let body = match Bytes::from_request(request, state).await {
+            Ok(body) => body,
+            Err(rejection) => return Err(rejection.into_response()),
+        };
+        let incoming = Incoming {
+            path,
+            query,
+            headers,
+            body,
+        };
+        Ok(incoming)
+    }
+}
+
+impl Incoming {
+    /// A path parameter.
+    pub fn path<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+        let raw = lookup(&self.path, name).map(|value| Raw::Scalar(value.to_owned()));
+        convert(raw, "path", name)
+    }
+
+    /// A path parameter holding a comma-separated list (`simple` style).
+    pub fn path_list<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+        let raw = lookup(&self.path, name).map(|value| split_list(&[value]));
+        convert(raw, "path", name)
+    }
+
+    /// A path parameter in the `label` (`.a.b`, `.a,b`) or `matrix` (`;name=a;name=b`,
+    /// `;name=a,b`) style.
+    pub fn path_styled<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        label: bool,
+        list: bool,
+        explode: bool,
+    ) -> Result<T, Rejection> {
+        let Some(value) = lookup(&self.path, name) else {
+            return convert(None, "path", name);
+        };
+        let key = format!(";{name}=");
+        let text = if label {
+            value.strip_prefix('.').unwrap_or(value)
+        } else {
+            value.strip_prefix(&key).unwrap_or(value)
+        };
+        let separator = match (label, explode) {
+            (true, true) => ".".to_owned(),
+            (false, true) => key,
+            _ => ",".to_owned(),
+        };
+        let raw = if list {
+            let items = text.split(separator.as_str()).map(str::to_owned);
+            Raw::List(items.collect())
+        } else {
+            Raw::Scalar(text.to_owned())
+        };
+        convert(Some(raw), "path", name)
+    }
+
+    /// A query parameter holding one value; with the key repeated, the first counts.
+    pub fn query<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+        let raw = lookup(&self.query, name).map(|value| Raw::Scalar(value.to_owned()));
+        convert(raw, "query", name)
+    }
+
+    /// A query parameter holding a list: repeated keys (`explode: true`), or values joined
+    /// by `delimiter` (`explode: false`), of which repeated keys are accepted too.
+    pub fn query_list<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        delimiter: char,
+        explode: bool,
+    ) -> Result<T, Rejection> {
+        let values: Vec<&str> = self
+            .query
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect();
+        let raw = if values.is_empty() {
+            None
+        } else if explode {
+            let items = values.iter().map(|value| value.to_string());
+            Some(Raw::List(items.collect()))
+        } else {
+            Some(split_on(&values, delimiter))
+        };
+        convert(raw, "query", name)
+    }
+
+    /// An object query parameter in the `deepObject` style: `name[field]=value`.
+    pub fn query_deep<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+        let prefix = format!("{name}[");
+        let mut fields = Vec::new();
+        for (key, value) in &self.query {
+            let field = key
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix(']'));
+            if let Some(field) = field {
+                fields.push((field.to_owned(), value.clone()));
+            }
+        }
+        let raw = (!fields.is_empty()).then_some(Raw::Object(fields));
+        convert(raw, "query", name)
+    }
+
+    /// A header parameter.
+    pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+        let value = self.header_text(name);
+        let raw = value.map(|value| Raw::Scalar(value.to_owned()));
+        convert(raw, "header", name)
+    }
+
+    /// A header parameter holding a comma-separated list.
+    pub fn header_list<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+        let raw = self.header_text(name).map(|value| split_list(&[value]));
+        convert(raw, "header", name)
+    }
+
+    /// A cookie parameter.
+    pub fn cookie<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+        let raw = self.cookie_text(name).map(Raw::Scalar);
+        convert(raw, "cookie", name)
+    }
+
+    fn cookie_text(&self, name: &str) -> Option<String> {
+        let cookies = self.header_text("cookie")?;
+        let mut pairs = cookies
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='));
+        let (_, value) = pairs.find(|(key, _)| *key == name)?;
+        Some(percent_decode_str(value).decode_utf8_lossy().into_owned())
+    }
+
+    fn header_text(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// A JSON body in one of `media_types`, as `T`; an optional body left out is read as
+    /// `null` (so `T` is an `Option`).
+    pub fn json_body<T: DeserializeOwned>(
+        &self,
+        media_types: &[&str],
+        required: bool,
+    ) -> Result<T, Rejection> {
+        if !self.has_body(media_types, required)? {
+            let absent = serde_json::from_value(serde_json::Value::Null);
+            let error = "a request body is required".to_owned();
+            return absent.map_err(|_| bad_request(error, "body", ""));
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        match serde_path_to_error::deserialize(&mut deserializer) {
+            Ok(body) => Ok(body),
+            Err(error) => {
+                let path = error.path().to_string();
+                let field = match path.as_str() {
+                    "." | "?" => "",
+                    field => field,
+                };
+                let message = format!("invalid body: {}", error.inner());
+                Err(bad_request(message, "body", field))
+            }
+        }
+    }
+
+    /// A text body in one of `media_types`.
+    pub fn text_body(
+        &self,
+        media_types: &[&str],
+        required: bool,
+    ) -> Result<Option<String>, Rejection> {
+        if !self.has_body(media_types, required)? {
+            return Ok(None);
+        }
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(text) => Ok(Some(text)),
+            Err(_) => {
+                let error = "the body is not UTF-8 text".to_owned();
+                Err(bad_request(error, "body", ""))
+            }
+        }
+    }
+
+    /// A body of raw bytes in one of `media_types`.
+    pub fn bytes_body(
+        &self,
+        media_types: &[&str],
+        required: bool,
+    ) -> Result<Option<Vec<u8>>, Rejection> {
+        if !self.has_body(media_types, required)? {
+            return Ok(None);
+        }
+        Ok(Some(self.body.to_vec()))
+    }
+
+    /// Whether there is a body to read: 415 for a media type the operation does not take,
+    /// 400 for a required body left out.
+    fn has_body(&self, media_types: &[&str], required: bool) -> Result<bool, Rejection> {
+        if self.body.is_empty() && self.headers.get(CONTENT_TYPE).is_none() {
+            if required {
+                let error = "a request body is required".to_owned();
+                return Err(bad_request(error, "body", ""));
+            }
+            return Ok(false);
+        }
+        let sent = self.header_text(CONTENT_TYPE.as_str()).unwrap_or_default();
+        let essence = sent.split(';').next().unwrap_or_default().trim();
+        let known = media_types.iter().any(|m| m.eq_ignore_ascii_case(essence));
+        if !known {
+            return Err(Rejection {
+                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                error: format!("expected {}, got `{sent}`", media_types.join(" or ")),
+                location: Some("header"),
+                name: Some("Content-Type".to_owned()),
+            });
+        }
+        Ok(true)
+    }
+
+    /// An API key sent in a header.
+    pub fn api_key_header(&self, name: &str) -> Option<String> {
+        self.header_text(name).map(str::to_owned)
+    }
+
+    /// An API key sent in the query.
+    pub fn api_key_query(&self, name: &str) -> Option<String> {
+        lookup(&self.query, name).map(str::to_owned)
+    }
+
+    /// An API key sent as a cookie.
+    pub fn api_key_cookie(&self, name: &str) -> Option<String> {
+        self.cookie_text(name)
+    }
+
+    /// The credentials of an `Authorization: <scheme> <credentials>` header.
+    pub fn authorization(&self, scheme: &str) -> Option<String> {
+        let value = self.header_text("authorization")?;
+        let (sent_scheme, credentials) = value.split_once(' ')?;
+        let matches = sent_scheme.eq_ignore_ascii_case(scheme);
+        matches.then(|| credentials.trim().to_owned())
+    }
+}
+
+/// Why a request was refused before it reached the implementation. It is sent as JSON:
+/// `{"status": 400, "error": "…", "in": "query", "name": "page"}`.
+#[derive(Debug)]
+pub struct Rejection {
+    status: StatusCode,
+    error: String,
+    location: Option<&'static str>,
+    name: Option<String>,
+}
+
+impl Rejection {
+    /// `401 Unauthorized`: no security alternative of the operation is satisfied.
+    pub fn unauthorized() -> Self {
+        Rejection {
+            status: StatusCode::UNAUTHORIZED,
+            error: "credentials are required".to_owned(),
+            location: None,
+            name: None,
+        }
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "status": self.status.as_u16(),
+            "error": self.error,
+            "in": self.location,
+            "name": self.name,
+        });
+        let mut response = (self.status, body.to_string()).into_response();
+        let json = HeaderValue::from_static("application/json");
+        response.headers_mut().insert(CONTENT_TYPE, json);
+        response
+    }
+}
+
+/// `501 Not Implemented`, what every operation answers until it is implemented, as the
+/// operation's reply (its `Undocumented` variant).
+pub fn not_implemented<R: From<Response>>() -> R {
+    let error = Rejection {
+        status: StatusCode::NOT_IMPLEMENTED,
+        error: "this operation is not implemented".to_owned(),
+        location: None,
+        name: None,
+    };
+    R::from(error.into_response())
+}
+
+/// What `Debug` shows of a credential: whether it is set, never its value.
+pub fn redacted(secret: &Option<String>) -> Option<&'static str> {
+    secret.as_ref().map(|_| "<redacted>")
+}
+
+/// Finds values outside a spec's enums: the models keep unknown values (`Other`) so a
+/// client can read what a newer server sends, but a server must refuse them.
+pub trait Known {
+    /// Where the first unknown value is: `""` for the value itself, else a path
+    /// such as `items.2.kind`.
+    fn unknown(&self) -> Option<String>;
+}
+
+impl<T: Known> Known for Option<T> {
+    fn unknown(&self) -> Option<String> {
+        self.as_ref()?.unknown()
+    }
+}
+
+impl<T: Known> Known for Box<T> {
+    fn unknown(&self) -> Option<String> {
+        T::unknown(self)
+    }
+}
+
+impl<T: Known> Known for Vec<T> {
+    fn unknown(&self) -> Option<String> {
+        for (index, item) in self.iter().enumerate() {
+            if let Some(path) = item.unknown() {
+                return Some(within(&index.to_string(), path));
+            }
+        }
+        None
+    }
+}
+
+impl<T: Known> Known for std::collections::BTreeMap<String, T> {
+    fn unknown(&self) -> Option<String> {
+        for (key, value) in self {
+            if let Some(path) = value.unknown() {
+                return Some(within(key, path));
+            }
+        }
+        None
+    }
+}
+
+/// `path` inside `field` (`field.path`, or `field` for the field itself).
+pub fn within(field: &str, path: String) -> String {
+    match (field.is_empty(), path.is_empty()) {
+        (true, _) => path,
+        (false, true) => field.to_owned(),
+        (false, false) => format!("{field}.{path}"),
+    }
+}
+
+/// `400` for a parameter or body holding a value outside its enum.
+pub fn known(value: &impl Known, location: &'static str, name: &str) -> Result<(), Rejection> {
+    let Some(path) = value.unknown() else {
+        return Ok(());
+    };
+    let error = "a value is not one the spec lists".to_owned();
+    let name = within(name, path);
+    Err(Rejection {
+        status: StatusCode::BAD_REQUEST,
+        error,
+        location: Some(location),
+        name: (!name.is_empty()).then_some(name),
+    })
+}
+
+/// What a URI may hold besides letters and digits (RFC 3986's unreserved and reserved
+/// characters, and `%` for percent-encoding).
+const URI_CHARACTERS: &str = "-._~:/?#[]@!$&'()*+,;=%";
+
+/// `400` unless `value` is an absolute URI (RFC 3986): a scheme, `:`, and only the
+/// characters a URI may hold, the rest percent-encoded.
+pub fn check_uri(value: Option<&str>, location: &'static str, name: &str) -> Result<(), Rejection> {
+    let Some(text) = value else {
+        return Ok(());
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || URI_CHARACTERS.contains(c);
+    let valid = match text.split_once(':') {
+        Some((scheme, rest)) => {
+            let first = scheme.starts_with(|c: char| c.is_ascii_alphabetic());
+            let scheme_chars = |c: char| c.is_ascii_alphanumeric() || "+-.".contains(c);
+            first && scheme.chars().all(scheme_chars) && rest.chars().all(allowed)
+        }
+        None => false,
+    };
+    if valid {
+        return Ok(());
+    }
+    let error = "the value is not a URI".to_owned();
+    Err(bad_request(error, location, name))
+}
+
+fn owned_pairs(params: &RawPathParams) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    for (key, value) in params {
+        pairs.push((key.to_owned(), value.to_owned()));
+    }
+    pairs
+}
+
+/// `a=1&b=x%20y` as decoded pairs, in order; `+` is a space, as HTML forms send it.
+fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    for pair in query.unwrap_or_default().split('&') {
+        if pair.is_empty() {
+            continue;
+        }
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        pairs.push((decode(key), decode(value)));
+    }
+    pairs
+}
+
+fn decode(text: &str) -> String {
+    let spaced = text.replace('+', " ");
+    percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
+}
+
+fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    let mut matching = pairs.iter().filter(|(key, _)| key == name);
+    matching.next().map(|(_, value)| value.as_str())
+}
+
+fn split_list(values: &[&str]) -> Raw {
+    split_on(values, ',')
+}
+
+/// The items of delimited values; an empty value (`o=`) is an empty list.
+fn split_on(values: &[&str], delimiter: char) -> Raw {
+    let values = values.iter().filter(|value| !value.is_empty());
+    let items = values.flat_map(|value| value.split(delimiter));
+    Raw::List(items.map(|item| item.trim().to_owned()).collect())
+}
+
+fn bad_request(error: String, location: &'static str, name: &str) -> Rejection {
+    Rejection {
+        status: StatusCode::BAD_REQUEST,
+        error,
+        location: Some(location),
+        name: (!name.is_empty()).then(|| name.to_owned()),
+    }
+}
+
+/// A parameter's raw text, shaped by its style.
+enum Raw {
+    /// One value.
+    Scalar(String),
+    /// Several values.
+    List(Vec<String>),
+    /// Named values.
+    Object(Vec<(String, String)>),
+}
+
+/// Reads a parameter into its type: first as text (strings, enums, dates, UUIDs), then
+/// as JSON (numbers, booleans). Absent, it is `None` for an `Option` and an error
+/// otherwise.
+fn convert<T: DeserializeOwned>(
+    raw: Option<Raw>,
+    location: &'static str,
+    name: &str,
+) -> Result<T, Rejection> {
+    let present = raw.is_some();
+    let (as_text, as_json) = match raw {
+        None => (Value::Null, None),
+        Some(Raw::Scalar(text)) => {
+            let typed = typed_text(&text);
+            (Value::String(text), Some(typed))
+        }
+        Some(Raw::List(items)) => {
+            let texts = items.iter().cloned().map(Value::String).collect();
+            let typed = items.iter().map(|item| typed_text(item)).collect();
+            (Value::Array(texts), Some(Value::Array(typed)))
+        }
+        Some(Raw::Object(fields)) => {
+            let texts = fields
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())));
+            let typed = fields.iter().map(|(k, v)| (k.clone(), typed_text(v)));
+            let texts = Value::Object(texts.collect());
+            (texts, Some(Value::Object(typed.collect())))
+        }
+    };
+    if let Ok(value) = T::deserialize(&as_text) {
+        return Ok(value);
+    }
+    let error = match as_json.map(serde_json::from_value::<T>) {
+        Some(Ok(value)) => return Ok(value),
+        Some(Err(error)) => invalid_value::<T>(&as_text, &error),
+        None if present => "invalid value".to_owned(),
+        None => "missing required parameter".to_owned(),
+    };
+    Err(bad_request(error, location, name))
+}
+
+/// Why a parameter's text is not a `T`. serde_json reads an integer too large for 64
+/// bits as a float, so for an integer `T` its error would say "floating point".
+fn invalid_value<T: DeserializeOwned>(sent: &Value, error: &serde_json::Error) -> String {
+    if let Value::String(text) = sent {
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let integer = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        let fits = text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok();
+        if integer && !fits && T::deserialize(&Value::from(0)).is_ok() {
+            return format!("invalid value: integer {text} is out of range");
+        }
+    }
+    format!("invalid value: {error}")
+}
+
+/// Text as the number or boolean it spells (`5`, `true`), or else as a string: never
+/// `null`, so `?to=null` is not taken for a missing value.
+fn typed_text(text: &str) -> Value {
+    match serde_json::from_str(text) {
+        Ok(value @ (Value::Number(_) | Value::Bool(_))) => value,
+        _ => Value::String(text.to_owned()),
+    }
+}
+
+/// A JSON reply labelled with the spec's media type.
+pub fn reply_json(status: u16, content_type: &'static str, body: &impl Serialize) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => reply_bytes(status, content_type, bytes),
+        Err(error) => {
+            let status = StatusCode::INTERNAL_SERVER_ERROR;
+            (status, format!("the reply is not JSON: {error}")).into_response()
+        }
+    }
+}
+
+/// A text reply labelled with the spec's media type.
+pub fn reply_text(status: u16, content_type: &'static str, body: String) -> Response {
+    reply_bytes(status, content_type, body.into_bytes())
+}
+
+/// A reply of raw bytes labelled with the spec's media type.
+pub fn reply_bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut response = (status_code(status), body).into_response();
+    let content_type = HeaderValue::from_static(content_type);
+    response.headers_mut().insert(CONTENT_TYPE, content_type);
+    response
+}
+
+/// A reply without a body.
+pub fn reply_empty(status: u16) -> Response {
+    status_code(status).into_response()
+}
+
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// Sets a declared response header; `None` sets nothing.
+pub fn with_header(mut response: Response, name: &'static str, value: &impl Serialize) -> Response {
+    let text = match serde_json::to_value(value) {
+        Ok(Value::Null) | Err(_) => return response,
+        Ok(Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+    };
+    if let Ok(value) = HeaderValue::from_str(&text) {
+        response.headers_mut().insert(name, value);
+    }
+    response
+}

@@ -1,0 +1,533 @@
+//! The client runtime: what each parameter style, credential and body puts on the wire (checked
+//! against a recording server on 127.0.0.1), what it refuses to send, and how responses decode.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Serialize};
+
+use crate::recorder::{Recorded, Recorder, Reply};
+use crate::runtime::client::{
+    BuildError, Credential, DEFAULT_BODY_LIMIT, Error, RawResponse, Request, Response, Transport,
+    documented, header, no_headers, required_header,
+};
+
+/// Sends one `GET` to `path` built by `build`, answered with an empty `200`, and returns what
+/// went over the wire.
+async fn sent(path: &str, build: impl FnOnce(&mut Request<'_>)) -> Recorded {
+    let recorder = Recorder::start(|_, _| Reply::new(200, &[], b"")).await;
+    let transport = Transport::new(&recorder.base_url, None).expect("transport");
+    let mut request = transport.request(Method::GET, path);
+    build(&mut request);
+    let response = request.send::<Infallible>().await.expect("sent");
+    assert_eq!(response.code(), 200);
+    recorder.only_request()
+}
+
+/// Why the request built by `build` is not sent.
+async fn refused(build: impl FnOnce(&mut Request<'_>)) -> String {
+    // Nothing listens on the discard port: a request that got that far would fail in transport.
+    let transport = Transport::new("http://127.0.0.1:9", None).expect("transport");
+    let mut request = transport.request(Method::GET, "/items/{id}");
+    build(&mut request);
+    match request.send::<Infallible>().await {
+        Err(Error::InvalidRequest(reason)) => reason,
+        other => panic!("expected an invalid request, got {other:?}"),
+    }
+}
+
+fn object() -> BTreeMap<&'static str, &'static str> {
+    BTreeMap::from([("a", "1"), ("b", "x y")])
+}
+
+#[tokio::test]
+async fn values_are_percent_encoded_except_unreserved_characters() {
+    let request = sent("/items/{id}", |request| {
+        request.path("id", "a/b c", false);
+        request.query("q", "-._~ &=?/é+", true);
+    })
+    .await;
+    assert_eq!(request.method, "GET");
+    assert_eq!(request.path(), "/items/a%2Fb%20c");
+    assert_eq!(request.query(), "q=-._~%20%26%3D%3F%2F%C3%A9%2B");
+}
+
+#[tokio::test]
+async fn form_style_repeats_keys_when_exploded_and_joins_with_commas_when_not() {
+    let request = sent("/items", |request| {
+        request.query("tag", &["a", "b c"], true);
+        request.query("id", &[1, 2], false);
+        request.query("filter", &object(), true);
+        request.query("sort", &object(), false);
+        request.query("flag", &true, true);
+        request.query("ratio", &1.5, true);
+    })
+    .await;
+    assert_eq!(
+        request.query(),
+        "tag=a&tag=b%20c&id=1,2&a=1&b=x%20y&sort=a,1,b,x%20y&flag=true&ratio=1.5"
+    );
+}
+
+#[tokio::test]
+async fn null_and_empty_lists_are_not_sent() {
+    let request = sent("/items", |request| {
+        request.query("none", &None::<i64>, true);
+        request.query("empty", &Vec::<i64>::new(), false);
+        request.header("x-none", &None::<&str>, false);
+        request.query("kept", "", true);
+    })
+    .await;
+    assert_eq!(request.query(), "kept=");
+    assert_eq!(request.header("x-none"), None);
+}
+
+#[tokio::test]
+async fn delimited_styles_join_with_their_delimiter() {
+    let request = sent("/items", |request| {
+        request.query_delimited("space", &[1, 2], "%20", false);
+        request.query_delimited("pipe", &["a", "b"], "|", false);
+        request.query_delimited("exploded", &[3, 4], "|", true);
+    })
+    .await;
+    assert_eq!(
+        request.query(),
+        "space=1%202&pipe=a|b&exploded=3&exploded=4"
+    );
+}
+
+#[tokio::test]
+async fn deep_object_style_names_each_field_in_brackets() {
+    let request = sent("/items", |request| request.query_deep("filter", &object())).await;
+    assert_eq!(request.query(), "filter[a]=1&filter[b]=x%20y");
+    let reason = refused(|request| request.query_deep("filter", &[1, 2])).await;
+    assert_eq!(reason, "the parameter `filter` must be an object");
+}
+
+#[tokio::test]
+async fn path_styles_simple_label_and_matrix() {
+    let request = sent("/{a}/{b}/{c}/{d}/{e}/{f}", |request| {
+        request.path("a", &[1, 2], false);
+        request.path("b", &object(), true);
+        request.path_label("c", &[1, 2], true);
+        request.path_label("d", &[1, 2], false);
+        request.path_matrix("e", &[1, 2], true);
+        request.path_matrix("f", &[1, 2], false);
+    })
+    .await;
+    assert_eq!(request.path(), "/1,2/a=1,b=x%20y/.1.2/.1,2/;e=1;e=2/;f=1,2");
+    let request = sent("/{object}/{scalar}", |request| {
+        request.path_matrix("object", &object(), true);
+        request.path_label("scalar", "x", false);
+    })
+    .await;
+    assert_eq!(request.path(), "/;a=1;b=x%20y/.x");
+}
+
+#[tokio::test]
+async fn path_values_that_would_change_the_path_are_refused() {
+    for value in ["", ".", ".."] {
+        let reason = refused(|request| request.path("id", value, false)).await;
+        assert_eq!(
+            reason,
+            format!("the path parameter `id` cannot be `{value}`")
+        );
+    }
+    let reason = refused(|request| request.path("id", &[[1]], false)).await;
+    assert_eq!(reason, "the parameter `id` cannot be sent: a nested value");
+}
+
+#[tokio::test]
+async fn header_and_cookie_parameters() {
+    let request = sent("/items", |request| {
+        request.header("x-ids", &[1, 2], false);
+        request.header("x-object", &object(), true);
+        request.cookie("session", "a b;c", true);
+        request.cookie("theme", "dark", true);
+    })
+    .await;
+    assert_eq!(request.header("x-ids"), Some("1,2"));
+    assert_eq!(request.header("x-object"), Some("a=1,b=x y"));
+    assert_eq!(
+        request.header("cookie"),
+        Some("session=a%20b%3Bc; theme=dark")
+    );
+    let reason = refused(|request| request.header("x-note", "line\nbreak", false)).await;
+    assert_eq!(reason, "the header `x-note` has an invalid value");
+    let reason = refused(|request| request.header("bad name", "x", false)).await;
+    assert_eq!(reason, "`bad name` is not a valid header name");
+}
+
+#[tokio::test]
+async fn credentials_of_the_first_complete_alternative_are_sent() {
+    let header = Some(Credential::Header("X-Api-Key", "k1".to_owned()));
+    let query = Some(Credential::Query("api_key", "k 2".to_owned()));
+    let cookie = Some(Credential::Cookie("token", "k;3".to_owned()));
+    let missing: Option<Credential> = None;
+    let request = sent("/items", |request| {
+        request.authorize(&[&header, &missing]);
+        request.authorize(&[&header, &query, &cookie]);
+        request.authorize(&[&Some(Credential::bearer("ignored"))]);
+    })
+    .await;
+    assert_eq!(request.header("x-api-key"), Some("k1"));
+    assert_eq!(request.query(), "api_key=k%202");
+    assert_eq!(request.header("cookie"), Some("token=k%3B3"));
+    assert_eq!(request.header("authorization"), None);
+
+    let bearer = Some(Credential::bearer("t0k"));
+    let request = sent("/items", |request| request.authorize(&[&bearer])).await;
+    assert_eq!(request.header("authorization"), Some("Bearer t0k"));
+
+    let basic = Some(Credential::Basic("alice".to_owned(), "s3cret".to_owned()));
+    let request = sent("/items", |request| request.authorize(&[&basic])).await;
+    // base64("alice:s3cret")
+    assert_eq!(
+        request.header("authorization"),
+        Some("Basic YWxpY2U6czNjcmV0")
+    );
+
+    let request = sent("/items", |request| request.authorize(&[&missing])).await;
+    assert_eq!(
+        request.header_names(),
+        ["accept", "host"],
+        "nothing is sent without a complete alternative"
+    );
+}
+
+#[test]
+fn credentials_never_show_their_secret() {
+    let credentials = [
+        Credential::Header("X-Api-Key", "secret".to_owned()),
+        Credential::Query("key", "secret".to_owned()),
+        Credential::Cookie("key", "secret".to_owned()),
+        Credential::Basic("alice".to_owned(), "secret".to_owned()),
+        Credential::bearer("secret"),
+    ];
+    let shown: Vec<String> = credentials.iter().map(|c| format!("{c:?}")).collect();
+    assert_eq!(
+        shown,
+        [
+            r#"Header("X-Api-Key", <redacted>)"#,
+            r#"Query("key", <redacted>)"#,
+            r#"Cookie("key", <redacted>)"#,
+            r#"Basic("alice", <redacted>)"#,
+            r#"Header("Authorization", <redacted>)"#,
+        ]
+    );
+}
+
+#[tokio::test]
+async fn bodies_and_accept() {
+    let request = sent("/items", |request| {
+        request.json("application/vnd.x+json", &object());
+        request.accept("application/json");
+        request.accept("text/plain");
+    })
+    .await;
+    assert_eq!(
+        request.header("content-type"),
+        Some("application/vnd.x+json")
+    );
+    assert_eq!(
+        request.header("accept"),
+        Some("application/json, text/plain")
+    );
+    assert_eq!(request.body, br#"{"a":"1","b":"x y"}"#);
+
+    let request = sent("/items", |request| {
+        request.form("application/x-www-form-urlencoded", &object());
+    })
+    .await;
+    assert_eq!(request.body, b"a=1&b=x%20y");
+
+    let request = sent("/items", |request| {
+        request.body("text/plain", b"raw".to_vec())
+    })
+    .await;
+    assert_eq!(request.header("content-type"), Some("text/plain"));
+    assert_eq!(request.body, b"raw");
+
+    let reason = refused(|request| request.form("application/x-www-form-urlencoded", &[1])).await;
+    assert_eq!(reason, "a form body must be an object");
+}
+
+#[test]
+fn transports_refuse_base_urls_that_cannot_take_a_path() {
+    let refusal = |base_url: &str| match Transport::new(base_url, None) {
+        Err(error) => error.to_string(),
+        Ok(transport) => panic!("{base_url} accepted: {transport:?}"),
+    };
+    assert_eq!(refusal("not a url"), "base URL `not a url` is not a URL");
+    assert_eq!(
+        refusal("ftp://example.com"),
+        "base URL `ftp://example.com` is not an http or https URL"
+    );
+    assert_eq!(
+        refusal("http://example.com/api?x=1"),
+        "base URL `http://example.com/api?x=1` has a query or fragment"
+    );
+    let error: BuildError = Transport::new("mailto:x", None).expect_err("not a base");
+    assert_eq!(
+        error.to_string(),
+        "base URL `mailto:x` is not an http or https URL"
+    );
+    let transport = Transport::new("https://example.com/api/", None).expect("transport");
+    assert_eq!(transport.base_url(), "https://example.com/api");
+    assert_eq!(
+        format!("{transport:?}"),
+        format!(
+            "Transport {{ base_url: \"https://example.com/api\", body_limit: {DEFAULT_BODY_LIMIT}, .. }}"
+        )
+    );
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_not_read() {
+    let recorder = Recorder::start(|_, index| match index {
+        0 => Reply::new(200, &[], b"0123456789ab"),
+        _ => Reply::Endless {
+            status: 200,
+            content_type: "application/json",
+        },
+    })
+    .await;
+    let mut transport = Transport::new(&recorder.base_url, None).expect("transport");
+    transport.set_body_limit(10);
+    for _ in 0..2 {
+        let request = transport.request(Method::GET, "/large");
+        let error = request.send::<Infallible>().await.expect_err("too large");
+        let Error::BodyTooLarge {
+            status,
+            limit,
+            header_map,
+        } = &error
+        else {
+            panic!("expected BodyTooLarge, got {error:?}");
+        };
+        assert_eq!((*status, *limit), (StatusCode::OK, 10));
+        // The headers arrived before the body was refused.
+        assert!(
+            header_map.contains_key("content-length") || header_map.contains_key("content-type")
+        );
+        assert_eq!(
+            error.to_string(),
+            "the 200 OK response body is over 10 bytes"
+        );
+    }
+    let targets: Vec<String> = recorder.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(targets, ["/large", "/large"]);
+}
+
+#[tokio::test]
+async fn unreachable_servers_are_transport_errors() {
+    let transport = Transport::new("http://127.0.0.1:9", None).expect("transport");
+    let error = transport
+        .request(Method::GET, "/")
+        .send::<Infallible>()
+        .await
+        .expect_err("nothing listens on port 9");
+    assert!(
+        matches!(error, Error::Transport { partial: None, .. }),
+        "{error:?}"
+    );
+    assert!(std::error::Error::source(&error).is_some());
+    assert!(
+        error.to_string().starts_with("transport failure: "),
+        "{error}"
+    );
+}
+
+fn raw(status: u16, headers: &[(&'static str, &'static str)], body: &[u8]) -> RawResponse {
+    let mut header_map = HeaderMap::new();
+    for (name, value) in headers {
+        header_map.insert(*name, value.parse().expect("header value"));
+    }
+    RawResponse {
+        status: StatusCode::from_u16(status).expect("status"),
+        header_map,
+        body: body.to_vec(),
+    }
+}
+
+#[derive(Debug, Deserialize, Serialize, PartialEq)]
+struct Item {
+    id: i64,
+}
+
+#[test]
+fn json_bodies_decode_only_when_labelled_json() {
+    let json = raw(
+        200,
+        &[("content-type", "application/problem+json; charset=utf-8")],
+        br#"{"id":7}"#,
+    );
+    let decoded: Response<Item> = json
+        .json::<Item, (), Infallible>(no_headers)
+        .expect("decoded");
+    assert_eq!(decoded.body, Item { id: 7 });
+    assert_eq!(decoded.status, StatusCode::OK);
+
+    let text = raw(200, &[("content-type", "text/plain")], br#"{"id":7}"#);
+    match text.json::<Item, (), Infallible>(no_headers) {
+        Err(error @ Error::InvalidResponse { .. }) => assert_eq!(
+            error.to_string(),
+            "the 200 OK response does not match the spec: expected JSON, got content type `text/plain`"
+        ),
+        other => panic!("expected InvalidResponse, got {other:?}"),
+    }
+
+    let wrong = raw(
+        200,
+        &[("content-type", "application/json")],
+        br#"{"id":"x"}"#,
+    );
+    match wrong.json::<Item, (), Infallible>(no_headers) {
+        Err(Error::InvalidResponse { reason, response }) => {
+            assert!(
+                reason.starts_with("the JSON body does not match the spec: invalid type"),
+                "{reason}"
+            );
+            assert_eq!(response.text(), r#"{"id":"x"}"#);
+        }
+        other => panic!("expected InvalidResponse, got {other:?}"),
+    }
+}
+
+#[test]
+fn text_bytes_and_empty_bodies() {
+    let text = raw(200, &[], "héllo".as_bytes());
+    let decoded = text.text_body::<(), Infallible>(no_headers).expect("text");
+    assert_eq!(decoded.body, "héllo");
+    let invalid = raw(200, &[], &[0xff, 0xfe]);
+    match invalid.text_body::<(), Infallible>(no_headers) {
+        Err(Error::InvalidResponse { reason, .. }) => {
+            assert_eq!(reason, "the body is not UTF-8 text")
+        }
+        other => panic!("expected InvalidResponse, got {other:?}"),
+    }
+    let bytes = raw(200, &[], &[0xff, 0xfe]);
+    assert_eq!(
+        bytes
+            .bytes::<(), Infallible>(no_headers)
+            .expect("bytes")
+            .body,
+        [0xff, 0xfe]
+    );
+    let empty = raw(204, &[], b"ignored");
+    let decoded = empty.empty::<(), Infallible>(no_headers).expect("empty");
+    assert_eq!((decoded.status, decoded.body), (StatusCode::NO_CONTENT, ()));
+}
+
+#[test]
+fn undocumented_statuses_keep_the_response() {
+    let response = raw(418, &[], b"teapot");
+    assert_eq!(response.code(), 418);
+    match response.unexpected::<(), Infallible>() {
+        Err(error @ Error::UnexpectedStatus(_)) => {
+            assert_eq!(
+                error.to_string(),
+                "status 418 I'm a teapot, which the spec does not document here"
+            );
+            assert!(std::error::Error::source(&error).is_none());
+        }
+        other => panic!("expected UnexpectedStatus, got {other:?}"),
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum Documented {
+    NotFound(Box<Response<Item>>),
+}
+
+impl std::fmt::Display for Documented {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Documented::NotFound(response) => write!(f, "not found: {}", response.body.id),
+        }
+    }
+}
+
+#[test]
+fn documented_error_responses_become_the_call_error() {
+    let response = raw(404, &[("content-type", "application/json")], br#"{"id":3}"#);
+    let decoded = response.json(no_headers);
+    let result: Result<(), Error<Documented>> = documented(decoded, Documented::NotFound);
+    match result {
+        Err(error @ Error::Documented(Documented::NotFound(_))) => {
+            assert_eq!(error.to_string(), "documented error response not found: 3");
+        }
+        other => panic!("expected a documented error, got {other:?}"),
+    }
+}
+
+#[derive(Debug, PartialEq)]
+struct Headers {
+    count: i64,
+    next: Option<String>,
+}
+
+fn read_headers(header_map: &HeaderMap) -> Result<Headers, String> {
+    Ok(Headers {
+        count: required_header(header_map, "x-count")?,
+        next: header(header_map, "x-next")?,
+    })
+}
+
+#[test]
+fn declared_response_headers_are_parsed() {
+    let response = raw(200, &[("x-count", "41"), ("x-next", "b c")], b"");
+    let decoded = response
+        .empty::<_, Infallible>(read_headers)
+        .expect("headers");
+    let expected = Headers {
+        count: 41,
+        next: Some("b c".to_owned()),
+    };
+    assert_eq!(decoded.headers, expected);
+    assert_eq!(decoded.header_map.len(), 2);
+
+    let response = raw(200, &[("x-count", "many")], b"");
+    match response.empty::<_, Infallible>(read_headers) {
+        Err(Error::InvalidResponse { reason, .. }) => {
+            assert!(
+                reason.starts_with("the header `x-count` is invalid: "),
+                "{reason}"
+            );
+        }
+        other => panic!("expected InvalidResponse, got {other:?}"),
+    }
+    let response = raw(200, &[], b"");
+    match response.empty::<_, Infallible>(read_headers) {
+        Err(Error::InvalidResponse { reason, .. }) => {
+            assert_eq!(reason, "the required header `x-count` is missing");
+        }
+        other => panic!("expected InvalidResponse, got {other:?}"),
+    }
+}
+
+#[test]
+fn errors_describe_themselves() {
+    let invalid: Error = Error::InvalidRequest("no".to_owned());
+    assert_eq!(invalid.to_string(), "invalid request: no");
+    let pagination: Error = Error::Pagination("stuck".to_owned());
+    assert_eq!(pagination.to_string(), "cannot follow the pages: stuck");
+}
+
+#[tokio::test]
+async fn a_sent_request_reads_the_whole_response() {
+    let recorder = Recorder::start(|_, _| Reply::json("application/json", r#"{"id":9}"#)).await;
+    let transport = Transport::new(&recorder.base_url, None).expect("transport");
+    let mut request = transport.request(Method::POST, "/items");
+    request.json("application/json", &Item { id: 9 });
+    let response = request.send::<Infallible>().await.expect("sent");
+    let decoded = response.json::<Item, (), Infallible>(no_headers);
+    assert_eq!(decoded.expect("decoded").body, Item { id: 9 });
+    let sent = recorder.only_request();
+    assert_eq!(
+        (sent.method.as_str(), sent.body.as_slice()),
+        ("POST", &br#"{"id":9}"#[..])
+    );
+}

@@ -1,0 +1,13 @@
+//! `generated/src/runtime.rs` with every file the generator may copy in. The paths are relative
+//! to this file's directory (an inline module's would be relative to a `runtime/` directory that
+//! does not exist).
+
+#[path = "../../templates/runtime/client.rs"]
+pub mod client;
+#[path = "../../templates/runtime/fields.rs"]
+mod fields;
+#[path = "../../templates/runtime/pagination.rs"]
+pub mod pagination;
+#[path = "../../templates/runtime/server.rs"]
+pub mod server;
+pub use fields::{nullable, present};
