@@ -23,13 +23,16 @@ use crate::naming::Scope;
 
 /// Names `server.rs` declares or imports besides per-operation types; a model with one of these
 /// names is written `models::Name` there.
-const SERVER_FILE_NAMES: [&str; 14] = [
+const SERVER_FILE_NAMES: [&str; 17] = [
     "Api",
     "Arc",
     "BTreeMap",
+    "Call",
+    "CredentialSet",
     "Credentials",
     "DateTime",
     "Decimal",
+    "FromIncoming",
     "Incoming",
     "IntoResponse",
     "NaiveDate",
@@ -131,9 +134,6 @@ impl Emitter<'_> {
         ));
         items.push(quote!(
             use axum::Router;
-        ));
-        items.push(quote!(
-            use axum::extract::State;
         ));
         items.push(quote!(
             use axum::response::{IntoResponse, Response};
@@ -260,10 +260,12 @@ impl Emitter<'_> {
         if slots.is_empty() {
             return TokenStream::new();
         }
+        self.runtime.insert("CredentialSet");
         self.runtime.insert("Incoming");
         self.runtime.insert("redacted");
         let mut fields = Vec::new();
         let mut reads = Vec::new();
+        let mut has_arms = Vec::new();
         let mut debug_fields = Vec::new();
         for slot in slots {
             let field = ident(&slot.field);
@@ -305,6 +307,7 @@ impl Emitter<'_> {
             let doc = format!(" `{key}`: {what}.");
             fields.push(quote!(#[doc = #doc] pub #field: Option<String>,));
             reads.push(quote!(let #field = #read;));
+            has_arms.push(quote!(#key => self.#field.is_some(),));
             let name = &slot.field;
             debug_fields.push(quote!(debug.field(#name, &redacted(&self.#field));));
         }
@@ -323,10 +326,17 @@ impl Emitter<'_> {
                 #(#fields)*
             }
 
-            impl Credentials {
+            impl CredentialSet for Credentials {
                 fn read(incoming: &Incoming) -> Self {
                     #(#reads)*
                     Credentials { #(#names),* }
+                }
+
+                fn has(&self, scheme: &str) -> bool {
+                    match scheme {
+                        #(#has_arms)*
+                        _ => false,
+                    }
                 }
             }
 
@@ -491,6 +501,7 @@ impl Emitter<'_> {
         } else {
             quote!(incoming)
         };
+        self.use_runtime("FromIncoming");
         self.use_runtime("Incoming");
         self.use_runtime("Rejection");
         let definition = quote!(#(#fields)* #(#reads)* #(#inits)* #(#checks)*);
@@ -514,7 +525,7 @@ impl Emitter<'_> {
                         #(#fields)*
                     }
 
-                    impl #name {
+                    impl FromIncoming for #name {
                         fn read(#incoming: &Incoming) -> Result<Self, Rejection> {
                             #(#reads)*
                             #build
@@ -701,75 +712,40 @@ impl Emitter<'_> {
         })
     }
 
+    /// The axum handler of `operation`: the runtime's `serve` does the work, given the
+    /// security alternatives as data and the call into the implementation.
     fn handler(&mut self, operation: &Operation, slots: &[SchemeSlot]) -> TokenStream {
+        self.use_runtime("Call");
         let name = ident(&operation.id.rust);
-        let request = ident(&operation.types.request);
-        let mut statements = Vec::new();
-        let has_credentials = !slots.is_empty();
-        if has_credentials {
-            statements.push(quote!(let credentials = Credentials::read(&incoming);));
-        }
-        let required: Vec<&crate::ir::SecurityRequirement> = operation.security.iter().collect();
-        let anonymous = required.is_empty() || required.iter().any(|r| r.schemes.is_empty());
-        if !anonymous {
-            let mut used: Vec<&SchemeSlot> = Vec::new();
-            for requirement in &required {
-                for key in &requirement.schemes {
-                    if let Some(slot) = slots.iter().find(|slot| slot.scheme.name.wire == *key) {
-                        if !used.iter().any(|u| u.field == slot.field) {
-                            used.push(slot);
-                        }
-                    }
-                }
-            }
-            for slot in &used {
-                let field = ident(&slot.field);
-                statements.push(quote!(let #field = credentials.#field.is_some();));
-            }
-            let alternatives = required.iter().map(|requirement| {
-                let fields: Vec<TokenStream> = requirement
+        let anonymous = operation.security.iter().any(|r| r.schemes.is_empty());
+        // Each alternative lists the schemes (as the spec names them) whose credentials must all
+        // be sent; none at all means anyone may call.
+        let alternatives = operation
+            .security
+            .iter()
+            .filter(|_| !anonymous)
+            .map(|requirement| {
+                let schemes = requirement
                     .schemes
                     .iter()
-                    .filter_map(|key| slots.iter().find(|slot| slot.scheme.name.wire == *key))
-                    .map(|slot| {
-                        let field = ident(&slot.field);
-                        quote!(#field)
-                    })
-                    .collect();
-                if fields.len() == 1 {
-                    quote!(#(#fields)*)
-                } else {
-                    quote!((#(#fields)&&*))
-                }
+                    .filter(|key| slots.iter().any(|slot| slot.scheme.name.wire == **key));
+                quote!(&[#(#schemes),*])
             });
-            statements.push(quote! {
-                if !(#(#alternatives)||*) {
-                    return Rejection::unauthorized().into_response();
-                }
-            });
-        }
-        statements.push(quote! {
-            let request = match #request::read(&incoming) {
-                Ok(request) => request,
-                Err(rejection) => return rejection.into_response(),
-            };
-        });
-        let call = if has_credentials {
-            quote!(A::#name(&api, request, credentials))
+        // Without security schemes there are no `Credentials`: the runtime passes `()`.
+        let method = if slots.is_empty() {
+            quote!(|api, request, ()| A::#name(api, request))
         } else {
-            quote!(A::#name(&api, request))
+            quote!(A::#name)
         };
         let doc = format!(
             " Serves `{} {}`.",
             operation.method.as_str(),
             operation.path
         );
-        let finish = quote!(#call.await.into_response());
         quote! {
             #[doc = #doc]
-            async fn #name<A: Api>(State(api): State<Arc<A>>, incoming: Incoming) -> Response {
-                #(#statements)*
-                #finish
+            async fn #name<A: Api>(call: Call<A>) -> Response {
+                call.serve(&[#(#alternatives),*], #method).await
             }
         }
     }

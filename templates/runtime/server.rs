@@ -1,5 +1,7 @@
 //! Request parsing, validation and replies shared by every API's server.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::header::CONTENT_TYPE;
@@ -270,6 +272,83 @@ impl Incoming {
         let matches = sent_scheme.eq_ignore_ascii_case(scheme);
         matches.then(|| credentials.trim().to_owned())
     }
+}
+
+/// An operation's request: its parameters and body, read from `Incoming` and checked
+/// against the spec.
+pub trait FromIncoming: Sized {
+    /// The request, or why it is refused (`400`, or `415` for a media type the operation
+    /// does not take).
+    fn read(incoming: &Incoming) -> Result<Self, Rejection>;
+}
+
+/// The credentials an API's security schemes define, read from every request. An API
+/// without security schemes uses `()`, which holds none.
+pub trait CredentialSet: Sized {
+    /// The credentials `incoming` carries, each read by its scheme's rules.
+    fn read(incoming: &Incoming) -> Self;
+
+    /// Whether the credentials of `scheme` (named as in the spec) were sent.
+    fn has(&self, scheme: &str) -> bool;
+}
+
+impl CredentialSet for () {
+    fn read(_incoming: &Incoming) -> Self {}
+
+    fn has(&self, _scheme: &str) -> bool {
+        false
+    }
+}
+
+/// One call of an API: the implementation, from the router's state, and the request,
+/// taken apart. Every operation's handler receives one and [`serve`](Call::serve)s it.
+pub struct Call<A> {
+    api: Arc<A>,
+    incoming: Incoming,
+}
+
+impl<A: Send + Sync> FromRequest<Arc<A>> for Call<A> {
+    type Rejection = Response;
+    async fn from_request(request: Request, state: &Arc<A>) -> Result<Self, Response> {
+        let incoming = Incoming::from_request(request, state).await?;
+        let api = Arc::clone(state);
+        Ok(Call { api, incoming })
+    }
+}
+
+impl<A> Call<A> {
+    /// Serves one operation: `401` unless the request carries one of the `alternatives`
+    /// (each a list of schemes whose credentials must all be sent; no alternatives means no
+    /// credentials are needed), then the rejection if the request does not read, and
+    /// otherwise the reply of `operation` (an `Api` method), given the request and the
+    /// credentials.
+    pub async fn serve<'a, C, R, F>(
+        &'a self,
+        alternatives: &[&[&str]],
+        operation: impl FnOnce(&'a A, R, C) -> F,
+    ) -> Response
+    where
+        C: CredentialSet,
+        R: FromIncoming,
+        F: Future<Output: IntoResponse>,
+    {
+        let credentials = C::read(&self.incoming);
+        if !allowed(&credentials, alternatives) {
+            return Rejection::unauthorized().into_response();
+        }
+        match R::read(&self.incoming) {
+            Ok(request) => operation(&self.api, request, credentials)
+                .await
+                .into_response(),
+            Err(rejection) => rejection.into_response(),
+        }
+    }
+}
+
+/// Whether `credentials` satisfy one of the `alternatives`, or there are none.
+fn allowed(credentials: &impl CredentialSet, alternatives: &[&[&str]]) -> bool {
+    let satisfied = |schemes: &&[&str]| schemes.iter().all(|scheme| credentials.has(scheme));
+    alternatives.is_empty() || alternatives.iter().any(satisfied)
 }
 
 /// Why a request was refused before it reached the implementation. It is sent as JSON:

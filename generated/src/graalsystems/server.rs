@@ -3,11 +3,10 @@
 
 use super::models::{Usage, UsageProductType};
 use crate::runtime::server::{
-    Incoming, Known, Rejection, known, not_implemented, redacted, reply_empty,
-    reply_json, within,
+    Call, CredentialSet, FromIncoming, Incoming, Known, Rejection, known,
+    not_implemented, redacted, reply_empty, reply_json, within,
 };
 use axum::Router;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
@@ -65,10 +64,17 @@ pub struct Credentials {
     pub internal: Option<String>,
 }
 
-impl Credentials {
+impl CredentialSet for Credentials {
     fn read(incoming: &Incoming) -> Self {
         let internal = incoming.authorization("Bearer");
         Credentials { internal }
+    }
+
+    fn has(&self, scheme: &str) -> bool {
+        match scheme {
+            "internal" => self.internal.is_some(),
+            _ => false,
+        }
     }
 }
 
@@ -95,7 +101,7 @@ pub struct FindUsagesRequest {
     pub params: Option<BTreeMap<String, String>>,
 }
 
-impl FindUsagesRequest {
+impl FromIncoming for FindUsagesRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
         Ok(Self {
             x_tenant: incoming.header("X-Tenant")?,
@@ -154,7 +160,7 @@ pub struct CreateUsageRequest {
     pub body: Usage,
 }
 
-impl CreateUsageRequest {
+impl FromIncoming for CreateUsageRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
         let media = ["application/vnd.graal.systems.v1.usage+json"];
         let body = incoming.json_body(&media, true)?;
@@ -203,34 +209,13 @@ impl From<Response> for CreateUsageReply {
 }
 
 /// Serves `GET /usages`.
-async fn find_usages<A: Api>(State(api): State<Arc<A>>, incoming: Incoming) -> Response {
-    let credentials = Credentials::read(&incoming);
-    let internal = credentials.internal.is_some();
-    if !(internal) {
-        return Rejection::unauthorized().into_response();
-    }
-    let request = match FindUsagesRequest::read(&incoming) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
-    A::find_usages(&api, request, credentials).await.into_response()
+async fn find_usages<A: Api>(call: Call<A>) -> Response {
+    call.serve(&[&["internal"]], A::find_usages).await
 }
 
 /// Serves `POST /usages`.
-async fn create_usage<A: Api>(
-    State(api): State<Arc<A>>,
-    incoming: Incoming,
-) -> Response {
-    let credentials = Credentials::read(&incoming);
-    let internal = credentials.internal.is_some();
-    if !(internal) {
-        return Rejection::unauthorized().into_response();
-    }
-    let request = match CreateUsageRequest::read(&incoming) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
-    A::create_usage(&api, request, credentials).await.into_response()
+async fn create_usage<A: Api>(call: Call<A>) -> Response {
+    call.serve(&[&["internal"]], A::create_usage).await
 }
 
 impl Known for Usage {

@@ -6,11 +6,10 @@ use super::models::{
     ComponentUserUsageOrdering, SlurmAllocationUserUsage,
 };
 use crate::runtime::server::{
-    Incoming, Known, Rejection, check_uri, known, not_implemented, redacted, reply_json,
-    with_header,
+    Call, CredentialSet, FromIncoming, Incoming, Known, Rejection, check_uri, known,
+    not_implemented, redacted, reply_json, with_header,
 };
 use axum::Router;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
@@ -138,13 +137,21 @@ pub struct Credentials {
     pub waldur_oidc_auth: Option<String>,
 }
 
-impl Credentials {
+impl CredentialSet for Credentials {
     fn read(incoming: &Incoming) -> Self {
         let token_auth = incoming.api_key_header("Authorization");
         let waldur_oidc_auth = incoming.authorization("Bearer");
         Credentials {
             token_auth,
             waldur_oidc_auth,
+        }
+    }
+
+    fn has(&self, scheme: &str) -> bool {
+        match scheme {
+            "tokenAuth" => self.token_auth.is_some(),
+            "waldurOIDCAuth" => self.waldur_oidc_auth.is_some(),
+            _ => false,
         }
     }
 }
@@ -187,7 +194,7 @@ pub struct SlurmAllocationUserUsageListRequest {
     pub year: Option<i64>,
 }
 
-impl SlurmAllocationUserUsageListRequest {
+impl FromIncoming for SlurmAllocationUserUsageListRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
         let request = Self {
             allocation: incoming.query("allocation")?,
@@ -261,7 +268,7 @@ pub struct SlurmAllocationUserUsageRetrieveRequest {
     pub id: i64,
 }
 
-impl SlurmAllocationUserUsageRetrieveRequest {
+impl FromIncoming for SlurmAllocationUserUsageRetrieveRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
         Ok(Self { id: incoming.path("id")? })
     }
@@ -459,7 +466,7 @@ pub struct MarketplaceComponentUserUsagesListRequest {
     pub username: Option<String>,
 }
 
-impl MarketplaceComponentUserUsagesListRequest {
+impl FromIncoming for MarketplaceComponentUserUsagesListRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
         let request = Self {
             billing_period_month: incoming.query("billing_period_month")?,
@@ -543,7 +550,7 @@ pub struct MarketplaceComponentUserUsagesRetrieveRequest {
     pub field: Option<Vec<ComponentUserUsageField>>,
 }
 
-impl MarketplaceComponentUserUsagesRetrieveRequest {
+impl FromIncoming for MarketplaceComponentUserUsagesRetrieveRequest {
     fn read(incoming: &Incoming) -> Result<Self, Rejection> {
         let request = Self {
             uuid: incoming.path("uuid")?,
@@ -592,121 +599,57 @@ impl From<Response> for MarketplaceComponentUserUsagesRetrieveReply {
 }
 
 /// Serves `GET /api/slurm-allocation-user-usage/`.
-async fn slurm_allocation_user_usage_list<A: Api>(
-    State(api): State<Arc<A>>,
-    incoming: Incoming,
-) -> Response {
-    let credentials = Credentials::read(&incoming);
-    let token_auth = credentials.token_auth.is_some();
-    let waldur_oidc_auth = credentials.waldur_oidc_auth.is_some();
-    if !(token_auth || waldur_oidc_auth) {
-        return Rejection::unauthorized().into_response();
-    }
-    let request = match SlurmAllocationUserUsageListRequest::read(&incoming) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
-    A::slurm_allocation_user_usage_list(&api, request, credentials).await.into_response()
+async fn slurm_allocation_user_usage_list<A: Api>(call: Call<A>) -> Response {
+    call.serve(
+            &[&["tokenAuth"], &["waldurOIDCAuth"]],
+            A::slurm_allocation_user_usage_list,
+        )
+        .await
 }
 
 /// Serves `GET /api/slurm-allocation-user-usage/{id}/`.
-async fn slurm_allocation_user_usage_retrieve<A: Api>(
-    State(api): State<Arc<A>>,
-    incoming: Incoming,
-) -> Response {
-    let credentials = Credentials::read(&incoming);
-    let token_auth = credentials.token_auth.is_some();
-    let waldur_oidc_auth = credentials.waldur_oidc_auth.is_some();
-    if !(token_auth || waldur_oidc_auth) {
-        return Rejection::unauthorized().into_response();
-    }
-    let request = match SlurmAllocationUserUsageRetrieveRequest::read(&incoming) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
-    A::slurm_allocation_user_usage_retrieve(&api, request, credentials)
+async fn slurm_allocation_user_usage_retrieve<A: Api>(call: Call<A>) -> Response {
+    call.serve(
+            &[&["tokenAuth"], &["waldurOIDCAuth"]],
+            A::slurm_allocation_user_usage_retrieve,
+        )
         .await
-        .into_response()
 }
 
 /// Serves `GET /api/openportal-allocation-user-usage/`.
-async fn openportal_allocation_user_usage_list<A: Api>(
-    State(api): State<Arc<A>>,
-    incoming: Incoming,
-) -> Response {
-    let credentials = Credentials::read(&incoming);
-    let token_auth = credentials.token_auth.is_some();
-    let waldur_oidc_auth = credentials.waldur_oidc_auth.is_some();
-    if !(token_auth || waldur_oidc_auth) {
-        return Rejection::unauthorized().into_response();
-    }
-    let request = match OpenportalAllocationUserUsageListRequest::read(&incoming) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
-    A::openportal_allocation_user_usage_list(&api, request, credentials)
+async fn openportal_allocation_user_usage_list<A: Api>(call: Call<A>) -> Response {
+    call.serve(
+            &[&["tokenAuth"], &["waldurOIDCAuth"]],
+            A::openportal_allocation_user_usage_list,
+        )
         .await
-        .into_response()
 }
 
 /// Serves `GET /api/openportal-allocation-user-usage/{id}/`.
-async fn openportal_allocation_user_usage_retrieve<A: Api>(
-    State(api): State<Arc<A>>,
-    incoming: Incoming,
-) -> Response {
-    let credentials = Credentials::read(&incoming);
-    let token_auth = credentials.token_auth.is_some();
-    let waldur_oidc_auth = credentials.waldur_oidc_auth.is_some();
-    if !(token_auth || waldur_oidc_auth) {
-        return Rejection::unauthorized().into_response();
-    }
-    let request = match OpenportalAllocationUserUsageRetrieveRequest::read(&incoming) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
-    A::openportal_allocation_user_usage_retrieve(&api, request, credentials)
+async fn openportal_allocation_user_usage_retrieve<A: Api>(call: Call<A>) -> Response {
+    call.serve(
+            &[&["tokenAuth"], &["waldurOIDCAuth"]],
+            A::openportal_allocation_user_usage_retrieve,
+        )
         .await
-        .into_response()
 }
 
 /// Serves `GET /api/marketplace-component-user-usages/`.
-async fn marketplace_component_user_usages_list<A: Api>(
-    State(api): State<Arc<A>>,
-    incoming: Incoming,
-) -> Response {
-    let credentials = Credentials::read(&incoming);
-    let token_auth = credentials.token_auth.is_some();
-    let waldur_oidc_auth = credentials.waldur_oidc_auth.is_some();
-    if !(token_auth || waldur_oidc_auth) {
-        return Rejection::unauthorized().into_response();
-    }
-    let request = match MarketplaceComponentUserUsagesListRequest::read(&incoming) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
-    A::marketplace_component_user_usages_list(&api, request, credentials)
+async fn marketplace_component_user_usages_list<A: Api>(call: Call<A>) -> Response {
+    call.serve(
+            &[&["tokenAuth"], &["waldurOIDCAuth"]],
+            A::marketplace_component_user_usages_list,
+        )
         .await
-        .into_response()
 }
 
 /// Serves `GET /api/marketplace-component-user-usages/{uuid}/`.
-async fn marketplace_component_user_usages_retrieve<A: Api>(
-    State(api): State<Arc<A>>,
-    incoming: Incoming,
-) -> Response {
-    let credentials = Credentials::read(&incoming);
-    let token_auth = credentials.token_auth.is_some();
-    let waldur_oidc_auth = credentials.waldur_oidc_auth.is_some();
-    if !(token_auth || waldur_oidc_auth) {
-        return Rejection::unauthorized().into_response();
-    }
-    let request = match MarketplaceComponentUserUsagesRetrieveRequest::read(&incoming) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
-    A::marketplace_component_user_usages_retrieve(&api, request, credentials)
+async fn marketplace_component_user_usages_retrieve<A: Api>(call: Call<A>) -> Response {
+    call.serve(
+            &[&["tokenAuth"], &["waldurOIDCAuth"]],
+            A::marketplace_component_user_usages_retrieve,
+        )
         .await
-        .into_response()
 }
 
 impl Known for ComponentUserUsageField {
