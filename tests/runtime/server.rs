@@ -2,6 +2,7 @@
 //! check, credentials, enum and URI checks, the JSON rejections and the reply writers.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -13,8 +14,9 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use crate::runtime::server::{
-    Incoming, Known, Rejection, check_uri, known, not_implemented, redacted, reply_bytes,
-    reply_empty, reply_json, reply_text, with_header, within,
+    Call, CredentialSet, FromIncoming, Incoming, Known, Rejection, check_uri, known,
+    not_implemented, redacted, reply_bytes, reply_empty, reply_json, reply_text, with_header,
+    within,
 };
 
 /// The request taken apart as a handler sees it (no path parameters: no route matched).
@@ -408,4 +410,130 @@ async fn replies_carry_status_media_type_and_headers() {
     assert_eq!((status, content_type.as_str()), (501, "application/json"));
     let body: Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(body["error"], "this operation is not implemented");
+}
+
+/// An implementation as a generated `Api` trait sees it: one operation, answering with its
+/// request and which credentials it was given.
+struct Doubler;
+
+/// An operation's request: a required integer `n` in the query.
+struct DoubleRequest {
+    n: i64,
+}
+
+impl FromIncoming for DoubleRequest {
+    fn read(incoming: &Incoming) -> Result<Self, Rejection> {
+        Ok(DoubleRequest {
+            n: incoming.query("n")?,
+        })
+    }
+}
+
+/// Credentials of three schemes, each an API key header named as the scheme.
+struct ThreeKeys {
+    key: Option<String>,
+    first: Option<String>,
+    second: Option<String>,
+}
+
+impl CredentialSet for ThreeKeys {
+    fn read(incoming: &Incoming) -> Self {
+        ThreeKeys {
+            key: incoming.api_key_header("key"),
+            first: incoming.api_key_header("first"),
+            second: incoming.api_key_header("second"),
+        }
+    }
+
+    fn has(&self, scheme: &str) -> bool {
+        match scheme {
+            "key" => self.key.is_some(),
+            "first" => self.first.is_some(),
+            "second" => self.second.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Doubler {
+    async fn double(&self, request: DoubleRequest, credentials: ThreeKeys) -> Response {
+        let sent = [credentials.key, credentials.first, credentials.second];
+        let body = json!({"doubled": request.n * 2, "sent": sent});
+        reply_json(200, "application/json", &body)
+    }
+
+    async fn anonymous(&self, request: DoubleRequest) -> Response {
+        reply_json(200, "application/json", &json!({"doubled": request.n * 2}))
+    }
+}
+
+/// `key` alone, or `first` and `second` together.
+async fn guarded(call: Call<Doubler>) -> Response {
+    call.serve(&[&["key"], &["first", "second"]], Doubler::double)
+        .await
+}
+
+async fn open(call: Call<Doubler>) -> Response {
+    call.serve(&[], |api, request, ()| api.anonymous(request))
+        .await
+}
+
+/// The status and JSON body `uri` gets with `headers` from a router serving `Doubler`.
+async fn call_doubler(uri: &str, headers: &[&str]) -> (u16, Value) {
+    let router = Router::new()
+        .route("/guarded", get(guarded))
+        .route("/open", get(open))
+        .with_state(Arc::new(Doubler));
+    let mut request = Request::builder().uri(uri);
+    for name in headers {
+        request = request.header(*name, format!("{name}-value"));
+    }
+    let request = request.body(Body::empty()).expect("request");
+    let response = router.oneshot(request).await.expect("infallible");
+    let (status, content_type, body) = parts(response).await;
+    assert_eq!(content_type, "application/json");
+    (status, serde_json::from_str(&body).expect("JSON"))
+}
+
+#[tokio::test]
+async fn calls_are_refused_without_credentials_before_the_request_is_read() {
+    let unauthorized =
+        json!({"status": 401, "error": "credentials are required", "in": null, "name": null});
+    assert_eq!(
+        call_doubler("/guarded?n=x", &[]).await,
+        (401, unauthorized.clone())
+    );
+    assert_eq!(
+        call_doubler("/guarded?n=2", &[]).await,
+        (401, unauthorized.clone())
+    );
+    let half_of_an_alternative = call_doubler("/guarded?n=2", &["first"]).await;
+    assert_eq!(half_of_an_alternative, (401, unauthorized));
+}
+
+#[tokio::test]
+async fn calls_with_credentials_are_refused_when_the_request_does_not_read() {
+    let (status, body) = call_doubler("/guarded?n=x", &["key"]).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["in"], "query");
+    assert_eq!(body["name"], "n");
+    let (status, body) = call_doubler("/open", &[]).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "missing required parameter");
+}
+
+#[tokio::test]
+async fn calls_reach_the_implementation_with_the_request_and_credentials() {
+    let (status, body) = call_doubler("/guarded?n=21", &["key"]).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        json!({"doubled": 42, "sent": ["key-value", null, null]})
+    );
+    let both = call_doubler("/guarded?n=1", &["first", "second"]).await;
+    assert_eq!(both.1["sent"], json!([null, "first-value", "second-value"]));
+    assert_eq!(
+        call_doubler("/open?n=2", &[]).await,
+        (200, json!({"doubled": 4}))
+    );
 }
