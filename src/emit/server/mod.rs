@@ -1,0 +1,375 @@
+//! The server stubs of one API (`server.rs`): an `Api` trait with one method per operation (each
+//! answering 501 until implemented), per-operation request structs and reply enums, the
+//! credentials the security schemes define, and `router`, which mounts every operation at its
+//! spec path and checks each request against the spec before the implementation sees it.
+
+use std::collections::{BTreeSet, HashSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::client::{
+    BodyForm, body_form, chosen_content, collect_models, operation_docs, parameter_docs, status_doc,
+};
+use super::runtime::Capabilities;
+use super::same_types::SameTypes;
+use super::types::{Imports, ident, sort_use_items};
+use super::{ApiFile, SchemeSlot, scheme_slots};
+use crate::ir::{Api, Method, Operation, ParameterLocation, SecurityKind, TypeRef};
+
+mod known;
+mod types;
+
+/// Names `server.rs` declares or imports besides per-operation types; a model with one of these
+/// names is written `models::Name` there.
+const SERVER_FILE_NAMES: [&str; 17] = [
+    "Api",
+    "Arc",
+    "BTreeMap",
+    "Call",
+    "CredentialSet",
+    "Credentials",
+    "DateTime",
+    "Decimal",
+    "FromIncoming",
+    "Incoming",
+    "IntoResponse",
+    "NaiveDate",
+    "Rejection",
+    "Response",
+    "Router",
+    "Utc",
+    "Uuid",
+];
+
+/// Emits the server stubs of `api`, or `None` when the API has no operations.
+pub fn server_file(api: &Api) -> Option<ApiFile> {
+    if api.operations.is_empty() {
+        return None;
+    }
+    let mut emitter = Emitter {
+        api,
+        enum_holders: known::enum_holders(&api.models),
+        imports: Imports::qualifying(&SERVER_FILE_NAMES, &api.models),
+        models: BTreeSet::new(),
+        runtime: BTreeSet::new(),
+        routing: BTreeSet::new(),
+        same: SameTypes::default(),
+    };
+    let tokens = emitter.file();
+    let mut crates = emitter.imports.crates();
+    crates.server = true;
+    Some(ApiFile {
+        tokens,
+        runtime: Capabilities {
+            server: true,
+            ..Capabilities::default()
+        },
+        crates,
+    })
+}
+
+struct Emitter<'a> {
+    api: &'a Api,
+    /// The models that are, or may contain, a string enum (through fields, items, aliases).
+    enum_holders: HashSet<&'a str>,
+    imports: Imports,
+    /// Model names the file refers to.
+    models: BTreeSet<String>,
+    /// Runtime items the file imports by name.
+    runtime: BTreeSet<&'static str>,
+    /// `axum::routing` functions used (`get`, `post`, …).
+    routing: BTreeSet<&'static str>,
+    /// Request and reply types defined so far, so a repeated definition becomes an alias.
+    same: SameTypes,
+}
+
+impl Emitter<'_> {
+    fn file(&mut self) -> TokenStream {
+        let api = self.api;
+        let slots = scheme_slots(api, &[]);
+        let credentials = self.credentials(&slots);
+        let mut methods = Vec::new();
+        let mut handlers = Vec::new();
+        let mut types = Vec::new();
+        for operation in &api.operations {
+            methods.push(self.trait_method(operation, !slots.is_empty()));
+            handlers.push(self.handler(operation, &slots));
+            types.push(self.request_type(operation));
+            types.push(self.reply_type(operation));
+        }
+        let router = self.router();
+        let known = self.known_impls();
+        let trait_doc = format!(
+            " {} as a server implements it: one method per operation. Every method answers `501 Not Implemented` until it is implemented, so an implementation can start with one operation.",
+            api.title
+        );
+        let uses = self.use_items();
+        let module_doc = format!(
+            " Server stubs for {}: implement [`Api`] and serve it with [`router`].",
+            api.title
+        );
+        quote! {
+            #![doc = #module_doc]
+            #uses
+
+            #[doc = #trait_doc]
+            pub trait Api: Send + Sync + 'static {
+                #(#methods)*
+            }
+
+            #router
+            #credentials
+            #(#types)*
+            #(#handlers)*
+            #known
+        }
+    }
+
+    fn use_items(&mut self) -> TokenStream {
+        let mut items = self.imports.use_item_list();
+        items.push(quote!(
+            use std::sync::Arc;
+        ));
+        items.push(quote!(
+            use axum::Router;
+        ));
+        items.push(quote!(
+            use axum::response::{IntoResponse, Response};
+        ));
+        let routing = self.routing.iter().map(|name| ident(name));
+        items.push(quote!(use axum::routing::{#(#routing),*};));
+        let runtime = self.runtime.iter().map(|name| ident(name));
+        items.push(quote!(use crate::runtime::server::{#(#runtime),*};));
+        items.extend(self.imports.model_use_items(&self.models));
+        if self.runtime.contains("redacted") {
+            items.push(quote!(
+                use std::fmt;
+            ));
+        }
+        sort_use_items(&mut items);
+        items.into_iter().collect()
+    }
+
+    fn type_tokens(&mut self, ty: &TypeRef) -> TokenStream {
+        collect_models(ty, &mut self.models);
+        self.imports.type_tokens(ty)
+    }
+
+    fn use_runtime(&mut self, name: &'static str) {
+        self.runtime.insert(name);
+    }
+
+    /// `Credentials`, read from each request by the schemes' rules.
+    fn credentials(&mut self, slots: &[SchemeSlot]) -> TokenStream {
+        if slots.is_empty() {
+            return TokenStream::new();
+        }
+        self.runtime.insert("CredentialSet");
+        self.runtime.insert("Incoming");
+        self.runtime.insert("redacted");
+        let mut fields = Vec::new();
+        let mut reads = Vec::new();
+        let mut has_arms = Vec::new();
+        let mut debug_fields = Vec::new();
+        for slot in slots {
+            let field = ident(&slot.field);
+            let key = &slot.scheme.name.wire;
+            let (read, what) = match &slot.scheme.kind {
+                SecurityKind::ApiKey {
+                    location,
+                    parameter,
+                } => match location {
+                    ParameterLocation::Query => (
+                        quote!(incoming.api_key_query(#parameter)),
+                        format!("the API key in the `{parameter}` query parameter"),
+                    ),
+                    ParameterLocation::Cookie => (
+                        quote!(incoming.api_key_cookie(#parameter)),
+                        format!("the API key in the `{parameter}` cookie"),
+                    ),
+                    ParameterLocation::Header | ParameterLocation::Path => (
+                        quote!(incoming.api_key_header(#parameter)),
+                        format!("the `{parameter}` header, as sent"),
+                    ),
+                },
+                SecurityKind::Http { scheme } => {
+                    let name = match scheme.as_str() {
+                        "bearer" => "Bearer".to_owned(),
+                        "basic" => "Basic".to_owned(),
+                        other => other.to_owned(),
+                    };
+                    (
+                        quote!(incoming.authorization(#name)),
+                        format!("the credentials of `Authorization: {name} …`"),
+                    )
+                }
+                SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect { .. } => (
+                    quote!(incoming.authorization("Bearer")),
+                    "the token of `Authorization: Bearer …`".to_owned(),
+                ),
+            };
+            let doc = format!(" `{key}`: {what}.");
+            fields.push(quote!(#[doc = #doc] pub #field: Option<String>,));
+            reads.push(quote!(let #field = #read;));
+            has_arms.push(quote!(#key => self.#field.is_some(),));
+            let name = &slot.field;
+            debug_fields.push(quote!(debug.field(#name, &redacted(&self.#field));));
+        }
+        let names: Vec<TokenStream> = slots
+            .iter()
+            .map(|slot| {
+                let field = ident(&slot.field);
+                quote!(#field)
+            })
+            .collect();
+        quote! {
+            /// The credentials a request carried, one field per security scheme. `Debug` shows
+            /// which are set, never their values.
+            #[derive(Clone, Default, PartialEq, Eq)]
+            pub struct Credentials {
+                #(#fields)*
+            }
+
+            impl CredentialSet for Credentials {
+                fn read(incoming: &Incoming) -> Self {
+                    #(#reads)*
+                    Credentials { #(#names),* }
+                }
+
+                fn has(&self, scheme: &str) -> bool {
+                    match scheme {
+                        #(#has_arms)*
+                        _ => false,
+                    }
+                }
+            }
+
+            impl fmt::Debug for Credentials {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    let mut debug = f.debug_struct("Credentials");
+                    #(#debug_fields)*
+                    debug.finish()
+                }
+            }
+        }
+    }
+
+    fn trait_method(&mut self, operation: &Operation, has_credentials: bool) -> TokenStream {
+        let name = ident(&operation.id.rust);
+        let request = ident(&operation.types.request);
+        let reply = ident(&operation.types.reply);
+        let docs = operation_docs(operation, false);
+        self.use_runtime("not_implemented");
+        let (credentials, unused) = if has_credentials {
+            (
+                quote!(, credentials: Credentials),
+                quote!(let _ = (request, credentials);),
+            )
+        } else {
+            (TokenStream::new(), quote!(let _ = request;))
+        };
+        quote! {
+            #docs
+            fn #name(&self, request: #request #credentials) -> impl Future<Output = #reply> + Send {
+                #unused
+                async { not_implemented() }
+            }
+        }
+    }
+
+    fn router(&mut self) -> TokenStream {
+        let api = self.api;
+        // Operations grouped by path, in the order paths first appear.
+        let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
+        for operation in &api.operations {
+            match paths.iter_mut().find(|(path, _)| *path == operation.path) {
+                Some((_, operations)) => operations.push(operation),
+                None => paths.push((&operation.path, vec![operation])),
+            }
+        }
+        let mut statements = Vec::new();
+        for (path, operations) in paths {
+            statements.push(quote!(let path = #path;));
+            for (index, operation) in operations.iter().enumerate() {
+                let method = routing_function(operation.method);
+                if index == 0 {
+                    self.routing.insert(method);
+                }
+                let method = ident(method);
+                let handler = ident(&operation.id.rust);
+                if index == 0 {
+                    statements.push(quote!(let methods = #method(#handler::<A>);));
+                } else {
+                    statements.push(quote!(let methods = methods.#method(#handler::<A>);));
+                }
+            }
+            statements.push(quote!(let router = router.route(path, methods);));
+        }
+        quote! {
+            /// A router serving `api` at every path of the spec (trailing slashes as written).
+            /// Requests are checked against the spec before `api` sees them: a parameter or body
+            /// that is missing or does not parse gets `400`, missing credentials `401`, another
+            /// media type `415`, a body over axum's `DefaultBodyLimit` `413`, and a method the
+            /// path does not serve `405`. Add your own layers (tracing, CORS, a body limit) to
+            /// what it returns.
+            pub fn router<A: Api>(api: A) -> Router {
+                let router = Router::new();
+                #(#statements)*
+                router.with_state(Arc::new(api))
+            }
+        }
+    }
+
+    /// The axum handler of `operation`: the runtime's `serve` does the work, given the
+    /// security alternatives as data and the call into the implementation.
+    fn handler(&mut self, operation: &Operation, slots: &[SchemeSlot]) -> TokenStream {
+        self.use_runtime("Call");
+        let name = ident(&operation.id.rust);
+        let anonymous = operation.security.iter().any(|r| r.schemes.is_empty());
+        // Each alternative lists the schemes (as the spec names them) whose credentials must all
+        // be sent; none at all means anyone may call.
+        let alternatives = operation
+            .security
+            .iter()
+            .filter(|_| !anonymous)
+            .map(|requirement| {
+                let schemes = requirement
+                    .schemes
+                    .iter()
+                    .filter(|key| slots.iter().any(|slot| slot.scheme.name.wire == **key));
+                quote!(&[#(#schemes),*])
+            });
+        // Without security schemes there are no `Credentials`: the runtime passes `()`.
+        let method = if slots.is_empty() {
+            quote!(|api, request, ()| A::#name(api, request))
+        } else {
+            quote!(A::#name)
+        };
+        let doc = format!(
+            " Serves `{} {}`.",
+            operation.method.as_str(),
+            operation.path
+        );
+        quote! {
+            #[doc = #doc]
+            async fn #name<A: Api>(call: Call<A>) -> Response {
+                call.serve(&[#(#alternatives),*], #method).await
+            }
+        }
+    }
+}
+
+/// The `axum::routing` function for an HTTP method.
+fn routing_function(method: Method) -> &'static str {
+    match method {
+        Method::Get => "get",
+        Method::Put => "put",
+        Method::Post => "post",
+        Method::Delete => "delete",
+        Method::Options => "options",
+        Method::Head => "head",
+        Method::Patch => "patch",
+        Method::Trace => "trace",
+    }
+}

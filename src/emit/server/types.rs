@@ -1,0 +1,321 @@
+//! The per-operation types of one API's server: request structs, read from the runtime's
+//! `Incoming` through `FromIncoming` and checked against the spec, and reply enums, which are
+//! `IntoResponse` with a variant per documented response.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::super::types::{doc_attrs, ident};
+use super::{BodyForm, Emitter, body_form, chosen_content, parameter_docs, status_doc};
+use crate::ir::{
+    Content, Operation, Parameter, ParameterLocation, Primitive, Status, Style, TypeRef,
+};
+use crate::naming::Scope;
+
+impl Emitter<'_> {
+    pub(super) fn request_type(&mut self, operation: &Operation) -> TokenStream {
+        let name = ident(&operation.types.request);
+        let mut names = Scope::default();
+        let mut fields = Vec::new();
+        let mut reads = Vec::new();
+        // The struct literal's fields: reads, or names bound by `reads`.
+        let mut inits = Vec::new();
+        let mut checks = Vec::new();
+        for parameter in &operation.parameters {
+            let field_name = names.claim(parameter.name.rust.clone());
+            let wire_name = &parameter.name.wire;
+            let field = ident(&field_name);
+            let ty = self.type_tokens(&parameter.ty);
+            let ty = if parameter.required {
+                ty
+            } else {
+                quote!(Option<#ty>)
+            };
+            let docs = parameter_docs(parameter);
+            fields.push(quote!(#docs pub #field: #ty,));
+            let read = self.parameter_read(parameter, &quote!(#wire_name));
+            let location = location_name(parameter.location);
+            let may_hold_enum = self.may_hold_enum(&parameter.ty);
+            let uri_check = (parameter.uri
+                && parameter.ty == TypeRef::Primitive(Primitive::String))
+            .then(|| {
+                self.use_runtime("check_uri");
+                if parameter.required {
+                    quote!(check_uri(Some(&request.#field), #location, #wire_name)?;)
+                } else {
+                    quote!(check_uri(request.#field.as_deref(), #location, #wire_name)?;)
+                }
+            });
+            checks.extend(uri_check);
+            inits.push(quote!(#field: #read?,));
+            if may_hold_enum {
+                checks.push(quote!(known(&request.#field, #location, #wire_name)?;));
+            }
+        }
+        if let Some(body) = &operation.request_body {
+            if let Some(content) = chosen_content(&body.contents) {
+                let field = ident(&names.claim("body".to_owned()));
+                let ty = self.body_type(content);
+                let ty = if body.required {
+                    ty
+                } else {
+                    quote!(Option<#ty>)
+                };
+                let mut docs = body.docs.clone();
+                docs.push_paragraph(format!("The request body (`{}`).", content.media_type));
+                let docs = doc_attrs(&docs);
+                fields.push(quote!(#docs pub #field: #ty,));
+                let media: Vec<&str> = body
+                    .contents
+                    .iter()
+                    .map(|c| c.media_type.as_str())
+                    .collect();
+                let required = body.required;
+                let typed = body_form(content) == BodyForm::Json;
+                let method = match body_form(content) {
+                    BodyForm::Json => quote!(json_body),
+                    BodyForm::Text => quote!(text_body),
+                    BodyForm::Form | BodyForm::Bytes => quote!(bytes_body),
+                };
+                reads.push(quote!(let media = [#(#media),*];));
+                // A JSON body is read into its own type (an `Option` when it may be left out);
+                // text and bytes come as an `Option`, always `Some` once a required body passed.
+                let read = quote!(incoming.#method(&media, #required)?);
+                if !typed && required {
+                    reads.push(quote!(let #field = #read.unwrap_or_default();));
+                } else {
+                    reads.push(quote!(let #field = #read;));
+                }
+                if typed && content.ty.as_ref().is_some_and(|ty| self.may_hold_enum(ty)) {
+                    reads.push(quote!(known(&#field, "body", "")?;));
+                }
+                inits.push(quote!(#field,));
+            }
+        }
+        let doc = format!("The request of [`Api::{}`]", operation.id.rust);
+        let incoming = if inits.is_empty() {
+            quote!(_incoming)
+        } else {
+            quote!(incoming)
+        };
+        self.use_runtime("FromIncoming");
+        self.use_runtime("Incoming");
+        self.use_runtime("Rejection");
+        let definition = quote!(#(#fields)* #(#reads)* #(#inits)* #(#checks)*);
+        let build = if checks.is_empty() {
+            quote!(Ok(Self { #(#inits)* }))
+        } else {
+            quote! {
+                let request = Self { #(#inits)* };
+                #(#checks)*
+                Ok(request)
+            }
+        };
+        let request = &operation.types.request;
+        self.same
+            .define("request", &definition, request, &doc, |doc| {
+                let doc = format!(" {doc}, its parameters and body parsed and checked.");
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug, Clone, PartialEq)]
+                    pub struct #name {
+                        #(#fields)*
+                    }
+
+                    impl FromIncoming for #name {
+                        fn read(#incoming: &Incoming) -> Result<Self, Rejection> {
+                            #(#reads)*
+                            #build
+                        }
+                    }
+                }
+            })
+    }
+
+    fn parameter_read(&mut self, parameter: &Parameter, wire: &TokenStream) -> TokenStream {
+        let list = matches!(parameter.ty, TypeRef::Array(_));
+        let explode = parameter.explode;
+        match parameter.location {
+            ParameterLocation::Path if matches!(parameter.style, Style::Label | Style::Matrix) => {
+                let label = parameter.style == Style::Label;
+                quote!(incoming.path_styled(#wire, #label, #list, #explode))
+            }
+            ParameterLocation::Path if list => quote!(incoming.path_list(#wire)),
+            ParameterLocation::Path => quote!(incoming.path(#wire)),
+            ParameterLocation::Query if parameter.style == Style::DeepObject => {
+                quote!(incoming.query_deep(#wire))
+            }
+            ParameterLocation::Query if list => {
+                let delimiter = match parameter.style {
+                    Style::SpaceDelimited => ' ',
+                    Style::PipeDelimited => '|',
+                    _ => ',',
+                };
+                quote!(incoming.query_list(#wire, #delimiter, #explode))
+            }
+            ParameterLocation::Query => quote!(incoming.query(#wire)),
+            ParameterLocation::Header if list => quote!(incoming.header_list(#wire)),
+            ParameterLocation::Header => quote!(incoming.header(#wire)),
+            ParameterLocation::Cookie => quote!(incoming.cookie(#wire)),
+        }
+    }
+
+    fn body_type(&mut self, content: &Content) -> TokenStream {
+        match (body_form(content), &content.ty) {
+            (BodyForm::Json, Some(ty)) => self.type_tokens(ty),
+            (BodyForm::Json, None) => quote!(serde_json::Value),
+            (BodyForm::Text, _) => quote!(String),
+            _ => quote!(Vec<u8>),
+        }
+    }
+
+    pub(super) fn reply_type(&mut self, operation: &Operation) -> TokenStream {
+        let name = ident(&operation.types.reply);
+        let mut variants = Vec::new();
+        let mut arms = Vec::new();
+        for response in &operation.responses {
+            let variant = ident(&response.variant);
+            let doc = status_doc(response);
+            let content = chosen_content(&response.contents);
+            // A model may be large, and a reply enum is as large as its largest variant.
+            let body_ty = content.map(|content| {
+                let ty = self.body_type(content);
+                match &content.ty {
+                    Some(TypeRef::Named(_)) => quote!(Box<#ty>),
+                    _ => ty,
+                }
+            });
+            let (status_field, status_value) = match response.status {
+                Status::Code(code) => (None, Literal::u16_unsuffixed(code).to_string()),
+                Status::Range(_) | Status::Default => {
+                    (Some(quote!(status: u16,)), "status".to_owned())
+                }
+            };
+            let status_value: TokenStream = status_value.parse().unwrap_or_default();
+            let mut field_defs = Vec::new();
+            let mut bindings = Vec::new();
+            if let Some(field) = &status_field {
+                field_defs.push(quote! {
+                    /// The status code to send.
+                    #field
+                });
+                bindings.push(quote!(status));
+            }
+            let struct_variant = status_field.is_some() || !response.headers.is_empty();
+            if let Some(body_ty) = &body_ty {
+                if struct_variant {
+                    field_defs.push(quote! {
+                        /// The body.
+                        body: #body_ty,
+                    });
+                    bindings.push(quote!(body));
+                }
+            }
+            for header in &response.headers {
+                let field = ident(&header.name.rust);
+                let ty = self.type_tokens(&header.ty);
+                let ty = if header.required {
+                    ty
+                } else {
+                    quote!(Option<#ty>)
+                };
+                let mut docs = header.docs.clone();
+                docs.push_paragraph(format!("The `{}` header.", header.name.wire));
+                let docs = doc_attrs(&docs);
+                field_defs.push(quote!(#docs #field: #ty,));
+                bindings.push(quote!(#field));
+            }
+            let send = match (content, &body_ty) {
+                (Some(content), Some(_)) => {
+                    let media = &content.media_type;
+                    let function = match body_form(content) {
+                        BodyForm::Json => "reply_json",
+                        BodyForm::Text => "reply_text",
+                        BodyForm::Form | BodyForm::Bytes => "reply_bytes",
+                    };
+                    self.use_runtime(function);
+                    let function = ident(function);
+                    let body = if function == "reply_json" {
+                        quote!(&body)
+                    } else {
+                        quote!(body)
+                    };
+                    quote!(#function(#status_value, #media, #body))
+                }
+                _ => {
+                    self.use_runtime("reply_empty");
+                    quote!(reply_empty(#status_value))
+                }
+            };
+            let mut reply = send;
+            let mut header_sets = Vec::new();
+            for header in &response.headers {
+                self.use_runtime("with_header");
+                let field = ident(&header.name.rust);
+                let wire = header.name.wire.to_ascii_lowercase();
+                header_sets.push(quote!(let response = #reply;));
+                reply = quote!(with_header(response, #wire, &#field));
+            }
+            if struct_variant {
+                variants.push(quote!(#[doc = #doc] #variant { #(#field_defs)* },));
+                arms.push(quote! {
+                    Self::#variant { #(#bindings),* } => {
+                        #(#header_sets)*
+                        #reply
+                    }
+                });
+            } else if let Some(body_ty) = &body_ty {
+                variants.push(quote!(#[doc = #doc] #variant(#body_ty),));
+                let pattern = quote!(Self::#variant(body));
+                arms.push(quote!(#pattern => #reply,));
+            } else {
+                variants.push(quote!(#[doc = #doc] #variant,));
+                self.use_runtime("reply_empty");
+                arms.push(quote!(Self::#variant => reply_empty(#status_value),));
+            }
+        }
+        let definition = quote!(#(#variants)* #(#arms)*);
+        let reply = &operation.types.reply;
+        let doc = format!("The replies of [`Api::{}`]", operation.id.rust);
+        self.same.define("reply", &definition, reply, &doc, |doc| {
+            let doc = format!(
+                " {doc}: a variant per documented response, and `Undocumented` for anything else."
+            );
+            quote! {
+            #[doc = #doc]
+            #[derive(Debug)]
+            pub enum #name {
+                #(#variants)*
+                /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
+                /// with it.
+                Undocumented(Response),
+            }
+
+            impl IntoResponse for #name {
+                fn into_response(self) -> Response {
+                    match self {
+                        #(#arms)*
+                        Self::Undocumented(response) => response,
+                    }
+                }
+            }
+
+            impl From<Response> for #name {
+                fn from(response: Response) -> Self {
+                    Self::Undocumented(response)
+                }
+            }
+            }
+        })
+    }
+}
+
+/// How a rejection names a parameter's location.
+fn location_name(location: ParameterLocation) -> &'static str {
+    match location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
+    }
+}
