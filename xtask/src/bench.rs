@@ -158,6 +158,18 @@ fn measure(source: &SpecSource, runs: usize, baseline: Option<&Baseline>) -> Res
         lines / operations.max(1),
         bytes / 1024
     );
+    let per_kind: Vec<String> = ["models.rs", "client.rs", "server.rs"]
+        .iter()
+        .map(|kind| {
+            let kind_lines: usize = files
+                .iter()
+                .filter(|(path, _)| path.ends_with(kind) && !path.starts_with("src/runtime/"))
+                .map(|(_, text)| text.lines().count())
+                .sum();
+            format!("{kind} {:.1}", kind_lines as f64 / operations.max(1) as f64)
+        })
+        .collect();
+    println!("lines per operation by file: {}", per_kind.join(", "));
     match peak {
         Some(peak) => println!("peak memory: {} MiB", peak / 1024),
         None => println!("peak memory: unknown (no /proc/self/status)"),
