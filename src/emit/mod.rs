@@ -3,6 +3,7 @@
 
 mod client;
 mod models;
+mod operation;
 mod runtime;
 mod same_types;
 mod serde_case;

@@ -36,15 +36,22 @@ async fn waldurs_error_statuses_are_documented_variants_with_their_json() {
         })
         .await;
         let error = slurm_list(&recorder).await.expect_err("an error status");
-        let body = match &error {
-            Error::Documented(ListError::BadRequest(response))
-            | Error::Documented(ListError::Unauthorized(response))
-            | Error::Documented(ListError::Forbidden(response))
-            | Error::Documented(ListError::NotFound(response)) => {
+        let Error::Documented {
+            status: carried,
+            error: documented,
+        } = &error
+        else {
+            panic!("expected the documented {status}, got {error:?}");
+        };
+        assert_eq!(carried.as_u16(), status);
+        let body = match documented {
+            ListError::BadRequest(response)
+            | ListError::Unauthorized(response)
+            | ListError::Forbidden(response)
+            | ListError::NotFound(response) => {
                 assert_eq!(response.status.as_u16(), status);
                 &response.body
             }
-            other => panic!("expected the documented {status}, got {other:?}"),
         };
         assert_eq!(body["detail"], "Invalid token.");
     }

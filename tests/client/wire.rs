@@ -369,14 +369,21 @@ fn bad_base_urls_are_build_errors() {
 /// Used by `error_statuses_…`: the error enum must name the documented statuses.
 fn documented_status(error: &graal::Error<CreateUsageError>) -> Option<u16> {
     match error {
-        graal::Error::Documented(CreateUsageError::BadRequest(response)) => {
+        graal::Error::Documented {
+            error: CreateUsageError::BadRequest(response),
+            ..
+        } => {
             assert_eq!(response.body, b"tenant unknown");
             Some(response.status.as_u16())
         }
-        graal::Error::Documented(CreateUsageError::MethodNotAllowed(response))
-        | graal::Error::Documented(CreateUsageError::InternalServerError(response)) => {
-            Some(response.status.as_u16())
+        graal::Error::Documented {
+            error: CreateUsageError::MethodNotAllowed(response),
+            ..
         }
+        | graal::Error::Documented {
+            error: CreateUsageError::InternalServerError(response),
+            ..
+        } => Some(response.status.as_u16()),
         _ => None,
     }
 }
@@ -412,7 +419,11 @@ async fn documented_error_statuses_are_their_own_variants_with_body_and_headers(
         .find_usages("tenant-1", &FindUsagesParams::default())
         .await
         .expect_err("an error status");
-    let graal::Error::Documented(FindUsagesError::BadRequest(response)) = &error else {
+    let graal::Error::Documented {
+        error: FindUsagesError::BadRequest(response),
+        ..
+    } = &error
+    else {
         panic!("expected the documented 400, got {error:?}");
     };
     assert_eq!(response.header_map["x-request-id"], "r-1");

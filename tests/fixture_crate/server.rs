@@ -156,17 +156,17 @@ async fn every_reply_shape_arrives_as_its_variant() {
     assert!(matches!(call(2).await, Ok(GetItemSuccess::NoContent(r)) if r.status.as_u16() == 204));
     let missing = call(3).await;
     assert!(
-        matches!(&missing, Err(Error::Documented(GetItemError::NotFound(r))) if r.body.title.as_deref() == Some("gone")),
+        matches!(&missing, Err(Error::Documented { error: GetItemError::NotFound(r), .. }) if r.body.title.as_deref() == Some("gone")),
         "{missing:?}"
     );
     let teapot = call(4).await;
     assert!(
-        matches!(&teapot, Err(Error::Documented(GetItemError::ClientError(r))) if r.status.as_u16() == 418),
+        matches!(&teapot, Err(Error::Documented { status, error: GetItemError::ClientError(_) }) if status.as_u16() == 418),
         "{teapot:?}"
     );
     let other = call(5).await;
     assert!(
-        matches!(&other, Err(Error::Documented(GetItemError::Default(r))) if r.status.as_u16() == 503 && r.body == [0, 1]),
+        matches!(&other, Err(Error::Documented { error: GetItemError::Default(r), .. }) if r.status.as_u16() == 503 && r.body == [0, 1]),
         "{other:?}"
     );
     let log = recording.items.lock().expect("log").clone();

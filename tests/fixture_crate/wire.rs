@@ -106,17 +106,17 @@ async fn every_documented_response_shape() {
     assert!(matches!(&empty, GetItemSuccess::NoContent(r) if r.status.as_u16() == 204), "{empty:?}");
     let missing = call().await.expect_err("404");
     assert!(
-        matches!(&missing, Error::Documented(GetItemError::NotFound(r)) if r.body.title.as_deref() == Some("gone")),
+        matches!(&missing, Error::Documented { error: GetItemError::NotFound(r), .. } if r.body.title.as_deref() == Some("gone")),
         "{missing:?}"
     );
     let teapot = call().await.expect_err("418");
     assert!(
-        matches!(&teapot, Error::Documented(GetItemError::ClientError(r)) if r.body == b"teapot"),
+        matches!(&teapot, Error::Documented { error: GetItemError::ClientError(r), .. } if r.body == b"teapot"),
         "{teapot:?}"
     );
     let other = call().await.expect_err("503");
     assert!(
-        matches!(&other, Error::Documented(GetItemError::Default(r)) if r.body == b"\x00\x01"),
+        matches!(&other, Error::Documented { error: GetItemError::Default(r), .. } if r.body == b"\x00\x01"),
         "{other:?}"
     );
     let headerless = call().await.expect_err("200 without the required ETag");

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::recorder::{Recorded, Recorder, Reply};
 use crate::runtime::client::{
-    BuildError, Credential, DEFAULT_BODY_LIMIT, Error, RawResponse, Request, Response, Transport,
-    documented, header, no_headers, required_header,
+    BuildError, Credential, DEFAULT_BODY_LIMIT, Error, Explode, RawResponse, Request, Response,
+    Transport, documented, header, no_headers, required_header,
 };
 
 /// Sends one `GET` to `path` built by `build`, answered with an empty `200`, and returns what
@@ -45,8 +45,8 @@ fn object() -> BTreeMap<&'static str, &'static str> {
 #[tokio::test]
 async fn values_are_percent_encoded_except_unreserved_characters() {
     let request = sent("/items/{id}", |request| {
-        request.path("id", "a/b c", false);
-        request.query("q", "-._~ &=?/é+", true);
+        request.path("id", "a/b c", Explode::No);
+        request.query("q", "-._~ &=?/é+", Explode::Yes);
     })
     .await;
     assert_eq!(request.method, "GET");
@@ -57,12 +57,12 @@ async fn values_are_percent_encoded_except_unreserved_characters() {
 #[tokio::test]
 async fn form_style_repeats_keys_when_exploded_and_joins_with_commas_when_not() {
     let request = sent("/items", |request| {
-        request.query("tag", &["a", "b c"], true);
-        request.query("id", &[1, 2], false);
-        request.query("filter", &object(), true);
-        request.query("sort", &object(), false);
-        request.query("flag", &true, true);
-        request.query("ratio", &1.5, true);
+        request.query("tag", &["a", "b c"], Explode::Yes);
+        request.query("id", &[1, 2], Explode::No);
+        request.query("filter", &object(), Explode::Yes);
+        request.query("sort", &object(), Explode::No);
+        request.query("flag", &true, Explode::Yes);
+        request.query("ratio", &1.5, Explode::Yes);
     })
     .await;
     assert_eq!(
@@ -74,10 +74,10 @@ async fn form_style_repeats_keys_when_exploded_and_joins_with_commas_when_not() 
 #[tokio::test]
 async fn null_and_empty_lists_are_not_sent() {
     let request = sent("/items", |request| {
-        request.query("none", &None::<i64>, true);
-        request.query("empty", &Vec::<i64>::new(), false);
-        request.header("x-none", &None::<&str>, false);
-        request.query("kept", "", true);
+        request.query("none", &None::<i64>, Explode::Yes);
+        request.query("empty", &Vec::<i64>::new(), Explode::No);
+        request.header("x-none", &None::<&str>, Explode::No);
+        request.query("kept", "", Explode::Yes);
     })
     .await;
     assert_eq!(request.query(), "kept=");
@@ -87,9 +87,9 @@ async fn null_and_empty_lists_are_not_sent() {
 #[tokio::test]
 async fn delimited_styles_join_with_their_delimiter() {
     let request = sent("/items", |request| {
-        request.query_delimited("space", &[1, 2], "%20", false);
-        request.query_delimited("pipe", &["a", "b"], "|", false);
-        request.query_delimited("exploded", &[3, 4], "|", true);
+        request.query_delimited("space", &[1, 2], "%20", Explode::No);
+        request.query_delimited("pipe", &["a", "b"], "|", Explode::No);
+        request.query_delimited("exploded", &[3, 4], "|", Explode::Yes);
     })
     .await;
     assert_eq!(
@@ -109,18 +109,18 @@ async fn deep_object_style_names_each_field_in_brackets() {
 #[tokio::test]
 async fn path_styles_simple_label_and_matrix() {
     let request = sent("/{a}/{b}/{c}/{d}/{e}/{f}", |request| {
-        request.path("a", &[1, 2], false);
-        request.path("b", &object(), true);
-        request.path_label("c", &[1, 2], true);
-        request.path_label("d", &[1, 2], false);
-        request.path_matrix("e", &[1, 2], true);
-        request.path_matrix("f", &[1, 2], false);
+        request.path("a", &[1, 2], Explode::No);
+        request.path("b", &object(), Explode::Yes);
+        request.path_label("c", &[1, 2], Explode::Yes);
+        request.path_label("d", &[1, 2], Explode::No);
+        request.path_matrix("e", &[1, 2], Explode::Yes);
+        request.path_matrix("f", &[1, 2], Explode::No);
     })
     .await;
     assert_eq!(request.path(), "/1,2/a=1,b=x%20y/.1.2/.1,2/;e=1;e=2/;f=1,2");
     let request = sent("/{object}/{scalar}", |request| {
-        request.path_matrix("object", &object(), true);
-        request.path_label("scalar", "x", false);
+        request.path_matrix("object", &object(), Explode::Yes);
+        request.path_label("scalar", "x", Explode::No);
     })
     .await;
     assert_eq!(request.path(), "/;a=1;b=x%20y/.x");
@@ -129,23 +129,23 @@ async fn path_styles_simple_label_and_matrix() {
 #[tokio::test]
 async fn path_values_that_would_change_the_path_are_refused() {
     for value in ["", ".", ".."] {
-        let reason = refused(|request| request.path("id", value, false)).await;
+        let reason = refused(|request| request.path("id", value, Explode::No)).await;
         assert_eq!(
             reason,
             format!("the path parameter `id` cannot be `{value}`")
         );
     }
-    let reason = refused(|request| request.path("id", &[[1]], false)).await;
+    let reason = refused(|request| request.path("id", &[[1]], Explode::No)).await;
     assert_eq!(reason, "the parameter `id` cannot be sent: a nested value");
 }
 
 #[tokio::test]
 async fn header_and_cookie_parameters() {
     let request = sent("/items", |request| {
-        request.header("x-ids", &[1, 2], false);
-        request.header("x-object", &object(), true);
-        request.cookie("session", "a b;c", true);
-        request.cookie("theme", "dark", true);
+        request.header("x-ids", &[1, 2], Explode::No);
+        request.header("x-object", &object(), Explode::Yes);
+        request.cookie("session", "a b;c", Explode::Yes);
+        request.cookie("theme", "dark", Explode::Yes);
     })
     .await;
     assert_eq!(request.header("x-ids"), Some("1,2"));
@@ -154,9 +154,9 @@ async fn header_and_cookie_parameters() {
         request.header("cookie"),
         Some("session=a%20b%3Bc; theme=dark")
     );
-    let reason = refused(|request| request.header("x-note", "line\nbreak", false)).await;
+    let reason = refused(|request| request.header("x-note", "line\nbreak", Explode::No)).await;
     assert_eq!(reason, "the header `x-note` has an invalid value");
-    let reason = refused(|request| request.header("bad name", "x", false)).await;
+    let reason = refused(|request| request.header("bad name", "x", Explode::No)).await;
     assert_eq!(reason, "`bad name` is not a valid header name");
 }
 
@@ -167,9 +167,12 @@ async fn credentials_of_the_first_complete_alternative_are_sent() {
     let cookie = Some(Credential::Cookie("token", "k;3".to_owned()));
     let missing: Option<Credential> = None;
     let request = sent("/items", |request| {
-        request.authorize(&[&header, &missing]);
-        request.authorize(&[&header, &query, &cookie]);
-        request.authorize(&[&Some(Credential::bearer("ignored"))]);
+        let ignored = Some(Credential::bearer("ignored"));
+        request.authorize(&[
+            &[&header, &missing],
+            &[&header, &query, &cookie],
+            &[&ignored],
+        ]);
     })
     .await;
     assert_eq!(request.header("x-api-key"), Some("k1"));
@@ -178,18 +181,18 @@ async fn credentials_of_the_first_complete_alternative_are_sent() {
     assert_eq!(request.header("authorization"), None);
 
     let bearer = Some(Credential::bearer("t0k"));
-    let request = sent("/items", |request| request.authorize(&[&bearer])).await;
+    let request = sent("/items", |request| request.authorize(&[&[&bearer]])).await;
     assert_eq!(request.header("authorization"), Some("Bearer t0k"));
 
     let basic = Some(Credential::Basic("alice".to_owned(), "s3cret".to_owned()));
-    let request = sent("/items", |request| request.authorize(&[&basic])).await;
+    let request = sent("/items", |request| request.authorize(&[&[&basic]])).await;
     // base64("alice:s3cret")
     assert_eq!(
         request.header("authorization"),
         Some("Basic YWxpY2U6czNjcmV0")
     );
 
-    let request = sent("/items", |request| request.authorize(&[&missing])).await;
+    let request = sent("/items", |request| request.authorize(&[&[&missing]])).await;
     assert_eq!(
         request.header_names(),
         ["accept", "host"],
@@ -437,17 +440,10 @@ fn undocumented_statuses_keep_the_response() {
     }
 }
 
+/// An operation's error enum as the client emitter writes it: no `Display`, no `status()`.
 #[derive(Debug, PartialEq)]
 enum Documented {
     NotFound(Box<Response<Item>>),
-}
-
-impl std::fmt::Display for Documented {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Documented::NotFound(response) => write!(f, "not found: {}", response.body.id),
-        }
-    }
 }
 
 #[test]
@@ -456,8 +452,15 @@ fn documented_error_responses_become_the_call_error() {
     let decoded = response.json(no_headers);
     let result: Result<(), Error<Documented>> = documented(decoded, Documented::NotFound);
     match result {
-        Err(error @ Error::Documented(Documented::NotFound(_))) => {
-            assert_eq!(error.to_string(), "documented error response not found: 3");
+        Err(
+            ref error @ Error::Documented {
+                status,
+                error: Documented::NotFound(ref response),
+            },
+        ) => {
+            assert_eq!(status, StatusCode::NOT_FOUND);
+            assert_eq!(response.body.id, 3);
+            assert_eq!(error.to_string(), "documented error response 404 Not Found");
         }
         other => panic!("expected a documented error, got {other:?}"),
     }

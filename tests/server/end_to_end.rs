@@ -79,12 +79,14 @@ async fn slurm_lists_page_through_three_pages_by_link() {
         .slurm_allocation_user_usage_retrieve(99)
         .await
         .expect_err("no record 99");
-    let waldur_client::Error::Documented(
-        waldur_client::SlurmAllocationUserUsageRetrieveError::NotFound(response),
-    ) = &missing
+    let waldur_client::Error::Documented {
+        status,
+        error: waldur_client::SlurmAllocationUserUsageRetrieveError::NotFound(response),
+    } = &missing
     else {
         panic!("a 404 is the documented NotFound, got {missing:?}");
     };
+    assert_eq!(status.as_u16(), 404);
     assert_eq!(
         response.body["detail"],
         "No AllocationUserUsage matches the given query."
@@ -267,7 +269,7 @@ async fn documented_errors_reach_the_client_as_their_variants() {
         .await
         .expect_err("a rejected tenant");
     assert!(
-        matches!(&error, graal_client::Error::Documented(CreateUsageError::BadRequest(r)) if r.status.as_u16() == 400),
+        matches!(&error, graal_client::Error::Documented { error: CreateUsageError::BadRequest(r), .. } if r.status.as_u16() == 400),
         "{error:?}"
     );
     let error = client
@@ -277,7 +279,10 @@ async fn documented_errors_reach_the_client_as_their_variants() {
     assert!(
         matches!(
             &error,
-            graal_client::Error::Documented(CreateUsageError::InternalServerError(_))
+            graal_client::Error::Documented {
+                error: CreateUsageError::InternalServerError(_),
+                ..
+            }
         ),
         "{error:?}"
     );
@@ -288,7 +293,10 @@ async fn documented_errors_reach_the_client_as_their_variants() {
     assert!(
         matches!(
             &error,
-            graal_client::Error::Documented(FindUsagesError::InternalServerError(_))
+            graal_client::Error::Documented {
+                error: FindUsagesError::InternalServerError(_),
+                ..
+            }
         ),
         "{error:?}"
     );

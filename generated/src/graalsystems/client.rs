@@ -5,11 +5,10 @@ use super::models::Usage;
 pub use crate::runtime::client::{
     BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
 };
-use crate::runtime::client::{Credential, Transport, documented, no_headers};
+use crate::runtime::client::{Credential, Explode, Transport, documented, no_headers};
 use chrono::{DateTime, Utc};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// The base URL the spec's `servers` gives.
 pub const DEFAULT_BASE_URL: &str = "https://api.graal.systems";
@@ -88,13 +87,13 @@ impl Client {
         params: &FindUsagesParams,
     ) -> Result<Response<Vec<Usage>>, Error<FindUsagesError>> {
         let mut request = self.transport.request(Method::GET, "/usages");
-        request.header("X-Tenant", x_tenant, false);
-        request.query("from", &params.from, true);
-        request.query("to", &params.to, true);
-        request.query("for", &params.for_, true);
+        request.header("X-Tenant", x_tenant, Explode::No);
+        request.query("from", &params.from, Explode::Yes);
+        request.query("to", &params.to, Explode::Yes);
+        request.query("for", &params.for_, Explode::Yes);
         request.query_deep("params", &params.params);
         request.accept("application/vnd.graal.systems.v1.usage+json");
-        request.authorize(&[&self.internal]);
+        request.authorize(&[&[&self.internal]]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
@@ -124,10 +123,10 @@ impl Client {
         body: &Usage,
     ) -> Result<Response<Usage>, Error<CreateUsageError>> {
         let mut request = self.transport.request(Method::POST, "/usages");
-        request.header("X-Tenant", x_tenant, false);
+        request.header("X-Tenant", x_tenant, Explode::No);
         request.json("application/vnd.graal.systems.v1.usage+json", body);
         request.accept("application/vnd.graal.systems.v1.usage+json");
-        request.authorize(&[&self.internal]);
+        request.authorize(&[&[&self.internal]]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
@@ -171,23 +170,6 @@ pub enum FindUsagesError {
     MethodNotAllowed(Box<Response<Vec<u8>>>),
     /// `500`: Internal Server Error
     InternalServerError(Box<Response<Vec<u8>>>),
-}
-
-impl FindUsagesError {
-    /// The response's status code.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest(response) => response.status,
-            Self::MethodNotAllowed(response) => response.status,
-            Self::InternalServerError(response) => response.status,
-        }
-    }
-}
-
-impl fmt::Display for FindUsagesError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.status())
-    }
 }
 
 /// The error responses [`Client::create_usage`] documents: the same type as [`FindUsagesError`].

@@ -42,7 +42,12 @@ pub struct RawResponse {
 #[derive(Debug)]
 pub enum Error<E = std::convert::Infallible> {
     /// The server answered with an error status the spec documents for the operation.
-    Documented(E),
+    Documented {
+        /// The status code.
+        status: StatusCode,
+        /// The operation's variant for that status, with the decoded response.
+        error: E,
+    },
     /// The arguments cannot be sent as the spec requires, for example a header value with
     /// a line break, or a path parameter that is empty, `.` or `..`.
     InvalidRequest(String),
@@ -75,10 +80,10 @@ pub enum Error<E = std::convert::Infallible> {
     Pagination(String),
 }
 
-impl<E: fmt::Display> fmt::Display for Error<E> {
+impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Documented(error) => write!(f, "documented error response {error}"),
+            Error::Documented { status, .. } => write!(f, "documented error response {status}"),
             Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
             Error::Transport { source, .. } => write!(f, "transport failure: {source}"),
             Error::UnexpectedStatus(response) => {
@@ -98,7 +103,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
     }
 }
 
-impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {
+impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
@@ -189,7 +194,6 @@ impl Transport {
             cookies: String::new(),
             headers: HeaderMap::new(),
             basic: None,
-            authorized: false,
             body: None,
             problem: None,
         }
@@ -242,6 +246,16 @@ async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawRes
     }
 }
 
+/// Whether a list or object parameter is spread out (the spec's `explode`): `Yes` sends
+/// repeated keys (`id=1&id=2`) or `key=value` pairs, `No` one comma-separated value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Explode {
+    /// `explode: true`.
+    Yes,
+    /// `explode: false`.
+    No,
+}
+
 /// A credential for one security scheme. `Debug` never shows the secret.
 #[derive(Clone)]
 pub enum Credential {
@@ -285,8 +299,6 @@ pub struct Request<'a> {
     cookies: String,
     headers: HeaderMap,
     basic: Option<(String, String)>,
-    /// Whether a security alternative was sent.
-    authorized: bool,
     body: Option<Vec<u8>>,
     problem: Option<String>,
 }
@@ -306,7 +318,7 @@ impl Request<'_> {
         match serde_json::to_value(body) {
             Ok(Value::Object(entries)) => {
                 for (name, value) in &entries {
-                    fields.query(name, value, true);
+                    fields.query(name, value, Explode::Yes);
                 }
             }
             Ok(_) => fields.fail("a form body must be an object".to_owned()),
@@ -335,18 +347,20 @@ impl Request<'_> {
         self.insert_header(ACCEPT.as_str(), &value, false);
     }
 
-    /// Sends the credentials of one security alternative if they are all set and no
-    /// earlier alternative was sent. With none complete, nothing is sent, and the server
-    /// answers as it does to anonymous calls.
-    pub fn authorize(&mut self, alternative: &[&Option<Credential>]) {
-        if self.authorized || alternative.iter().any(|credential| credential.is_none()) {
+    /// Sends the credentials of the first security alternative, in the spec's order, whose
+    /// credentials are all set. With none complete, nothing is sent, and the server answers
+    /// as it does to anonymous calls.
+    pub fn authorize(&mut self, alternatives: &[&[&Option<Credential>]]) {
+        let complete = alternatives
+            .iter()
+            .find(|alternative| alternative.iter().all(|credential| credential.is_some()));
+        let Some(alternative) = complete else {
             return;
-        }
-        self.authorized = true;
+        };
         for credential in alternative.iter().copied().flatten() {
             match credential {
                 Credential::Header(name, value) => self.insert_header(name, value, true),
-                Credential::Query(name, value) => self.query(name, value, true),
+                Credential::Query(name, value) => self.query(name, value, Explode::Yes),
                 Credential::Cookie(name, value) => self.add_cookie(name, &encode(value)),
                 Credential::Basic(username, password) => {
                     self.basic = Some((username.clone(), password.clone()));
@@ -427,7 +441,7 @@ impl Request<'_> {
     }
 
     /// Fills the path's `{name}` in the `simple` style.
-    pub fn path(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+    pub fn path(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: Explode) {
         if let Some(param) = self.param(name, value) {
             let text = simple(param, explode, encode);
             self.fill_path(name, text);
@@ -435,9 +449,12 @@ impl Request<'_> {
     }
 
     /// Fills the path's `{name}` in the `label` style (`.a.b` or `.a,b`).
-    pub fn path_label(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+    pub fn path_label(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: Explode) {
         if let Some(param) = self.param(name, value) {
-            let separator = if explode { "." } else { "," };
+            let separator = match explode {
+                Explode::Yes => ".",
+                Explode::No => ",",
+            };
             let joined = simple(param, explode, encode).replace(',', separator);
             let text = format!(".{joined}");
             self.fill_path(name, text);
@@ -445,22 +462,22 @@ impl Request<'_> {
     }
 
     /// Fills the path's `{name}` in the `matrix` style (`;name=a,b` or `;name=a;name=b`).
-    pub fn path_matrix(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+    pub fn path_matrix(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: Explode) {
         if let Some(param) = self.param(name, value) {
             let key = encode(name);
             let mut text = String::new();
             match param {
-                Param::List(items) if explode => {
+                Param::List(items) if explode == Explode::Yes => {
                     for item in &items {
                         text.push_str(&format!(";{key}={}", encode(item)));
                     }
                 }
-                Param::Object(entries) if explode => {
+                Param::Object(entries) if explode == Explode::Yes => {
                     for (field, value) in &entries {
                         text.push_str(&format!(";{}={}", encode(field), encode(value)));
                     }
                 }
-                param => text = format!(";{key}={}", simple(param, false, encode)),
+                param => text = format!(";{key}={}", simple(param, Explode::No, encode)),
             }
             self.fill_path(name, text);
         }
@@ -474,9 +491,9 @@ impl Request<'_> {
         self.path = self.path.replace(&format!("{{{name}}}"), &text);
     }
 
-    /// Adds a query parameter in the `form` style: lists and objects as repeated keys when
-    /// `explode`, else as one comma-separated value.
-    pub fn query(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+    /// Adds a query parameter in the `form` style: lists and objects as repeated keys with
+    /// `Explode::Yes`, else as one comma-separated value.
+    pub fn query(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: Explode) {
         if let Some(param) = self.param(name, value) {
             self.add_query(name, param, ",", explode);
         }
@@ -488,18 +505,18 @@ impl Request<'_> {
         name: &str,
         value: &(impl Serialize + ?Sized),
         delimiter: &str,
-        explode: bool,
+        explode: Explode,
     ) {
         if let Some(param) = self.param(name, value) {
             self.add_query(name, param, delimiter, explode);
         }
     }
 
-    fn add_query(&mut self, name: &str, param: Param, delimiter: &str, explode: bool) {
+    fn add_query(&mut self, name: &str, param: Param, delimiter: &str, explode: Explode) {
         let key = encode(name);
         match param {
             Param::Scalar(value) => self.push_query(&key, &encode(&value)),
-            Param::List(items) if explode => {
+            Param::List(items) if explode == Explode::Yes => {
                 for item in &items {
                     self.push_query(&key, &encode(item));
                 }
@@ -508,7 +525,7 @@ impl Request<'_> {
                 let encoded: Vec<String> = items.iter().map(|i| encode(i)).collect();
                 self.push_query(&key, &encoded.join(delimiter));
             }
-            Param::Object(entries) if explode => {
+            Param::Object(entries) if explode == Explode::Yes => {
                 for (field, value) in &entries {
                     self.push_query(&encode(field), &encode(value));
                 }
@@ -546,7 +563,7 @@ impl Request<'_> {
     }
 
     /// Adds a header parameter in the `simple` style.
-    pub fn header(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+    pub fn header(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: Explode) {
         if let Some(param) = self.param(name, value) {
             let text = simple(param, explode, str::to_owned);
             self.insert_header(name, &text, false);
@@ -554,7 +571,7 @@ impl Request<'_> {
     }
 
     /// Adds a cookie parameter in the `form` style.
-    pub fn cookie(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: bool) {
+    pub fn cookie(&mut self, name: &str, value: &(impl Serialize + ?Sized), explode: Explode) {
         if let Some(param) = self.param(name, value) {
             let text = simple(param, explode, encode);
             self.add_cookie(name, &text);
@@ -587,14 +604,14 @@ fn encode(text: &str) -> String {
 }
 
 /// A value in the `simple` style: lists as `a,b`, objects as `k,v` or, exploded, `k=v`.
-fn simple(param: Param, explode: bool, encode: fn(&str) -> String) -> String {
+fn simple(param: Param, explode: Explode, encode: fn(&str) -> String) -> String {
     let mut parts: Vec<String> = Vec::new();
     match param {
         Param::Scalar(value) => parts.push(encode(&value)),
         Param::List(items) => parts.extend(items.iter().map(|i| encode(i))),
         Param::Object(entries) => {
             for (field, value) in &entries {
-                if explode {
+                if explode == Explode::Yes {
                     parts.push(format!("{}={}", encode(field), encode(value)));
                 } else {
                     parts.push(encode(field));
@@ -751,12 +768,14 @@ pub fn no_headers(_: &HeaderMap) -> Result<(), String> {
 }
 
 /// A documented error response, decoded, as the call's error.
-pub fn documented<S, T, E>(
-    decoded: Result<T, Error<E>>,
-    variant: fn(Box<T>) -> E,
+pub fn documented<S, T, H, E>(
+    decoded: Result<Response<T, H>, Error<E>>,
+    variant: fn(Box<Response<T, H>>) -> E,
 ) -> Result<S, Error<E>> {
     let response = decoded?;
-    Err(Error::Documented(variant(Box::new(response))))
+    let status = response.status;
+    let error = variant(Box::new(response));
+    Err(Error::Documented { status, error })
 }
 
 /// A declared response header that may be absent.

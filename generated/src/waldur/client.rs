@@ -8,13 +8,14 @@ use super::models::{
 pub use crate::runtime::client::{
     BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
 };
-use crate::runtime::client::{Credential, Transport, documented, header, no_headers};
+use crate::runtime::client::{
+    Credential, Explode, Transport, documented, header, no_headers,
+};
 use crate::runtime::pagination::pages;
 use chrono::NaiveDate;
 use futures::stream::BoxStream;
+use reqwest::Method;
 use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
-use std::fmt;
 use uuid::Uuid;
 
 /// A client for Waldur (version 7.9.0).
@@ -105,17 +106,16 @@ impl Client {
         let mut request = self
             .transport
             .request(Method::GET, "/api/slurm-allocation-user-usage/");
-        request.query("allocation", &params.allocation, true);
-        request.query("allocation_uuid", &params.allocation_uuid, true);
-        request.query("month", &params.month, true);
-        request.query("page", &params.page, true);
-        request.query("page_size", &params.page_size, true);
-        request.query("user", &params.user, true);
-        request.query("user_uuid", &params.user_uuid, true);
-        request.query("year", &params.year, true);
+        request.query("allocation", &params.allocation, Explode::Yes);
+        request.query("allocation_uuid", &params.allocation_uuid, Explode::Yes);
+        request.query("month", &params.month, Explode::Yes);
+        request.query("page", &params.page, Explode::Yes);
+        request.query("page_size", &params.page_size, Explode::Yes);
+        request.query("user", &params.user, Explode::Yes);
+        request.query("user_uuid", &params.user_uuid, Explode::Yes);
+        request.query("year", &params.year, Explode::Yes);
         request.accept("application/json");
-        request.authorize(&[&self.token_auth]);
-        request.authorize(&[&self.waldur_oidc_auth]);
+        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(SlurmAllocationUserUsageListHeaders::read),
@@ -183,10 +183,9 @@ impl Client {
         let mut request = self
             .transport
             .request(Method::GET, "/api/slurm-allocation-user-usage/{id}/");
-        request.path("id", &id, false);
+        request.path("id", &id, Explode::No);
         request.accept("application/json");
-        request.authorize(&[&self.token_auth]);
-        request.authorize(&[&self.waldur_oidc_auth]);
+        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
@@ -231,17 +230,16 @@ impl Client {
         let mut request = self
             .transport
             .request(Method::GET, "/api/openportal-allocation-user-usage/");
-        request.query("allocation", &params.allocation, true);
-        request.query("allocation_uuid", &params.allocation_uuid, true);
-        request.query("month", &params.month, true);
-        request.query("page", &params.page, true);
-        request.query("page_size", &params.page_size, true);
-        request.query("user", &params.user, true);
-        request.query("user_uuid", &params.user_uuid, true);
-        request.query("year", &params.year, true);
+        request.query("allocation", &params.allocation, Explode::Yes);
+        request.query("allocation_uuid", &params.allocation_uuid, Explode::Yes);
+        request.query("month", &params.month, Explode::Yes);
+        request.query("page", &params.page, Explode::Yes);
+        request.query("page_size", &params.page_size, Explode::Yes);
+        request.query("user", &params.user, Explode::Yes);
+        request.query("user_uuid", &params.user_uuid, Explode::Yes);
+        request.query("year", &params.year, Explode::Yes);
         request.accept("application/json");
-        request.authorize(&[&self.token_auth]);
-        request.authorize(&[&self.waldur_oidc_auth]);
+        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(OpenportalAllocationUserUsageListHeaders::read),
@@ -309,10 +307,9 @@ impl Client {
         let mut request = self
             .transport
             .request(Method::GET, "/api/openportal-allocation-user-usage/{id}/");
-        request.path("id", &id, false);
+        request.path("id", &id, Explode::No);
         request.accept("application/json");
-        request.authorize(&[&self.token_auth]);
-        request.authorize(&[&self.waldur_oidc_auth]);
+        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
@@ -361,30 +358,30 @@ impl Client {
         let mut request = self
             .transport
             .request(Method::GET, "/api/marketplace-component-user-usages/");
-        request.query("billing_period_month", &params.billing_period_month, true);
-        request.query("billing_period_year", &params.billing_period_year, true);
+        request
+            .query("billing_period_month", &params.billing_period_month, Explode::Yes);
+        request.query("billing_period_year", &params.billing_period_year, Explode::Yes);
         request
             .query(
                 "component_usage__billing_period",
                 &params.component_usage_billing_period,
-                true,
+                Explode::Yes,
             );
-        request.query("customer_uuid", &params.customer_uuid, true);
-        request.query("date_after", &params.date_after, true);
-        request.query("date_before", &params.date_before, true);
-        request.query("field", &params.field, true);
-        request.query("o", &params.o, false);
-        request.query("offering_uuid", &params.offering_uuid, true);
-        request.query("page", &params.page, true);
-        request.query("page_size", &params.page_size, true);
-        request.query("project_uuid", &params.project_uuid, true);
-        request.query("resource", &params.resource, true);
-        request.query("resource_uuid", &params.resource_uuid, true);
-        request.query("type", &params.type_, true);
-        request.query("username", &params.username, true);
+        request.query("customer_uuid", &params.customer_uuid, Explode::Yes);
+        request.query("date_after", &params.date_after, Explode::Yes);
+        request.query("date_before", &params.date_before, Explode::Yes);
+        request.query("field", &params.field, Explode::Yes);
+        request.query("o", &params.o, Explode::No);
+        request.query("offering_uuid", &params.offering_uuid, Explode::Yes);
+        request.query("page", &params.page, Explode::Yes);
+        request.query("page_size", &params.page_size, Explode::Yes);
+        request.query("project_uuid", &params.project_uuid, Explode::Yes);
+        request.query("resource", &params.resource, Explode::Yes);
+        request.query("resource_uuid", &params.resource_uuid, Explode::Yes);
+        request.query("type", &params.type_, Explode::Yes);
+        request.query("username", &params.username, Explode::Yes);
         request.accept("application/json");
-        request.authorize(&[&self.token_auth]);
-        request.authorize(&[&self.waldur_oidc_auth]);
+        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(MarketplaceComponentUserUsagesListHeaders::read),
@@ -455,11 +452,10 @@ impl Client {
         let mut request = self
             .transport
             .request(Method::GET, "/api/marketplace-component-user-usages/{uuid}/");
-        request.path("uuid", &uuid, false);
-        request.query("field", &params.field, true);
+        request.path("uuid", &uuid, Explode::No);
+        request.query("field", &params.field, Explode::Yes);
         request.accept("application/json");
-        request.authorize(&[&self.token_auth]);
-        request.authorize(&[&self.waldur_oidc_auth]);
+        request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
@@ -549,24 +545,6 @@ pub enum SlurmAllocationUserUsageListError {
     Forbidden(Box<Response<serde_json::Value>>),
     /// `404`: No such record, or no such page.
     NotFound(Box<Response<serde_json::Value>>),
-}
-
-impl SlurmAllocationUserUsageListError {
-    /// The response's status code.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest(response) => response.status,
-            Self::Unauthorized(response) => response.status,
-            Self::Forbidden(response) => response.status,
-            Self::NotFound(response) => response.status,
-        }
-    }
-}
-
-impl fmt::Display for SlurmAllocationUserUsageListError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.status())
-    }
 }
 
 /// The error responses [`Client::slurm_allocation_user_usage_retrieve`] documents: the same type as [`SlurmAllocationUserUsageListError`].

@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::client::{
+use super::operation::{
     BodyForm, body_form, chosen_content, collect_models, operation_docs, parameter_docs, status_doc,
 };
 use super::runtime::Capabilities;

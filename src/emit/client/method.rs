@@ -1,0 +1,439 @@
+//! The client's operation methods: a list of calls into the runtime's `Request`, then a `match`
+//! on the status decoding each documented response; and a `…_stream` per paginated list.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Emitter;
+use crate::emit::SchemeSlot;
+use crate::emit::operation::{
+    BodyForm, body_form, chosen_content, is_success, operation_docs, successes,
+};
+use crate::emit::types::ident;
+use crate::ir::{
+    Operation, Parameter, ParameterLocation, Primitive, Response, Status, Style, TypeRef,
+};
+use crate::naming::Scope;
+
+/// A `response.method(reader)` call.
+struct Decode {
+    method: TokenStream,
+    reader: TokenStream,
+}
+
+impl Decode {
+    fn call(&self) -> TokenStream {
+        let Decode { method, reader } = self;
+        quote!(response.#method(#reader))
+    }
+}
+
+/// The Rust signature pieces of one operation.
+struct Signature {
+    /// `name: Type` pairs in call order.
+    arguments: Vec<TokenStream>,
+    /// `request.…(…);` statements in wire order.
+    statements: Vec<TokenStream>,
+    /// The success type (`Response<Vec<Usage>>`).
+    success: TokenStream,
+    /// The error type (`Error<FindUsagesError>` or `Error`).
+    error: TokenStream,
+    /// The params argument and its type, when the operation has optional parameters.
+    params: Option<(TokenStream, TokenStream)>,
+    /// The arguments' names, in call order, without `params`.
+    forward: Vec<TokenStream>,
+}
+
+impl Emitter<'_> {
+    /// How a received `response` is decoded as `documented`: the `RawResponse` method and the
+    /// headers reader it is given.
+    fn decode(&mut self, documented: &Response, success: bool) -> Decode {
+        let reader = match &documented.headers_type {
+            Some(headers) => {
+                let headers = ident(headers);
+                quote!(#headers::read)
+            }
+            None => {
+                self.response_imports.insert("no_headers");
+                quote!(no_headers)
+            }
+        };
+        let form = chosen_content(&documented.contents).map(body_form);
+        let method = match form {
+            None if success => quote!(empty),
+            Some(BodyForm::Json) => quote!(json),
+            Some(BodyForm::Text) => quote!(text_body),
+            _ => quote!(bytes),
+        };
+        Decode { method, reader }
+    }
+
+    /// The method's arguments and request statements; references borrow for `lifetime` if given.
+    fn signature(&mut self, operation: &Operation, lifetime: Option<&TokenStream>) -> Signature {
+        let mut names = Scope::default();
+        let mut arguments = Vec::new();
+        let mut required = Vec::new();
+        let mut forward = Vec::new();
+        for parameter in operation.parameters.iter().filter(|p| p.required) {
+            let name = names.claim(parameter.name.rust.clone());
+            let by_reference = passed_by_reference(&parameter.ty);
+            let ty = match &parameter.ty {
+                TypeRef::Primitive(Primitive::String) => quote!(&#lifetime str),
+                TypeRef::Array(item) => {
+                    let item = self.type_tokens(item);
+                    quote!(&#lifetime [#item])
+                }
+                ty if by_reference => {
+                    let ty = self.type_tokens(ty);
+                    quote!(&#lifetime #ty)
+                }
+                ty => self.type_tokens(ty),
+            };
+            let argument = ident(&name);
+            arguments.push(quote!(#argument: #ty));
+            forward.push(quote!(#argument));
+            required.push((name, by_reference));
+        }
+        let mut statements = Vec::new();
+        let mut required_names = required.iter();
+        let params = operation
+            .types
+            .params
+            .as_ref()
+            .map(|_| names.claim("params".to_owned()));
+        for parameter in &operation.parameters {
+            let value = if parameter.required {
+                let Some((name, by_reference)) = required_names.next() else {
+                    continue;
+                };
+                let name = ident(name);
+                if *by_reference {
+                    quote!(#name)
+                } else {
+                    quote!(&#name)
+                }
+            } else {
+                let params = ident(params.as_deref().unwrap_or("params"));
+                let field = ident(&parameter.name.rust);
+                quote!(&#params.#field)
+            };
+            statements.push(self.parameter_statement(parameter, &value));
+        }
+        if let Some(body) = &operation.request_body {
+            if let Some(content) = chosen_content(&body.contents) {
+                let name = ident(&names.claim("body".to_owned()));
+                let media_type = &content.media_type;
+                let form = body_form(content);
+                let ty = match (form, &content.ty) {
+                    (BodyForm::Json | BodyForm::Form, Some(ty)) => {
+                        let ty = self.type_tokens(ty);
+                        quote!(&#lifetime #ty)
+                    }
+                    (BodyForm::Json, None) => quote!(&#lifetime serde_json::Value),
+                    (BodyForm::Text, _) => quote!(&#lifetime str),
+                    _ => quote!(Vec<u8>),
+                };
+                forward.push(quote!(#name));
+                let send = match form {
+                    BodyForm::Json => quote!(request.json(#media_type, #name);),
+                    BodyForm::Form => quote!(request.form(#media_type, #name);),
+                    BodyForm::Text => {
+                        quote!(request.body(#media_type, #name.as_bytes().to_vec());)
+                    }
+                    BodyForm::Bytes => quote!(request.body(#media_type, #name);),
+                };
+                if body.required {
+                    arguments.push(quote!(#name: #ty));
+                    statements.push(send);
+                } else {
+                    arguments.push(quote!(#name: Option<#ty>));
+                    statements.push(quote! {
+                        if let Some(#name) = #name {
+                            #send
+                        }
+                    });
+                }
+            }
+        }
+        let params = params.as_ref().map(|params| {
+            let name = ident(params);
+            let ty = ident(operation.types.params.as_deref().unwrap_or_default());
+            (quote!(#name), quote!(#ty))
+        });
+        let mut accepted: Vec<&str> = Vec::new();
+        for response in &operation.responses {
+            if let Some(content) = chosen_content(&response.contents) {
+                if !accepted.contains(&content.media_type.as_str()) {
+                    accepted.push(&content.media_type);
+                }
+            }
+        }
+        for media_type in accepted {
+            statements.push(quote!(request.accept(#media_type);));
+        }
+        let successes = successes(operation);
+        let success = match (&operation.types.success, successes.first()) {
+            (Some(name), _) => {
+                let name = ident(name);
+                quote!(#name)
+            }
+            (None, Some(response)) => self.response_type(response, true),
+            (None, None) => quote!(Response<()>),
+        };
+        let error = match &operation.types.error {
+            Some(name) => {
+                let name = ident(name);
+                quote!(Error<#name>)
+            }
+            None => quote!(Error),
+        };
+        Signature {
+            arguments,
+            statements,
+            success,
+            error,
+            params,
+            forward,
+        }
+    }
+
+    /// The `request.…(…)` call sending one parameter.
+    fn parameter_statement(&mut self, parameter: &Parameter, value: &TokenStream) -> TokenStream {
+        let wire = &parameter.name.wire;
+        self.parameter_call(parameter, &quote!(#wire), value)
+    }
+
+    /// The runtime call that writes one parameter; `wire` is its name as a literal or a local.
+    fn parameter_call(
+        &mut self,
+        parameter: &Parameter,
+        wire: &TokenStream,
+        value: &TokenStream,
+    ) -> TokenStream {
+        let explode = if parameter.explode {
+            quote!(Explode::Yes)
+        } else {
+            quote!(Explode::No)
+        };
+        if parameter.style != Style::DeepObject {
+            self.response_imports.insert("Explode");
+        }
+        match (parameter.location, parameter.style) {
+            (ParameterLocation::Path, Style::Label) => {
+                quote!(request.path_label(#wire, #value, #explode);)
+            }
+            (ParameterLocation::Path, Style::Matrix) => {
+                quote!(request.path_matrix(#wire, #value, #explode);)
+            }
+            (ParameterLocation::Path, _) => quote!(request.path(#wire, #value, #explode);),
+            (ParameterLocation::Query, Style::SpaceDelimited) => {
+                quote!(request.query_delimited(#wire, #value, "%20", #explode);)
+            }
+            (ParameterLocation::Query, Style::PipeDelimited) => {
+                quote!(request.query_delimited(#wire, #value, "|", #explode);)
+            }
+            (ParameterLocation::Query, Style::DeepObject) => {
+                quote!(request.query_deep(#wire, #value);)
+            }
+            (ParameterLocation::Query, _) => quote!(request.query(#wire, #value, #explode);),
+            (ParameterLocation::Header, _) => quote!(request.header(#wire, #value, #explode);),
+            (ParameterLocation::Cookie, _) => quote!(request.cookie(#wire, #value, #explode);),
+        }
+    }
+
+    pub(super) fn operation_method(
+        &mut self,
+        operation: &Operation,
+        method: &str,
+        slots: &[SchemeSlot],
+    ) -> TokenStream {
+        let signature = self.signature(operation, None);
+        let Signature {
+            mut arguments,
+            statements,
+            success,
+            error,
+            params,
+            ..
+        } = signature;
+        if let Some((params, params_type)) = params {
+            arguments.push(quote!(#params: &#params_type));
+        }
+        let name = ident(method);
+        let http_method = ident(operation.method.as_str());
+        let path = &operation.path;
+        let authorize = self.authorize(operation, slots);
+        let start = quote!(let mut request = self.transport.request(Method::#http_method, #path););
+        let mut arms = Vec::new();
+        let success_enum = operation.types.success.as_ref().map(|name| ident(name));
+        let error_enum = operation.types.error.as_ref().map(|name| ident(name));
+        let mut ordered: Vec<&Response> = operation.responses.iter().collect();
+        ordered.sort_by_key(|response| match response.status {
+            Status::Code(_) => 0,
+            Status::Range(_) => 1,
+            Status::Default => 2,
+        });
+        let mut has_default = false;
+        for response in ordered {
+            let pattern = match response.status {
+                Status::Code(code) => {
+                    let code = proc_macro2::Literal::u16_unsuffixed(code);
+                    quote!(#code)
+                }
+                Status::Range(first) => {
+                    let low = proc_macro2::Literal::u16_unsuffixed(first * 100);
+                    let high = proc_macro2::Literal::u16_unsuffixed(first * 100 + 99);
+                    quote!(#low..=#high)
+                }
+                Status::Default => {
+                    has_default = true;
+                    quote!(_)
+                }
+            };
+            let success = is_success(operation, response);
+            let decode = self.decode(response, success);
+            let variant = ident(&response.variant);
+            let arm = if success {
+                match &success_enum {
+                    Some(success_enum) => match_arm(
+                        &pattern,
+                        &decode,
+                        Some(&|decoded| quote!(#decoded.map(#success_enum::#variant))),
+                    ),
+                    None => match_arm(&pattern, &decode, None),
+                }
+            } else {
+                self.response_imports.insert("documented");
+                match_arm(
+                    &pattern,
+                    &decode,
+                    Some(&|decoded| quote!(documented(#decoded, #error_enum::#variant))),
+                )
+            };
+            arms.push(arm);
+        }
+        if !has_default {
+            arms.push(quote!(_ => response.unexpected(),));
+        }
+        let docs = operation_docs(operation, true);
+        quote! {
+            #docs
+            pub async fn #name(&self, #(#arguments),*) -> Result<#success, #error> {
+                #start
+                #(#statements)*
+                #authorize
+                let response = request.send().await?;
+                match response.code() {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+
+    /// One `authorize` call listing the alternatives in the spec's order: the runtime sends the
+    /// first whose credentials are all set. An empty alternative (anonymous access) is left out:
+    /// when no credential is set, nothing is sent anyway.
+    fn authorize(&mut self, operation: &Operation, slots: &[SchemeSlot]) -> TokenStream {
+        let alternatives: Vec<TokenStream> = operation
+            .security
+            .iter()
+            .filter(|requirement| !requirement.schemes.is_empty())
+            .map(|requirement| {
+                let fields = requirement.schemes.iter().filter_map(|key| {
+                    let slot = slots.iter().find(|slot| slot.scheme.name.wire == *key)?;
+                    let field = ident(&slot.field);
+                    Some(quote!(&self.#field))
+                });
+                quote!(&[#(#fields),*])
+            })
+            .collect();
+        if alternatives.is_empty() {
+            return TokenStream::new();
+        }
+        quote!(request.authorize(&[#(#alternatives),*]);)
+    }
+
+    pub(super) fn stream_method(
+        &mut self,
+        operation: &Operation,
+        method: &str,
+        stream: &str,
+    ) -> TokenStream {
+        let Some(pagination) = &operation.pagination else {
+            return TokenStream::new();
+        };
+        self.paginated = true;
+        let lifetime = quote!('a);
+        let signature = self.signature(operation, Some(&lifetime));
+        let Some((params, params_type)) = &signature.params else {
+            return TokenStream::new();
+        };
+        let item = self.type_tokens(&pagination.item);
+        let error = &signature.error;
+        let page = ident(&pagination.page.rust);
+        let page_wire = &pagination.page.wire;
+        let page_size = match &pagination.page_size {
+            Some(page_size) => {
+                let page_size = ident(&page_size.rust);
+                quote!(#params.#page_size)
+            }
+            // `pages` takes any integer page size; with none, the type is still needed.
+            None => quote!(None::<i64>),
+        };
+        let first = quote!(#params.#page);
+        let arguments = &signature.arguments;
+        let forwarded = &signature.forward;
+        let name = ident(stream);
+        let list = ident(method);
+        let call = quote!(self.#list(#(#forwarded,)* &this_page));
+        let fetch_page = quote!(async move { #call.await });
+        let summary = operation
+            .summary
+            .clone()
+            .unwrap_or_else(|| format!("Calls `{}`", operation.id.wire));
+        let doc_lines = [
+            format!(" {summary}: every item of every page, as a stream."),
+            String::new(),
+            format!(
+                " Calls [`Client::{method}`] (`{} {}`) page after page, from `{}` (page 1 when unset). A `Link` header's `rel=\"next\"` gives the next page and its absence ends the list; without `Link`, an empty page or a page shorter than `{}` (or than the first page) ends it. An error ends the stream after it is yielded.",
+                operation.method.as_str(),
+                operation.path,
+                format_args!("params.{}", pagination.page.rust),
+                pagination.page_size.as_ref().map_or_else(
+                    || "the page size".to_owned(),
+                    |size| format!("params.{}", size.rust)
+                ),
+            ),
+        ];
+        quote! {
+            #(#[doc = #doc_lines])*
+            pub fn #name<'a>(&'a self, #(#arguments,)* #params: #params_type) -> BoxStream<'a, Result<#item, #error>> {
+                let first = #first;
+                let page_size = #page_size;
+                let fetch = move |page| {
+                    let mut this_page = #params.clone();
+                    this_page.#page = Some(page);
+                    #fetch_page
+                };
+                pages(first, page_size, #page_wire, fetch)
+            }
+        }
+    }
+}
+
+/// Whether a parameter of this type is passed by reference (`&str`, `&Model`, `&[T]`), rather than
+/// by value (numbers, dates, UUIDs).
+fn passed_by_reference(ty: &TypeRef) -> bool {
+    !matches!(ty, TypeRef::Primitive(primitive) if *primitive != Primitive::String)
+}
+
+/// `pattern => wrap(decode),`.
+fn match_arm(
+    pattern: &TokenStream,
+    decode: &Decode,
+    wrap: Option<&dyn Fn(&TokenStream) -> TokenStream>,
+) -> TokenStream {
+    let call = decode.call();
+    let inline = wrap.map_or_else(|| call.clone(), |wrap| wrap(&call));
+    quote!(#pattern => #inline,)
+}

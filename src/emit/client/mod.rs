@@ -1,0 +1,392 @@
+//! The async client of one API (`client.rs`): a `Client` with credential setters and one method per
+//! operation, plus per-operation parameter, header and error types. Requests are written as a list of
+//! calls into the runtime's `Request`, so each operation costs a few lines.
+//!
+//! `mod.rs` writes the file, its `use` lines and the `Client` struct with its constructors and
+//! credential setters; `method.rs` the operation methods and their `…_stream`s; `types.rs` the
+//! per-operation params, headers, success and error types.
+
+mod method;
+mod types;
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::operation::collect_models;
+use super::runtime::Capabilities;
+use super::same_types::SameTypes;
+use super::types::{Imports, doc_attrs, doc_lines, ident, sort_use_items};
+use super::{ApiFile, SchemeSlot, scheme_slots};
+use crate::ir::{Api, ParameterLocation, SecurityKind, TypeRef};
+use crate::naming::Scope;
+use crate::render::CRATE_NAME;
+
+/// Emits the client of `api`, or `None` when the API has no operations.
+pub fn client_file(api: &Api) -> Option<ApiFile> {
+    if api.operations.is_empty() {
+        return None;
+    }
+    let mut emitter = Emitter {
+        api,
+        imports: Imports::qualifying(&CLIENT_FILE_NAMES, &api.models),
+        paginated: false,
+        models: BTreeSet::new(),
+        header_map: false,
+        response_imports: BTreeSet::new(),
+        same: SameTypes::default(),
+    };
+    let tokens = emitter.file();
+    let mut crates = emitter.imports.crates();
+    crates.client = true;
+    crates.futures = emitter.paginated;
+    let runtime = Capabilities {
+        client: true,
+        pagination: emitter.paginated,
+        ..Capabilities::default()
+    };
+    Some(ApiFile {
+        tokens,
+        runtime,
+        crates,
+    })
+}
+
+/// Names `client.rs` declares or imports besides per-operation types; a model with one of these
+/// names is written `models::Name` there.
+const CLIENT_FILE_NAMES: [&str; 17] = [
+    "BoxStream",
+    "BuildError",
+    "Client",
+    "Credential",
+    "DateTime",
+    "Decimal",
+    "Error",
+    "Explode",
+    "HeaderMap",
+    "Method",
+    "NaiveDate",
+    "RawResponse",
+    "Response",
+    "Transport",
+    "Utc",
+    "Uuid",
+    "BTreeMap",
+];
+
+struct Emitter<'a> {
+    api: &'a Api,
+    imports: Imports,
+    /// Whether some operation is a paginated list, walked by the runtime's `pages`.
+    paginated: bool,
+    /// Model names the file refers to, for its `use super::models::{…}`.
+    models: BTreeSet<String>,
+    /// Whether `reqwest::header::HeaderMap` is named (header structs).
+    header_map: bool,
+    /// Runtime items the file imports by name (`Explode`, `header`, `no_headers`, …).
+    response_imports: BTreeSet<&'static str>,
+    /// Per-operation types defined so far, so a repeated definition becomes an alias.
+    same: SameTypes,
+}
+
+impl Emitter<'_> {
+    fn file(&mut self) -> TokenStream {
+        let api = self.api;
+        let mut methods = Scope::default();
+        for fixed in ["new", "with_client", "with_body_limit", "base_url"] {
+            methods.try_claim(fixed);
+        }
+        let slots = scheme_slots(api, &["transport"]);
+        let setters: Vec<TokenStream> = slots
+            .iter()
+            .map(|slot| {
+                let name = methods.claim(format!("with_{}", slot.field));
+                self.setter(slot, &name)
+            })
+            .collect();
+        let mut operation_items = Vec::new();
+        let mut operation_methods = Vec::new();
+        for operation in &api.operations {
+            let name = methods.claim(operation.id.rust.clone());
+            let stream_name = operation
+                .pagination
+                .as_ref()
+                .map(|_| methods.claim(format!("{}_stream", operation.id.rust)));
+            operation_items.push(self.operation_types(operation, &name));
+            operation_methods.push(self.operation_method(operation, &name, &slots));
+            if let Some(stream_name) = stream_name {
+                operation_methods.push(self.stream_method(operation, &name, &stream_name));
+            }
+        }
+        let client = self.client_struct(&slots, &setters, &operation_methods);
+        let uses = self.use_items(!slots.is_empty());
+        let module_doc = format!(
+            " An async client for {}: one method per operation of `{}`.",
+            api.title, api.source
+        );
+        let default_base_url = default_base_url(api).map(|url| {
+            quote! {
+                /// The base URL the spec's `servers` gives.
+                pub const DEFAULT_BASE_URL: &str = #url;
+            }
+        });
+        quote! {
+            #![doc = #module_doc]
+            #uses
+            #default_base_url
+            #client
+            #(#operation_items)*
+        }
+    }
+
+    fn use_items(&mut self, has_credentials: bool) -> TokenStream {
+        let mut runtime = self.response_imports.clone();
+        if has_credentials {
+            runtime.insert("Credential");
+        }
+        runtime.insert("Transport");
+        // Byte order puts types before functions, as rustfmt sorts them.
+        let runtime = runtime.into_iter().map(ident);
+        let mut items = self.imports.use_item_list();
+        items.push(quote!(
+            pub use crate::runtime::client::{
+                BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
+            };
+        ));
+        items.push(quote!(use crate::runtime::client::{#(#runtime),*};));
+        items.extend(self.imports.model_use_items(&self.models));
+        if self.header_map {
+            items.push(quote!(
+                use reqwest::header::HeaderMap;
+            ));
+        }
+        items.push(quote!(
+            use reqwest::Method;
+        ));
+        if self.paginated {
+            items.push(quote!(
+                use crate::runtime::pagination::pages;
+            ));
+            items.push(quote!(
+                use futures::stream::BoxStream;
+            ));
+        }
+        sort_use_items(&mut items);
+        items.into_iter().collect()
+    }
+
+    fn client_struct(
+        &mut self,
+        slots: &[SchemeSlot],
+        setters: &[TokenStream],
+        operation_methods: &[TokenStream],
+    ) -> TokenStream {
+        let api = self.api;
+        let fields = slots.iter().map(|slot| {
+            let field = ident(&slot.field);
+            let doc = format!(" The `{}` credential, once set.", slot.scheme.name.wire);
+            quote!(#[doc = #doc] #field: Option<Credential>,)
+        });
+        let field_inits = slots.iter().map(|slot| {
+            let field = ident(&slot.field);
+            quote!(#field: None,)
+        });
+        let example = client_example(api, slots);
+        let title_doc = format!(" A client for {} (version {}).", api.title, api.version);
+        quote! {
+            #[doc = #title_doc]
+            ///
+            /// Cheap to clone: clones share one connection pool. Every method documents the HTTP
+            /// method and path it calls.
+            ///
+            #example
+            #[derive(Debug, Clone)]
+            pub struct Client {
+                transport: Transport,
+                #(#fields)*
+            }
+
+            impl Client {
+                /// A client for the API at `base_url` (scheme, host and any path prefix, such as
+                /// `https://example.com/prefix`), over a new reqwest client with its defaults.
+                pub fn new(base_url: &str) -> Result<Self, BuildError> {
+                    Ok(Self::from_transport(Transport::new(base_url, None)?))
+                }
+
+                /// A client for the API at `base_url` over `http`, a reqwest client built by the
+                /// caller: timeouts, proxies and TLS settings are its own.
+                pub fn with_client(base_url: &str, http: reqwest::Client) -> Result<Self, BuildError> {
+                    Ok(Self::from_transport(Transport::new(base_url, Some(http))?))
+                }
+
+                fn from_transport(transport: Transport) -> Self {
+                    Client {
+                        transport,
+                        #(#field_inits)*
+                    }
+                }
+
+                /// Sets how many bytes of a response body are read ([`DEFAULT_BODY_LIMIT`] unless
+                /// set); a longer body ends the call with [`Error::BodyTooLarge`].
+                pub fn with_body_limit(mut self, bytes: usize) -> Self {
+                    self.transport.set_body_limit(bytes);
+                    self
+                }
+
+                /// The base URL requests go to, without a trailing slash.
+                pub fn base_url(&self) -> &str {
+                    self.transport.base_url()
+                }
+
+                #(#setters)*
+                #(#operation_methods)*
+            }
+        }
+    }
+
+    fn setter(&mut self, slot: &SchemeSlot, name: &str) -> TokenStream {
+        let scheme = slot.scheme;
+        let field = ident(&slot.field);
+        let method = ident(name);
+        let key = &scheme.name.wire;
+        let (summary, arguments, value) = match &scheme.kind {
+            SecurityKind::ApiKey {
+                location,
+                parameter,
+            } => {
+                let (constructor, place) = match location {
+                    ParameterLocation::Query => (quote!(Credential::Query), "query parameter"),
+                    ParameterLocation::Cookie => (quote!(Credential::Cookie), "cookie"),
+                    ParameterLocation::Header | ParameterLocation::Path => {
+                        (quote!(Credential::Header), "header")
+                    }
+                };
+                (
+                    format!(
+                        " Sets the `{key}` API key, sent exactly as given in the `{parameter}` {place}."
+                    ),
+                    quote!(key: impl Into<String>),
+                    quote!(#constructor(#parameter, key.into())),
+                )
+            }
+            SecurityKind::Http { scheme: http } if http == "basic" => (
+                format!(" Sets the `{key}` credentials, sent with HTTP basic authentication."),
+                quote!(username: impl Into<String>, password: impl Into<String>),
+                quote!(Credential::Basic(username.into(), password.into())),
+            ),
+            SecurityKind::Http { scheme: http } if http != "bearer" => (
+                format!(
+                    " Sets the `{key}` credentials, sent exactly as given as the `Authorization` header (`{http} <credentials>`)."
+                ),
+                quote!(value: impl Into<String>),
+                quote!(Credential::Header("Authorization", value.into())),
+            ),
+            SecurityKind::Http { .. }
+            | SecurityKind::OAuth2 { .. }
+            | SecurityKind::OpenIdConnect { .. } => {
+                let source = match &scheme.kind {
+                    SecurityKind::OAuth2 { token_urls } if !token_urls.is_empty() => {
+                        let urls: Vec<String> =
+                            token_urls.iter().map(|url| format!("`{url}`")).collect();
+                        format!(" an OAuth2 access token (from {}),", urls.join(" or "))
+                    }
+                    SecurityKind::OAuth2 { .. } => " an OAuth2 access token,".to_owned(),
+                    SecurityKind::OpenIdConnect { url } => {
+                        format!(" an OpenID Connect token (discovery: `{url}`),")
+                    }
+                    _ => " a bearer token,".to_owned(),
+                };
+                (
+                    format!(
+                        " Sets the `{key}` credential:{source} sent as `Authorization: Bearer <token>`."
+                    ),
+                    quote!(token: impl Into<String>),
+                    quote!(Credential::bearer(&token.into())),
+                )
+            }
+        };
+        let extra = (!scheme.docs.lines.is_empty()).then(|| {
+            let docs = doc_attrs(&scheme.docs);
+            quote!(#[doc = ""] #docs)
+        });
+        quote! {
+            #[doc = #summary]
+            #extra
+            pub fn #method(mut self, #arguments) -> Self {
+                self.#field = Some(#value);
+                self
+            }
+        }
+    }
+
+    fn type_tokens(&mut self, ty: &TypeRef) -> TokenStream {
+        collect_models(ty, &mut self.models);
+        self.imports.type_tokens(ty)
+    }
+}
+
+/// The spec's first server URL, when it has no unfilled variables.
+pub(super) fn default_base_url(api: &Api) -> Option<&str> {
+    api.servers
+        .first()
+        .map(String::as_str)
+        .filter(|url| url.starts_with("http://") || url.starts_with("https://"))
+        .filter(|url| !url.contains('{'))
+}
+
+/// A `{…}` example of using the client, compiled as a doctest.
+fn client_example(api: &Api, slots: &[SchemeSlot]) -> TokenStream {
+    let module = &api.module.rust;
+    let base_url = if default_base_url(api).is_some() {
+        "DEFAULT_BASE_URL".to_owned()
+    } else {
+        "\"https://api.example.com\"".to_owned()
+    };
+    let import = if default_base_url(api).is_some() {
+        format!("use {CRATE_NAME}::{module}::client::{{Client, DEFAULT_BASE_URL}};")
+    } else {
+        format!("use {CRATE_NAME}::{module}::client::Client;")
+    };
+    let credential = slots.first().map(|slot| {
+        let setter = format!("with_{}", slot.field);
+        match &slot.scheme.kind {
+            SecurityKind::Http { scheme } if scheme == "basic" => {
+                format!("\n    .{setter}(\"user\", \"password\")")
+            }
+            SecurityKind::ApiKey { .. } => format!("\n    .{setter}(\"my-api-key\")"),
+            _ => format!("\n    .{setter}(\"my-token\")"),
+        }
+    });
+    let call = api
+        .operations
+        .iter()
+        .find(|operation| {
+            operation.parameters.iter().all(|p| !p.required)
+                && operation
+                    .request_body
+                    .as_ref()
+                    .is_none_or(|body| !body.required)
+        })
+        .map(|operation| {
+            let mut arguments = Vec::new();
+            if operation.request_body.is_some() {
+                arguments.push("None");
+            }
+            if operation.types.params.is_some() {
+                arguments.push("&Default::default()");
+            }
+            format!(
+                "let response = client.{}({}).await?;\nprintln!(\"{{:?}}\", response);\n",
+                operation.id.rust,
+                arguments.join(", ")
+            )
+        })
+        .unwrap_or_default();
+    let lines = format!(
+        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n{import}\n\nlet client = Client::new({base_url})?{};\n{call}# Ok(())\n# }}\n```",
+        credential.unwrap_or_default()
+    );
+    let lines: Vec<String> = lines.lines().map(str::to_owned).collect();
+    doc_lines(&lines)
+}

@@ -1,0 +1,159 @@
+//! What the client and server emitters both read off an operation: how its bodies travel, which
+//! responses are successes, and the rustdoc of operations, parameters and statuses.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+
+use super::types::doc_attrs;
+use crate::ir::{
+    Content, Docs, MediaKind, Operation, Parameter, ParameterLocation, Response, Status, TypeRef,
+};
+
+/// How a request or response body travels.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum BodyForm {
+    Json,
+    Form,
+    Text,
+    Bytes,
+}
+
+/// The media type the client uses among several: JSON first, then form, text, anything.
+pub(super) fn chosen_content(contents: &[Content]) -> Option<&Content> {
+    let rank = |content: &&Content| match content.kind {
+        MediaKind::Json => 0,
+        MediaKind::Form => 1,
+        MediaKind::Text => 2,
+        MediaKind::Binary | MediaKind::Multipart => 3,
+    };
+    contents.iter().min_by_key(rank)
+}
+
+pub(super) fn body_form(content: &Content) -> BodyForm {
+    match content.kind {
+        MediaKind::Json => BodyForm::Json,
+        MediaKind::Form if content.ty.is_some() => BodyForm::Form,
+        MediaKind::Text => BodyForm::Text,
+        _ => BodyForm::Bytes,
+    }
+}
+
+/// The responses a call returns as its result: the 2xx ones, or `default` when there are none.
+pub(super) fn successes(operation: &Operation) -> Vec<&Response> {
+    let documented: Vec<&Response> = operation
+        .responses
+        .iter()
+        .filter(|response| response.status.is_success())
+        .collect();
+    if !documented.is_empty() {
+        return documented;
+    }
+    operation
+        .responses
+        .iter()
+        .filter(|response| response.status == Status::Default)
+        .collect()
+}
+
+pub(super) fn is_success(operation: &Operation, response: &Response) -> bool {
+    successes(operation)
+        .iter()
+        .any(|success| std::ptr::eq(*success, response))
+}
+
+pub(super) fn collect_models(ty: &TypeRef, models: &mut BTreeSet<String>) {
+    match ty {
+        TypeRef::Named(name) => {
+            models.insert(name.clone());
+        }
+        TypeRef::Array(inner) | TypeRef::Map(inner) => collect_models(inner, models),
+        TypeRef::Primitive(_) | TypeRef::Json => {}
+    }
+}
+
+pub(super) fn status_label(status: Status) -> String {
+    match status {
+        Status::Code(code) => format!("`{code}`"),
+        Status::Range(first) => format!("`{first}XX`"),
+        Status::Default => "`default`".to_owned(),
+    }
+}
+
+pub(super) fn status_doc(response: &Response) -> String {
+    let description = response.docs.lines.first().cloned().unwrap_or_default();
+    if description.is_empty() {
+        format!(" {}.", status_label(response.status))
+    } else {
+        format!(" {}: {description}", status_label(response.status))
+    }
+}
+
+pub(super) fn parameter_docs(parameter: &Parameter) -> TokenStream {
+    let mut docs = parameter.docs.clone();
+    let location = match parameter.location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
+    };
+    docs.push_paragraph(format!(
+        "The `{}` {location} parameter.{}",
+        parameter.name.wire,
+        if parameter.deprecated {
+            " Deprecated."
+        } else {
+            ""
+        }
+    ));
+    doc_attrs(&docs)
+}
+
+/// An operation's rustdoc: summary, description, method and path; with `arguments`, a list of
+/// the required parameters a client method takes as arguments.
+pub(super) fn operation_docs(operation: &Operation, arguments: bool) -> TokenStream {
+    let mut docs = Docs::default();
+    if let Some(summary) = &operation.summary {
+        docs.lines.push(summary.clone());
+    }
+    if !operation.docs.lines.is_empty() {
+        if !docs.lines.is_empty() {
+            docs.lines.push(String::new());
+        }
+        docs.lines.extend(operation.docs.lines.iter().cloned());
+    }
+    docs.push_paragraph(format!(
+        "`{} {}` (`{}`).",
+        operation.method.as_str(),
+        operation.path,
+        operation.id.wire
+    ));
+    if operation.deprecated {
+        docs.push_paragraph("Deprecated by the spec.".to_owned());
+    }
+    let required: Vec<&Parameter> = operation.parameters.iter().filter(|p| p.required).collect();
+    if arguments && !required.is_empty() {
+        docs.lines.push(String::new());
+        docs.lines.push("Arguments:".to_owned());
+        for parameter in required {
+            let first = parameter
+                .docs
+                .lines
+                .first()
+                .map(|line| format!(": {line}"))
+                .unwrap_or_default();
+            docs.lines.push(format!(
+                "- `{}`: the `{}` {} parameter{first}",
+                parameter.name.rust,
+                parameter.name.wire,
+                match parameter.location {
+                    ParameterLocation::Path => "path",
+                    ParameterLocation::Query => "query",
+                    ParameterLocation::Header => "header",
+                    ParameterLocation::Cookie => "cookie",
+                }
+            ));
+        }
+    }
+    doc_attrs(&docs)
+}
