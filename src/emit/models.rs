@@ -162,15 +162,16 @@ fn field_tokens(
         }
         Presence::OptionalNullable => {
             runtime.nullable = true;
-            serde_args.push(quote!(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::runtime::nullable"
-            ));
+            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            serde_args.push(quote!(deserialize_with = "crate::runtime::nullable"));
             quote!(Option<Option<#ty>>)
         }
     };
-    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    // One attribute per concern (the wire name, absence, `null`), each short enough for a line.
+    let serde_attr: TokenStream = serde_args
+        .iter()
+        .map(|args| quote!(#[serde(#args)]))
+        .collect();
     quote! {
         #docs
         #serde_attr

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::recorder::{Recorded, Recorder, Reply};
 use crate::runtime::client::{
-    BuildError, Credential, DEFAULT_BODY_LIMIT, Error, Explode, RawResponse, Request, Response,
-    Transport, documented, header, no_headers, required_header,
+    BuildError, Credential, DEFAULT_BODY_LIMIT, DocumentedError, Error, Explode, RawResponse,
+    Request, Response, Transport, boxed, header, no_headers, required_header,
 };
 
 /// Sends one `GET` to `path` built by `build`, answered with an empty `200`, and returns what
@@ -440,18 +440,28 @@ fn undocumented_statuses_keep_the_response() {
     }
 }
 
-/// An operation's error enum as the client emitter writes it: no `Display`, no `status()`.
+/// An operation's error enum as the client emitter writes it: no `Display`, no `status()`, and
+/// one `decode` that reads each documented status.
 #[derive(Debug, PartialEq)]
 enum Documented {
     NotFound(Box<Response<Item>>),
+    ServerError(Box<Response<String>>),
+}
+
+impl DocumentedError for Documented {
+    fn decode(response: RawResponse) -> Result<Self, Error<Self>> {
+        match response.code() {
+            404 => boxed(response.json(no_headers)).map(Self::NotFound),
+            500..=599 => boxed(response.text_body(no_headers)).map(Self::ServerError),
+            _ => response.unexpected(),
+        }
+    }
 }
 
 #[test]
 fn documented_error_responses_become_the_call_error() {
     let response = raw(404, &[("content-type", "application/json")], br#"{"id":3}"#);
-    let decoded = response.json(no_headers);
-    let result: Result<(), Error<Documented>> = documented(decoded, Documented::NotFound);
-    match result {
+    match response.error::<(), Documented>() {
         Err(
             ref error @ Error::Documented {
                 status,
@@ -464,6 +474,29 @@ fn documented_error_responses_become_the_call_error() {
         }
         other => panic!("expected a documented error, got {other:?}"),
     }
+    let response = raw(503, &[("content-type", "text/plain")], b"down");
+    match response.error::<(), Documented>() {
+        Err(Error::Documented {
+            status,
+            error: Documented::ServerError(response),
+        }) => {
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.body, "down");
+        }
+        other => panic!("expected the 5XX error, got {other:?}"),
+    }
+    // A status the error type does not document stays unexpected, the response kept whole.
+    let response = raw(418, &[], b"teapot");
+    match response.error::<(), Documented>() {
+        Err(Error::UnexpectedStatus(response)) => assert_eq!(response.body, b"teapot"),
+        other => panic!("expected UnexpectedStatus, got {other:?}"),
+    }
+    // A documented status whose body does not match is an invalid response, not an error value.
+    let response = raw(404, &[("content-type", "application/json")], b"not json");
+    assert!(matches!(
+        response.error::<(), Documented>(),
+        Err(Error::InvalidResponse { .. })
+    ));
 }
 
 #[derive(Debug, PartialEq)]

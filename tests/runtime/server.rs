@@ -406,7 +406,7 @@ async fn replies_carry_status_media_type_and_headers() {
     assert_eq!(reply.headers()["x-count"], "41");
     assert_eq!(reply.headers()["x-name"], "a b");
 
-    let (status, content_type, body) = parts(not_implemented::<Response>()).await;
+    let (status, content_type, body) = parts(not_implemented()).await;
     assert_eq!((status, content_type.as_str()), (501, "application/json"));
     let body: Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(body["error"], "this operation is not implemented");

@@ -17,6 +17,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// The generator builds and drops millions of small token trees; with glibc's allocator about half
+/// of its time went to `malloc`, `free` and fresh pages (measured with `perf` on
+/// `cargo xtask bench`). mimalloc keeps per-thread free lists and reuses pages, so `codegen` and
+/// `bench` run that much faster (see `docs/benchmarks.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Any error an xtask command can hit; it is printed once by `main`.
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 

@@ -5,7 +5,9 @@ use super::models::Usage;
 pub use crate::runtime::client::{
     BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
 };
-use crate::runtime::client::{Credential, Explode, Transport, documented, no_headers};
+use crate::runtime::client::{
+    Credential, DocumentedError, Explode, Transport, boxed, no_headers,
+};
 use chrono::{DateTime, Utc};
 use reqwest::Method;
 use std::collections::BTreeMap;
@@ -97,17 +99,7 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => documented(response.bytes(no_headers), FindUsagesError::BadRequest),
-            405 => {
-                documented(response.bytes(no_headers), FindUsagesError::MethodNotAllowed)
-            }
-            500 => {
-                documented(
-                    response.bytes(no_headers),
-                    FindUsagesError::InternalServerError,
-                )
-            }
-            _ => response.unexpected(),
+            _ => response.error(),
         }
     }
 
@@ -130,20 +122,7 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => documented(response.bytes(no_headers), CreateUsageError::BadRequest),
-            405 => {
-                documented(
-                    response.bytes(no_headers),
-                    CreateUsageError::MethodNotAllowed,
-                )
-            }
-            500 => {
-                documented(
-                    response.bytes(no_headers),
-                    CreateUsageError::InternalServerError,
-                )
-            }
-            _ => response.unexpected(),
+            _ => response.error(),
         }
     }
 }
@@ -170,6 +149,17 @@ pub enum FindUsagesError {
     MethodNotAllowed(Box<Response<Vec<u8>>>),
     /// `500`: Internal Server Error
     InternalServerError(Box<Response<Vec<u8>>>),
+}
+
+impl DocumentedError for FindUsagesError {
+    fn decode(response: RawResponse) -> Result<Self, Error<Self>> {
+        match response.code() {
+            400 => boxed(response.bytes(no_headers)).map(Self::BadRequest),
+            405 => boxed(response.bytes(no_headers)).map(Self::MethodNotAllowed),
+            500 => boxed(response.bytes(no_headers)).map(Self::InternalServerError),
+            _ => response.unexpected(),
+        }
+    }
 }
 
 /// The error responses [`Client::create_usage`] documents: the same type as [`FindUsagesError`].

@@ -25,7 +25,7 @@ pub trait Api: Send + Sync + 'static {
         credentials: Credentials,
     ) -> impl Future<Output = FindUsagesReply> + Send {
         let _ = (request, credentials);
-        async { not_implemented() }
+        async { FindUsagesReply::Undocumented(not_implemented()) }
     }
 
     /// Create an usage
@@ -37,7 +37,7 @@ pub trait Api: Send + Sync + 'static {
         credentials: Credentials,
     ) -> impl Future<Output = CreateUsageReply> + Send {
         let _ = (request, credentials);
-        async { not_implemented() }
+        async { CreateUsageReply::Undocumented(not_implemented()) }
     }
 }
 
@@ -48,12 +48,9 @@ pub trait Api: Send + Sync + 'static {
 /// path does not serve `405`. Add your own layers (tracing, CORS, a body limit) to
 /// what it returns.
 pub fn router<A: Api>(api: A) -> Router {
-    let router = Router::new();
-    let path = "/usages";
-    let methods = get(find_usages::<A>);
-    let methods = methods.post(create_usage::<A>);
-    let router = router.route(path, methods);
-    router.with_state(Arc::new(api))
+    Router::new()
+        .route("/usages", get(find_usages::<A>).post(create_usage::<A>))
+        .with_state(Arc::new(api))
 }
 
 /// The credentials a request carried, one field per security scheme. `Debug` shows
@@ -124,8 +121,7 @@ pub enum FindUsagesReply {
     MethodNotAllowed,
     /// `500`: Internal Server Error
     InternalServerError,
-    /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
-    /// with it.
+    /// Any other reply, sent as it is (the default methods send `501 Not Implemented`).
     Undocumented(Response),
 }
 
@@ -140,12 +136,6 @@ impl IntoResponse for FindUsagesReply {
             Self::InternalServerError => reply_empty(500),
             Self::Undocumented(response) => response,
         }
-    }
-}
-
-impl From<Response> for FindUsagesReply {
-    fn from(response: Response) -> Self {
-        Self::Undocumented(response)
     }
 }
 
@@ -183,8 +173,7 @@ pub enum CreateUsageReply {
     MethodNotAllowed,
     /// `500`: Internal Server Error
     InternalServerError,
-    /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
-    /// with it.
+    /// Any other reply, sent as it is (the default methods send `501 Not Implemented`).
     Undocumented(Response),
 }
 
@@ -202,20 +191,18 @@ impl IntoResponse for CreateUsageReply {
     }
 }
 
-impl From<Response> for CreateUsageReply {
-    fn from(response: Response) -> Self {
-        Self::Undocumented(response)
-    }
-}
+/// The credentials most operations require: any one alternative, each naming the
+/// security schemes whose credentials must all be sent.
+const SECURITY: &[&[&str]] = &[&["internal"]];
 
 /// Serves `GET /usages`.
 async fn find_usages<A: Api>(call: Call<A>) -> Response {
-    call.serve(&[&["internal"]], A::find_usages).await
+    call.serve(SECURITY, A::find_usages).await
 }
 
 /// Serves `POST /usages`.
 async fn create_usage<A: Api>(call: Call<A>) -> Response {
-    call.serve(&[&["internal"]], A::create_usage).await
+    call.serve(SECURITY, A::create_usage).await
 }
 
 impl Known for Usage {

@@ -728,6 +728,14 @@ impl RawResponse {
         Err(Error::UnexpectedStatus(Box::new(self)))
     }
 
+    /// A status the operation does not document as a success: one of its documented errors,
+    /// decoded by `E` and carrying the status, or else the reason it is none.
+    pub fn error<T, E: DocumentedError>(self) -> Result<T, Error<E>> {
+        let status = self.status;
+        let error = E::decode(self)?;
+        Err(Error::Documented { status, error })
+    }
+
     fn decode<T, H, E>(
         self,
         headers: ReadHeaders<H>,
@@ -767,15 +775,18 @@ pub fn no_headers(_: &HeaderMap) -> Result<(), String> {
     Ok(())
 }
 
-/// A documented error response, decoded, as the call's error.
-pub fn documented<S, T, H, E>(
-    decoded: Result<Response<T, H>, Error<E>>,
-    variant: fn(Box<Response<T, H>>) -> E,
-) -> Result<S, Error<E>> {
-    let response = decoded?;
-    let status = response.status;
-    let error = variant(Box::new(response));
-    Err(Error::Documented { status, error })
+/// The documented error responses of an operation, one variant per status (or range, or
+/// `default`) that the spec lists and that is not a success. Each generated error enum implements
+/// it once, however many operations share the enum.
+pub trait DocumentedError: Sized {
+    /// Decodes `response` into the variant its status documents; a status the type does not
+    /// document, or a body that does not match, is the error that says so.
+    fn decode(response: RawResponse) -> Result<Self, Error<Self>>;
+}
+
+/// A decoded response, boxed: documented errors are boxed so that a call's `Result` stays small.
+pub fn boxed<T, E>(decoded: Result<T, Error<E>>) -> Result<Box<T>, Error<E>> {
+    decoded.map(Box::new)
 }
 
 /// A declared response header that may be absent.

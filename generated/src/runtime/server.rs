@@ -389,16 +389,16 @@ impl IntoResponse for Rejection {
     }
 }
 
-/// `501 Not Implemented`, what every operation answers until it is implemented, as the
-/// operation's reply (its `Undocumented` variant).
-pub fn not_implemented<R: From<Response>>() -> R {
+/// `501 Not Implemented`, what every operation answers until it is implemented (in its reply's
+/// `Undocumented` variant).
+pub fn not_implemented() -> Response {
     let error = Rejection {
         status: StatusCode::NOT_IMPLEMENTED,
         error: "this operation is not implemented".to_owned(),
         location: None,
         name: None,
     };
-    R::from(error.into_response())
+    error.into_response()
 }
 
 /// What `Debug` shows of a credential: whether it is set, never its value.

@@ -9,7 +9,7 @@ pub use crate::runtime::client::{
     BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
 };
 use crate::runtime::client::{
-    Credential, Explode, Transport, documented, header, no_headers,
+    Credential, DocumentedError, Explode, Transport, boxed, header, no_headers,
 };
 use crate::runtime::pagination::pages;
 use chrono::NaiveDate;
@@ -119,31 +119,7 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(SlurmAllocationUserUsageListHeaders::read),
-            400 => {
-                documented(
-                    response.json(no_headers),
-                    SlurmAllocationUserUsageListError::BadRequest,
-                )
-            }
-            401 => {
-                documented(
-                    response.json(no_headers),
-                    SlurmAllocationUserUsageListError::Unauthorized,
-                )
-            }
-            403 => {
-                documented(
-                    response.json(no_headers),
-                    SlurmAllocationUserUsageListError::Forbidden,
-                )
-            }
-            404 => {
-                documented(
-                    response.json(no_headers),
-                    SlurmAllocationUserUsageListError::NotFound,
-                )
-            }
-            _ => response.unexpected(),
+            _ => response.error(),
         }
     }
 
@@ -189,31 +165,7 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => {
-                documented(
-                    response.json(no_headers),
-                    SlurmAllocationUserUsageRetrieveError::BadRequest,
-                )
-            }
-            401 => {
-                documented(
-                    response.json(no_headers),
-                    SlurmAllocationUserUsageRetrieveError::Unauthorized,
-                )
-            }
-            403 => {
-                documented(
-                    response.json(no_headers),
-                    SlurmAllocationUserUsageRetrieveError::Forbidden,
-                )
-            }
-            404 => {
-                documented(
-                    response.json(no_headers),
-                    SlurmAllocationUserUsageRetrieveError::NotFound,
-                )
-            }
-            _ => response.unexpected(),
+            _ => response.error(),
         }
     }
 
@@ -243,31 +195,7 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(OpenportalAllocationUserUsageListHeaders::read),
-            400 => {
-                documented(
-                    response.json(no_headers),
-                    OpenportalAllocationUserUsageListError::BadRequest,
-                )
-            }
-            401 => {
-                documented(
-                    response.json(no_headers),
-                    OpenportalAllocationUserUsageListError::Unauthorized,
-                )
-            }
-            403 => {
-                documented(
-                    response.json(no_headers),
-                    OpenportalAllocationUserUsageListError::Forbidden,
-                )
-            }
-            404 => {
-                documented(
-                    response.json(no_headers),
-                    OpenportalAllocationUserUsageListError::NotFound,
-                )
-            }
-            _ => response.unexpected(),
+            _ => response.error(),
         }
     }
 
@@ -313,31 +241,7 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => {
-                documented(
-                    response.json(no_headers),
-                    OpenportalAllocationUserUsageRetrieveError::BadRequest,
-                )
-            }
-            401 => {
-                documented(
-                    response.json(no_headers),
-                    OpenportalAllocationUserUsageRetrieveError::Unauthorized,
-                )
-            }
-            403 => {
-                documented(
-                    response.json(no_headers),
-                    OpenportalAllocationUserUsageRetrieveError::Forbidden,
-                )
-            }
-            404 => {
-                documented(
-                    response.json(no_headers),
-                    OpenportalAllocationUserUsageRetrieveError::NotFound,
-                )
-            }
-            _ => response.unexpected(),
+            _ => response.error(),
         }
     }
 
@@ -385,31 +289,7 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(MarketplaceComponentUserUsagesListHeaders::read),
-            400 => {
-                documented(
-                    response.json(no_headers),
-                    MarketplaceComponentUserUsagesListError::BadRequest,
-                )
-            }
-            401 => {
-                documented(
-                    response.json(no_headers),
-                    MarketplaceComponentUserUsagesListError::Unauthorized,
-                )
-            }
-            403 => {
-                documented(
-                    response.json(no_headers),
-                    MarketplaceComponentUserUsagesListError::Forbidden,
-                )
-            }
-            404 => {
-                documented(
-                    response.json(no_headers),
-                    MarketplaceComponentUserUsagesListError::NotFound,
-                )
-            }
-            _ => response.unexpected(),
+            _ => response.error(),
         }
     }
 
@@ -459,31 +339,7 @@ impl Client {
         let response = request.send().await?;
         match response.code() {
             200 => response.json(no_headers),
-            400 => {
-                documented(
-                    response.json(no_headers),
-                    MarketplaceComponentUserUsagesRetrieveError::BadRequest,
-                )
-            }
-            401 => {
-                documented(
-                    response.json(no_headers),
-                    MarketplaceComponentUserUsagesRetrieveError::Unauthorized,
-                )
-            }
-            403 => {
-                documented(
-                    response.json(no_headers),
-                    MarketplaceComponentUserUsagesRetrieveError::Forbidden,
-                )
-            }
-            404 => {
-                documented(
-                    response.json(no_headers),
-                    MarketplaceComponentUserUsagesRetrieveError::NotFound,
-                )
-            }
-            _ => response.unexpected(),
+            _ => response.error(),
         }
     }
 }
@@ -545,6 +401,18 @@ pub enum SlurmAllocationUserUsageListError {
     Forbidden(Box<Response<serde_json::Value>>),
     /// `404`: No such record, or no such page.
     NotFound(Box<Response<serde_json::Value>>),
+}
+
+impl DocumentedError for SlurmAllocationUserUsageListError {
+    fn decode(response: RawResponse) -> Result<Self, Error<Self>> {
+        match response.code() {
+            400 => boxed(response.json(no_headers)).map(Self::BadRequest),
+            401 => boxed(response.json(no_headers)).map(Self::Unauthorized),
+            403 => boxed(response.json(no_headers)).map(Self::Forbidden),
+            404 => boxed(response.json(no_headers)).map(Self::NotFound),
+            _ => response.unexpected(),
+        }
+    }
 }
 
 /// The error responses [`Client::slurm_allocation_user_usage_retrieve`] documents: the same type as [`SlurmAllocationUserUsageListError`].

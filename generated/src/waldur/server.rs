@@ -28,7 +28,7 @@ pub trait Api: Send + Sync + 'static {
         credentials: Credentials,
     ) -> impl Future<Output = SlurmAllocationUserUsageListReply> + Send {
         let _ = (request, credentials);
-        async { not_implemented() }
+        async { SlurmAllocationUserUsageListReply::Undocumented(not_implemented()) }
     }
 
     /// Retrieve
@@ -40,7 +40,7 @@ pub trait Api: Send + Sync + 'static {
         credentials: Credentials,
     ) -> impl Future<Output = SlurmAllocationUserUsageRetrieveReply> + Send {
         let _ = (request, credentials);
-        async { not_implemented() }
+        async { SlurmAllocationUserUsageRetrieveReply::Undocumented(not_implemented()) }
     }
 
     /// List Openportal Allocation User Usage
@@ -52,7 +52,7 @@ pub trait Api: Send + Sync + 'static {
         credentials: Credentials,
     ) -> impl Future<Output = OpenportalAllocationUserUsageListReply> + Send {
         let _ = (request, credentials);
-        async { not_implemented() }
+        async { OpenportalAllocationUserUsageListReply::Undocumented(not_implemented()) }
     }
 
     /// Retrieve
@@ -64,7 +64,9 @@ pub trait Api: Send + Sync + 'static {
         credentials: Credentials,
     ) -> impl Future<Output = OpenportalAllocationUserUsageRetrieveReply> + Send {
         let _ = (request, credentials);
-        async { not_implemented() }
+        async {
+            OpenportalAllocationUserUsageRetrieveReply::Undocumented(not_implemented())
+        }
     }
 
     /// List user-specific component usages
@@ -80,7 +82,9 @@ pub trait Api: Send + Sync + 'static {
         credentials: Credentials,
     ) -> impl Future<Output = MarketplaceComponentUserUsagesListReply> + Send {
         let _ = (request, credentials);
-        async { not_implemented() }
+        async {
+            MarketplaceComponentUserUsagesListReply::Undocumented(not_implemented())
+        }
     }
 
     /// Retrieve a user-specific component usage record
@@ -94,7 +98,9 @@ pub trait Api: Send + Sync + 'static {
         credentials: Credentials,
     ) -> impl Future<Output = MarketplaceComponentUserUsagesRetrieveReply> + Send {
         let _ = (request, credentials);
-        async { not_implemented() }
+        async {
+            MarketplaceComponentUserUsagesRetrieveReply::Undocumented(not_implemented())
+        }
     }
 }
 
@@ -105,26 +111,32 @@ pub trait Api: Send + Sync + 'static {
 /// path does not serve `405`. Add your own layers (tracing, CORS, a body limit) to
 /// what it returns.
 pub fn router<A: Api>(api: A) -> Router {
-    let router = Router::new();
-    let path = "/api/slurm-allocation-user-usage/";
-    let methods = get(slurm_allocation_user_usage_list::<A>);
-    let router = router.route(path, methods);
-    let path = "/api/slurm-allocation-user-usage/{id}/";
-    let methods = get(slurm_allocation_user_usage_retrieve::<A>);
-    let router = router.route(path, methods);
-    let path = "/api/openportal-allocation-user-usage/";
-    let methods = get(openportal_allocation_user_usage_list::<A>);
-    let router = router.route(path, methods);
-    let path = "/api/openportal-allocation-user-usage/{id}/";
-    let methods = get(openportal_allocation_user_usage_retrieve::<A>);
-    let router = router.route(path, methods);
-    let path = "/api/marketplace-component-user-usages/";
-    let methods = get(marketplace_component_user_usages_list::<A>);
-    let router = router.route(path, methods);
-    let path = "/api/marketplace-component-user-usages/{uuid}/";
-    let methods = get(marketplace_component_user_usages_retrieve::<A>);
-    let router = router.route(path, methods);
-    router.with_state(Arc::new(api))
+    Router::new()
+        .route(
+            "/api/slurm-allocation-user-usage/",
+            get(slurm_allocation_user_usage_list::<A>),
+        )
+        .route(
+            "/api/slurm-allocation-user-usage/{id}/",
+            get(slurm_allocation_user_usage_retrieve::<A>),
+        )
+        .route(
+            "/api/openportal-allocation-user-usage/",
+            get(openportal_allocation_user_usage_list::<A>),
+        )
+        .route(
+            "/api/openportal-allocation-user-usage/{id}/",
+            get(openportal_allocation_user_usage_retrieve::<A>),
+        )
+        .route(
+            "/api/marketplace-component-user-usages/",
+            get(marketplace_component_user_usages_list::<A>),
+        )
+        .route(
+            "/api/marketplace-component-user-usages/{uuid}/",
+            get(marketplace_component_user_usages_retrieve::<A>),
+        )
+        .with_state(Arc::new(api))
 }
 
 /// The credentials a request carried, one field per security scheme. `Debug` shows
@@ -232,8 +244,7 @@ pub enum SlurmAllocationUserUsageListReply {
     Forbidden(serde_json::Value),
     /// `404`: No such record, or no such page.
     NotFound(serde_json::Value),
-    /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
-    /// with it.
+    /// Any other reply, sent as it is (the default methods send `501 Not Implemented`).
     Undocumented(Response),
 }
 
@@ -250,12 +261,6 @@ impl IntoResponse for SlurmAllocationUserUsageListReply {
             Self::NotFound(body) => reply_json(404, "application/json", &body),
             Self::Undocumented(response) => response,
         }
-    }
-}
-
-impl From<Response> for SlurmAllocationUserUsageListReply {
-    fn from(response: Response) -> Self {
-        Self::Undocumented(response)
     }
 }
 
@@ -287,8 +292,7 @@ pub enum SlurmAllocationUserUsageRetrieveReply {
     Forbidden(serde_json::Value),
     /// `404`: No such record, or no such page.
     NotFound(serde_json::Value),
-    /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
-    /// with it.
+    /// Any other reply, sent as it is (the default methods send `501 Not Implemented`).
     Undocumented(Response),
 }
 
@@ -302,12 +306,6 @@ impl IntoResponse for SlurmAllocationUserUsageRetrieveReply {
             Self::NotFound(body) => reply_json(404, "application/json", &body),
             Self::Undocumented(response) => response,
         }
-    }
-}
-
-impl From<Response> for SlurmAllocationUserUsageRetrieveReply {
-    fn from(response: Response) -> Self {
-        Self::Undocumented(response)
     }
 }
 
@@ -334,8 +332,7 @@ pub enum OpenportalAllocationUserUsageListReply {
     Forbidden(serde_json::Value),
     /// `404`: No such record, or no such page.
     NotFound(serde_json::Value),
-    /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
-    /// with it.
+    /// Any other reply, sent as it is (the default methods send `501 Not Implemented`).
     Undocumented(Response),
 }
 
@@ -355,12 +352,6 @@ impl IntoResponse for OpenportalAllocationUserUsageListReply {
     }
 }
 
-impl From<Response> for OpenportalAllocationUserUsageListReply {
-    fn from(response: Response) -> Self {
-        Self::Undocumented(response)
-    }
-}
-
 /// The request of [`Api::openportal_allocation_user_usage_retrieve`]: the same type as [`SlurmAllocationUserUsageRetrieveRequest`].
 pub type OpenportalAllocationUserUsageRetrieveRequest = SlurmAllocationUserUsageRetrieveRequest;
 
@@ -377,8 +368,7 @@ pub enum OpenportalAllocationUserUsageRetrieveReply {
     Forbidden(serde_json::Value),
     /// `404`: No such record, or no such page.
     NotFound(serde_json::Value),
-    /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
-    /// with it.
+    /// Any other reply, sent as it is (the default methods send `501 Not Implemented`).
     Undocumented(Response),
 }
 
@@ -392,12 +382,6 @@ impl IntoResponse for OpenportalAllocationUserUsageRetrieveReply {
             Self::NotFound(body) => reply_json(404, "application/json", &body),
             Self::Undocumented(response) => response,
         }
-    }
-}
-
-impl From<Response> for OpenportalAllocationUserUsageRetrieveReply {
-    fn from(response: Response) -> Self {
-        Self::Undocumented(response)
     }
 }
 
@@ -514,8 +498,7 @@ pub enum MarketplaceComponentUserUsagesListReply {
     Forbidden(serde_json::Value),
     /// `404`: No such record, or no such page.
     NotFound(serde_json::Value),
-    /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
-    /// with it.
+    /// Any other reply, sent as it is (the default methods send `501 Not Implemented`).
     Undocumented(Response),
 }
 
@@ -532,12 +515,6 @@ impl IntoResponse for MarketplaceComponentUserUsagesListReply {
             Self::NotFound(body) => reply_json(404, "application/json", &body),
             Self::Undocumented(response) => response,
         }
-    }
-}
-
-impl From<Response> for MarketplaceComponentUserUsagesListReply {
-    fn from(response: Response) -> Self {
-        Self::Undocumented(response)
     }
 }
 
@@ -574,8 +551,7 @@ pub enum MarketplaceComponentUserUsagesRetrieveReply {
     Forbidden(serde_json::Value),
     /// `404`: No such record, or no such page.
     NotFound(serde_json::Value),
-    /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
-    /// with it.
+    /// Any other reply, sent as it is (the default methods send `501 Not Implemented`).
     Undocumented(Response),
 }
 
@@ -592,64 +568,38 @@ impl IntoResponse for MarketplaceComponentUserUsagesRetrieveReply {
     }
 }
 
-impl From<Response> for MarketplaceComponentUserUsagesRetrieveReply {
-    fn from(response: Response) -> Self {
-        Self::Undocumented(response)
-    }
-}
+/// The credentials most operations require: any one alternative, each naming the
+/// security schemes whose credentials must all be sent.
+const SECURITY: &[&[&str]] = &[&["tokenAuth"], &["waldurOIDCAuth"]];
 
 /// Serves `GET /api/slurm-allocation-user-usage/`.
 async fn slurm_allocation_user_usage_list<A: Api>(call: Call<A>) -> Response {
-    call.serve(
-            &[&["tokenAuth"], &["waldurOIDCAuth"]],
-            A::slurm_allocation_user_usage_list,
-        )
-        .await
+    call.serve(SECURITY, A::slurm_allocation_user_usage_list).await
 }
 
 /// Serves `GET /api/slurm-allocation-user-usage/{id}/`.
 async fn slurm_allocation_user_usage_retrieve<A: Api>(call: Call<A>) -> Response {
-    call.serve(
-            &[&["tokenAuth"], &["waldurOIDCAuth"]],
-            A::slurm_allocation_user_usage_retrieve,
-        )
-        .await
+    call.serve(SECURITY, A::slurm_allocation_user_usage_retrieve).await
 }
 
 /// Serves `GET /api/openportal-allocation-user-usage/`.
 async fn openportal_allocation_user_usage_list<A: Api>(call: Call<A>) -> Response {
-    call.serve(
-            &[&["tokenAuth"], &["waldurOIDCAuth"]],
-            A::openportal_allocation_user_usage_list,
-        )
-        .await
+    call.serve(SECURITY, A::openportal_allocation_user_usage_list).await
 }
 
 /// Serves `GET /api/openportal-allocation-user-usage/{id}/`.
 async fn openportal_allocation_user_usage_retrieve<A: Api>(call: Call<A>) -> Response {
-    call.serve(
-            &[&["tokenAuth"], &["waldurOIDCAuth"]],
-            A::openportal_allocation_user_usage_retrieve,
-        )
-        .await
+    call.serve(SECURITY, A::openportal_allocation_user_usage_retrieve).await
 }
 
 /// Serves `GET /api/marketplace-component-user-usages/`.
 async fn marketplace_component_user_usages_list<A: Api>(call: Call<A>) -> Response {
-    call.serve(
-            &[&["tokenAuth"], &["waldurOIDCAuth"]],
-            A::marketplace_component_user_usages_list,
-        )
-        .await
+    call.serve(SECURITY, A::marketplace_component_user_usages_list).await
 }
 
 /// Serves `GET /api/marketplace-component-user-usages/{uuid}/`.
 async fn marketplace_component_user_usages_retrieve<A: Api>(call: Call<A>) -> Response {
-    call.serve(
-            &[&["tokenAuth"], &["waldurOIDCAuth"]],
-            A::marketplace_component_user_usages_retrieve,
-        )
-        .await
+    call.serve(SECURITY, A::marketplace_component_user_usages_retrieve).await
 }
 
 impl Known for ComponentUserUsageField {

@@ -16,13 +16,13 @@ use crate::ir::{
 use crate::naming::Scope;
 
 /// A `response.method(reader)` call.
-struct Decode {
+pub(super) struct Decode {
     method: TokenStream,
     reader: TokenStream,
 }
 
 impl Decode {
-    fn call(&self) -> TokenStream {
+    pub(super) fn call(&self) -> TokenStream {
         let Decode { method, reader } = self;
         quote!(response.#method(#reader))
     }
@@ -47,7 +47,7 @@ struct Signature {
 impl Emitter<'_> {
     /// How a received `response` is decoded as `documented`: the `RawResponse` method and the
     /// headers reader it is given.
-    fn decode(&mut self, documented: &Response, success: bool) -> Decode {
+    pub(super) fn decode(&mut self, documented: &Response, success: bool) -> Decode {
         let reader = match &documented.headers_type {
             Some(headers) => {
                 let headers = ident(headers);
@@ -264,57 +264,7 @@ impl Emitter<'_> {
         let path = &operation.path;
         let authorize = self.authorize(operation, slots);
         let start = quote!(let mut request = self.transport.request(Method::#http_method, #path););
-        let mut arms = Vec::new();
-        let success_enum = operation.types.success.as_ref().map(|name| ident(name));
-        let error_enum = operation.types.error.as_ref().map(|name| ident(name));
-        let mut ordered: Vec<&Response> = operation.responses.iter().collect();
-        ordered.sort_by_key(|response| match response.status {
-            Status::Code(_) => 0,
-            Status::Range(_) => 1,
-            Status::Default => 2,
-        });
-        let mut has_default = false;
-        for response in ordered {
-            let pattern = match response.status {
-                Status::Code(code) => {
-                    let code = proc_macro2::Literal::u16_unsuffixed(code);
-                    quote!(#code)
-                }
-                Status::Range(first) => {
-                    let low = proc_macro2::Literal::u16_unsuffixed(first * 100);
-                    let high = proc_macro2::Literal::u16_unsuffixed(first * 100 + 99);
-                    quote!(#low..=#high)
-                }
-                Status::Default => {
-                    has_default = true;
-                    quote!(_)
-                }
-            };
-            let success = is_success(operation, response);
-            let decode = self.decode(response, success);
-            let variant = ident(&response.variant);
-            let arm = if success {
-                match &success_enum {
-                    Some(success_enum) => match_arm(
-                        &pattern,
-                        &decode,
-                        Some(&|decoded| quote!(#decoded.map(#success_enum::#variant))),
-                    ),
-                    None => match_arm(&pattern, &decode, None),
-                }
-            } else {
-                self.response_imports.insert("documented");
-                match_arm(
-                    &pattern,
-                    &decode,
-                    Some(&|decoded| quote!(documented(#decoded, #error_enum::#variant))),
-                )
-            };
-            arms.push(arm);
-        }
-        if !has_default {
-            arms.push(quote!(_ => response.unexpected(),));
-        }
+        let dispatch = status_match(self.success_arms(operation));
         let docs = operation_docs(operation, true);
         quote! {
             #docs
@@ -323,10 +273,60 @@ impl Emitter<'_> {
                 #(#statements)*
                 #authorize
                 let response = request.send().await?;
-                match response.code() {
-                    #(#arms)*
+                #dispatch
+            }
+        }
+    }
+
+    /// The arms of the method's `match` on the status, and what every other status becomes: one
+    /// arm per documented success, in the order codes, ranges, `default`; other statuses go to
+    /// the error type's `DocumentedError::decode` (or are unexpected when the operation documents
+    /// no error).
+    fn success_arms(&mut self, operation: &Operation) -> (Vec<TokenStream>, TokenStream) {
+        let success_enum = operation.types.success.as_ref().map(|name| ident(name));
+        let (successes, errors): (Vec<&Response>, Vec<&Response>) = operation
+            .responses
+            .iter()
+            .partition(|response| is_success(operation, response));
+        let mut arms = Vec::new();
+        let mut default = None;
+        for response in in_match_order(&successes) {
+            let decode = self.decode(response, true).call();
+            let decoded = match &success_enum {
+                Some(success_enum) => {
+                    let variant = ident(&response.variant);
+                    quote!(#decode.map(#success_enum::#variant))
+                }
+                None => decode,
+            };
+            match response.status {
+                Status::Default => default = Some(decoded),
+                status => {
+                    let pattern = status_pattern(status);
+                    arms.push(quote!(#pattern => #decoded,));
                 }
             }
+        }
+        let failure = if errors.is_empty() {
+            quote!(response.unexpected())
+        } else {
+            quote!(response.error())
+        };
+        match default {
+            // A `default` success catches every status no other response lists, so the
+            // documented errors are named before it.
+            Some(default) => {
+                let listed: Vec<TokenStream> = in_match_order(&errors)
+                    .into_iter()
+                    .filter(|response| response.status != Status::Default)
+                    .map(|response| status_pattern(response.status))
+                    .collect();
+                if !listed.is_empty() {
+                    arms.push(quote!(#(#listed)|* => #failure,));
+                }
+                (arms, default)
+            }
+            None => (arms, failure),
         }
     }
 
@@ -427,13 +427,42 @@ fn passed_by_reference(ty: &TypeRef) -> bool {
     !matches!(ty, TypeRef::Primitive(primitive) if *primitive != Primitive::String)
 }
 
-/// `pattern => wrap(decode),`.
-fn match_arm(
-    pattern: &TokenStream,
-    decode: &Decode,
-    wrap: Option<&dyn Fn(&TokenStream) -> TokenStream>,
-) -> TokenStream {
-    let call = decode.call();
-    let inline = wrap.map_or_else(|| call.clone(), |wrap| wrap(&call));
-    quote!(#pattern => #inline,)
+/// `match response.code() { arms… _ => otherwise }`, or just `otherwise` when there are no arms.
+pub(super) fn status_match((arms, otherwise): (Vec<TokenStream>, TokenStream)) -> TokenStream {
+    if arms.is_empty() {
+        return otherwise;
+    }
+    quote! {
+        match response.code() {
+            #(#arms)*
+            _ => #otherwise,
+        }
+    }
+}
+
+/// The `match` pattern of a documented status: `404`, `400..=499`, or `_` for `default`.
+pub(super) fn status_pattern(status: Status) -> TokenStream {
+    match status {
+        Status::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        Status::Range(first) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(first * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(first * 100 + 99);
+            quote!(#low..=#high)
+        }
+        Status::Default => quote!(_),
+    }
+}
+
+/// Responses in the order their arms must be matched: exact codes, then ranges, then `default`.
+pub(super) fn in_match_order<'a>(responses: &[&'a Response]) -> Vec<&'a Response> {
+    let mut ordered = responses.to_vec();
+    ordered.sort_by_key(|response| match response.status {
+        Status::Code(_) => 0,
+        Status::Range(_) => 1,
+        Status::Default => 2,
+    });
+    ordered
 }

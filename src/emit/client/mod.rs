@@ -55,12 +55,13 @@ pub fn client_file(api: &Api) -> Option<ApiFile> {
 
 /// Names `client.rs` declares or imports besides per-operation types; a model with one of these
 /// names is written `models::Name` there.
-const CLIENT_FILE_NAMES: [&str; 17] = [
+const CLIENT_FILE_NAMES: [&str; 18] = [
     "BoxStream",
     "BuildError",
     "Client",
     "Credential",
     "DateTime",
+    "DocumentedError",
     "Decimal",
     "Error",
     "Explode",

@@ -5,12 +5,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Emitter;
+use super::method::{in_match_order, status_match, status_pattern};
 use crate::emit::operation::{
     BodyForm, body_form, chosen_content, is_success, parameter_docs, status_doc, status_label,
     successes,
 };
 use crate::emit::types::{doc_attrs, ident};
-use crate::ir::{Operation, Response};
+use crate::ir::{Operation, Response, Status};
 
 impl Emitter<'_> {
     /// Types declared for one operation: its optional parameters, response headers, success enum
@@ -80,7 +81,24 @@ impl Emitter<'_> {
                 .filter(|response| !is_success(operation, response))
                 .collect();
             let variants = self.variants(&errors, false);
-            let definition = quote!(#(#variants)*);
+            let mut arms = Vec::new();
+            let mut otherwise = quote!(response.unexpected());
+            for response in in_match_order(&errors) {
+                let decode = self.decode(response, false).call();
+                let variant = ident(&response.variant);
+                let decoded = quote!(boxed(#decode).map(Self::#variant));
+                match response.status {
+                    Status::Default => otherwise = decoded,
+                    status => {
+                        let pattern = status_pattern(status);
+                        arms.push(quote!(#pattern => #decoded,));
+                    }
+                }
+            }
+            let decode = status_match((arms, otherwise));
+            self.response_imports.insert("DocumentedError");
+            self.response_imports.insert("boxed");
+            let definition = quote!(#(#variants)* #decode);
             let doc = format!("The error responses {link} documents");
             items.push(self.same.define("error", &definition, error, &doc, |doc| {
                 let doc = format!(" {doc}. Each keeps its status, headers and body.");
@@ -88,7 +106,13 @@ impl Emitter<'_> {
                     #[doc = #doc]
                     #[derive(Debug, Clone, PartialEq)]
                     pub enum #name {
-                        #definition
+                        #(#variants)*
+                    }
+
+                    impl DocumentedError for #name {
+                        fn decode(response: RawResponse) -> Result<Self, Error<Self>> {
+                            #decode
+                        }
                     }
                 }
             }));

@@ -92,14 +92,22 @@ impl Emitter<'_> {
         let mut methods = Vec::new();
         let mut handlers = Vec::new();
         let mut types = Vec::new();
+        let shared = shared_security(api, &slots);
         for operation in &api.operations {
             methods.push(self.trait_method(operation, !slots.is_empty()));
-            handlers.push(self.handler(operation, &slots));
+            handlers.push(self.handler(operation, &slots, shared.as_ref()));
             types.push(self.request_type(operation));
             types.push(self.reply_type(operation));
         }
         let router = self.router();
         let known = self.known_impls();
+        let security = shared.map(|alternatives| {
+            quote! {
+                /// The credentials most operations require: any one alternative, each naming the
+                /// security schemes whose credentials must all be sent.
+                const SECURITY: &[&[&str]] = #alternatives;
+            }
+        });
         let trait_doc = format!(
             " {} as a server implements it: one method per operation. Every method answers `501 Not Implemented` until it is implemented, so an implementation can start with one operation.",
             api.title
@@ -121,6 +129,7 @@ impl Emitter<'_> {
             #router
             #credentials
             #(#types)*
+            #security
             #(#handlers)*
             #known
         }
@@ -273,7 +282,7 @@ impl Emitter<'_> {
             #docs
             fn #name(&self, request: #request #credentials) -> impl Future<Output = #reply> + Send {
                 #unused
-                async { not_implemented() }
+                async { #reply::Undocumented(not_implemented()) }
             }
         }
     }
@@ -288,9 +297,9 @@ impl Emitter<'_> {
                 None => paths.push((&operation.path, vec![operation])),
             }
         }
-        let mut statements = Vec::new();
+        let mut routes = Vec::new();
         for (path, operations) in paths {
-            statements.push(quote!(let path = #path;));
+            let mut methods = TokenStream::new();
             for (index, operation) in operations.iter().enumerate() {
                 let method = routing_function(operation.method);
                 if index == 0 {
@@ -298,13 +307,13 @@ impl Emitter<'_> {
                 }
                 let method = ident(method);
                 let handler = ident(&operation.id.rust);
-                if index == 0 {
-                    statements.push(quote!(let methods = #method(#handler::<A>);));
+                methods = if index == 0 {
+                    quote!(#method(#handler::<A>))
                 } else {
-                    statements.push(quote!(let methods = methods.#method(#handler::<A>);));
-                }
+                    quote!(#methods.#method(#handler::<A>))
+                };
             }
-            statements.push(quote!(let router = router.route(path, methods);));
+            routes.push(quote!(.route(#path, #methods)));
         }
         quote! {
             /// A router serving `api` at every path of the spec (trailing slashes as written).
@@ -314,32 +323,26 @@ impl Emitter<'_> {
             /// path does not serve `405`. Add your own layers (tracing, CORS, a body limit) to
             /// what it returns.
             pub fn router<A: Api>(api: A) -> Router {
-                let router = Router::new();
-                #(#statements)*
-                router.with_state(Arc::new(api))
+                Router::new() #(#routes)* .with_state(Arc::new(api))
             }
         }
     }
 
     /// The axum handler of `operation`: the runtime's `serve` does the work, given the
     /// security alternatives as data and the call into the implementation.
-    fn handler(&mut self, operation: &Operation, slots: &[SchemeSlot]) -> TokenStream {
+    fn handler(
+        &mut self,
+        operation: &Operation,
+        slots: &[SchemeSlot],
+        shared: Option<&TokenStream>,
+    ) -> TokenStream {
         self.use_runtime("Call");
         let name = ident(&operation.id.rust);
-        let anonymous = operation.security.iter().any(|r| r.schemes.is_empty());
-        // Each alternative lists the schemes (as the spec names them) whose credentials must all
-        // be sent; none at all means anyone may call.
-        let alternatives = operation
-            .security
-            .iter()
-            .filter(|_| !anonymous)
-            .map(|requirement| {
-                let schemes = requirement
-                    .schemes
-                    .iter()
-                    .filter(|key| slots.iter().any(|slot| slot.scheme.name.wire == **key));
-                quote!(&[#(#schemes),*])
-            });
+        let alternatives = security_alternatives(operation, slots);
+        let alternatives = match shared {
+            Some(shared) if shared.to_string() == alternatives.to_string() => quote!(SECURITY),
+            _ => alternatives,
+        };
         // Without security schemes there are no `Credentials`: the runtime passes `()`.
         let method = if slots.is_empty() {
             quote!(|api, request, ()| A::#name(api, request))
@@ -354,10 +357,51 @@ impl Emitter<'_> {
         quote! {
             #[doc = #doc]
             async fn #name<A: Api>(call: Call<A>) -> Response {
-                call.serve(&[#(#alternatives),*], #method).await
+                call.serve(#alternatives, #method).await
             }
         }
     }
+}
+
+/// The security alternatives of `operation` as a slice literal: each alternative lists the
+/// schemes (as the spec names them) whose credentials must all be sent; an empty slice means
+/// anyone may call.
+fn security_alternatives(operation: &Operation, slots: &[SchemeSlot]) -> TokenStream {
+    let anonymous = operation.security.iter().any(|r| r.schemes.is_empty());
+    let alternatives = operation
+        .security
+        .iter()
+        .filter(|_| !anonymous)
+        .map(|requirement| {
+            let schemes = requirement
+                .schemes
+                .iter()
+                .filter(|key| slots.iter().any(|slot| slot.scheme.name.wire == **key));
+            quote!(&[#(#schemes),*])
+        });
+    quote!(&[#(#alternatives),*])
+}
+
+/// The non-empty security alternatives that most operations share (the first such in document
+/// order on a tie), named once as `SECURITY` when at least two operations use them.
+fn shared_security(api: &Api, slots: &[SchemeSlot]) -> Option<TokenStream> {
+    let mut counts: Vec<(String, TokenStream, usize)> = Vec::new();
+    for operation in &api.operations {
+        if operation.security.iter().all(|r| r.schemes.is_empty()) {
+            continue;
+        }
+        let alternatives = security_alternatives(operation, slots);
+        let key = alternatives.to_string();
+        match counts.iter_mut().find(|(seen, _, _)| *seen == key) {
+            Some((_, _, count)) => *count += 1,
+            None => counts.push((key, alternatives, 1)),
+        }
+    }
+    let most = counts.iter().map(|(_, _, count)| *count).max()?;
+    counts
+        .into_iter()
+        .find(|(_, _, count)| *count == most && most >= 2)
+        .map(|(_, alternatives, _)| alternatives)
 }
 
 /// The `axum::routing` function for an HTTP method.

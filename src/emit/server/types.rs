@@ -286,8 +286,7 @@ impl Emitter<'_> {
             #[derive(Debug)]
             pub enum #name {
                 #(#variants)*
-                /// Any other reply, sent as it is; the default methods answer `501 Not Implemented`
-                /// with it.
+                /// Any other reply, sent as it is (the default methods send `501 Not Implemented`).
                 Undocumented(Response),
             }
 
@@ -297,12 +296,6 @@ impl Emitter<'_> {
                         #(#arms)*
                         Self::Undocumented(response) => response,
                     }
-                }
-            }
-
-            impl From<Response> for #name {
-                fn from(response: Response) -> Self {
-                    Self::Undocumented(response)
                 }
             }
             }
