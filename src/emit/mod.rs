@@ -22,8 +22,8 @@ use types::{CrateUse, ident};
 /// A per-API file beside `models.rs` (`client.rs`, `server.rs`), and what it needs of the
 /// runtime and of other crates.
 pub struct ApiFile {
-    /// The file's tokens.
-    pub tokens: TokenStream,
+    /// The file's tokens, in chunks of whole items, formatted one chunk at a time.
+    pub chunks: Vec<TokenStream>,
     /// Runtime files the file calls into.
     pub runtime: runtime::Capabilities,
     /// Crates the file uses.
@@ -126,10 +126,10 @@ pub fn emit(apis: &[Api]) -> Result<Emitted, String> {
     let lib = lib_file(apis, runtime.is_some());
     files.push((
         "src/lib.rs".to_owned(),
-        format::rust_file("src/lib.rs", "spec/", lib)?,
+        format::rust_file("src/lib.rs", "spec/", [lib])?,
     ));
     if let Some(runtime) = runtime {
-        let root = format::rust_file("src/runtime.rs", "spec/", runtime.root)?;
+        let root = format::rust_file("src/runtime.rs", "spec/", [runtime.root])?;
         files.push(("src/runtime.rs".to_owned(), root));
         // The runtime is ordinary Rust source: copied as written, only the header goes first.
         for file in runtime.files {
@@ -200,7 +200,7 @@ fn emit_job(api: &Api, job: Job) -> Done {
     let started = Instant::now();
     let (name, emitted) = match job {
         Job::Module => {
-            let tokens = api_module(api, !api.operations.is_empty());
+            let tokens = vec![api_module(api, !api.operations.is_empty())];
             (
                 "mod",
                 Some((
@@ -216,15 +216,15 @@ fn emit_job(api: &Api, job: Job) -> Done {
                 fields: models.runtime.nullable || models.runtime.present,
                 ..runtime::Capabilities::default()
             };
-            ("models", Some((models.tokens, runtime, models.crates)))
+            ("models", Some((models.chunks, runtime, models.crates)))
         }
         Job::Client => (
             "client",
-            client::client_file(api).map(|file| (file.tokens, file.runtime, file.crates)),
+            client::client_file(api).map(|file| (file.chunks, file.runtime, file.crates)),
         ),
         Job::Server => (
             "server",
-            server::server_file(api).map(|file| (file.tokens, file.runtime, file.crates)),
+            server::server_file(api).map(|file| (file.chunks, file.runtime, file.crates)),
         ),
     };
     let emit_time = started.elapsed();

@@ -11,8 +11,8 @@ use crate::ir::{
 
 /// The `models.rs` of one API, and what it needs of the runtime module and of other crates.
 pub struct ModelsFile {
-    /// The file's tokens.
-    pub tokens: TokenStream,
+    /// The file's tokens, in chunks of whole items.
+    pub chunks: Vec<TokenStream>,
     /// Which runtime helpers the file's fields use.
     pub runtime: RuntimeUse,
     /// Crates the file uses.
@@ -42,12 +42,13 @@ pub fn models_file(api: &Api) -> ModelsFile {
         api.title, api.source
     );
     let uses = imports.use_items();
+    let mut chunks = vec![quote! {
+        #![doc = #module_doc]
+        #uses
+    }];
+    chunks.extend(items);
     ModelsFile {
-        tokens: quote! {
-            #![doc = #module_doc]
-            #uses
-            #(#items)*
-        },
+        chunks,
         runtime,
         crates: imports.crates(),
     }

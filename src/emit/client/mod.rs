@@ -37,7 +37,7 @@ pub fn client_file(api: &Api) -> Option<ApiFile> {
         response_imports: BTreeSet::new(),
         same: SameTypes::default(),
     };
-    let tokens = emitter.file();
+    let chunks = emitter.file();
     let mut crates = emitter.imports.crates();
     crates.client = true;
     crates.futures = emitter.paginated;
@@ -47,7 +47,7 @@ pub fn client_file(api: &Api) -> Option<ApiFile> {
         ..Capabilities::default()
     };
     Some(ApiFile {
-        tokens,
+        chunks,
         runtime,
         crates,
     })
@@ -92,7 +92,7 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn file(&mut self) -> TokenStream {
+    fn file(&mut self) -> Vec<TokenStream> {
         let api = self.api;
         let mut methods = Scope::default();
         for fixed in ["new", "with_client", "with_body_limit", "base_url"] {
@@ -132,13 +132,14 @@ impl Emitter<'_> {
                 pub const DEFAULT_BASE_URL: &str = #url;
             }
         });
-        quote! {
+        let mut chunks = vec![quote! {
             #![doc = #module_doc]
             #uses
             #default_base_url
             #client
-            #(#operation_items)*
-        }
+        }];
+        chunks.extend(operation_items);
+        chunks
     }
 
     fn use_items(&mut self, has_credentials: bool) -> TokenStream {

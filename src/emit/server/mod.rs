@@ -56,11 +56,11 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         routing: BTreeSet::new(),
         same: SameTypes::default(),
     };
-    let tokens = emitter.file();
+    let chunks = emitter.file();
     let mut crates = emitter.imports.crates();
     crates.server = true;
     Some(ApiFile {
-        tokens,
+        chunks,
         runtime: Capabilities {
             server: true,
             ..Capabilities::default()
@@ -85,7 +85,7 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn file(&mut self) -> TokenStream {
+    fn file(&mut self) -> Vec<TokenStream> {
         let api = self.api;
         let slots = scheme_slots(api, &[]);
         let credentials = self.credentials(&slots);
@@ -117,7 +117,7 @@ impl Emitter<'_> {
             " Server stubs for {}: implement [`Api`] and serve it with [`router`].",
             api.title
         );
-        quote! {
+        let mut chunks = vec![quote! {
             #![doc = #module_doc]
             #uses
 
@@ -128,11 +128,12 @@ impl Emitter<'_> {
 
             #router
             #credentials
-            #(#types)*
-            #security
-            #(#handlers)*
-            #known
-        }
+        }];
+        chunks.extend(types);
+        chunks.push(quote!(#security));
+        chunks.extend(handlers);
+        chunks.push(known);
+        chunks
     }
 
     fn use_items(&mut self) -> TokenStream {
