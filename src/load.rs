@@ -99,28 +99,154 @@ fn parse_json(file: &str, text: &str) -> Result<Value, Vec<Diagnostic>> {
 }
 
 /// Parses a YAML document (merge keys applied) into JSON values; a syntax error names its line
-/// and column.
+/// and column. The events go straight into JSON values ([`YamlAsJson`]), without first building
+/// serde_yaml's own tree.
 fn parse_yaml(file: &str, text: &str) -> Result<Value, Vec<Diagnostic>> {
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
-        let (line, column) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
-        vec![Diagnostic {
-            file: file.to_owned(),
-            location: Location::LineColumn(line, column),
-            message: format!(
-                "invalid YAML: {}",
-                strip_location(&error.to_string(), line, column)
-            ),
-            help: None,
-        }]
-    })?;
-    if let Err(error) = yaml.apply_merge() {
-        return Err(vec![Diagnostic::at(
-            file,
-            &Pointer::root(),
-            format!("invalid YAML merge key: {error}"),
-        )]);
+    match serde_yaml::from_str::<YamlAsJson>(text) {
+        Ok(YamlAsJson(json)) => Ok(json),
+        Err(error) => match error.location() {
+            Some(location) => {
+                let (line, column) = (location.line(), location.column());
+                Err(vec![Diagnostic {
+                    file: file.to_owned(),
+                    location: Location::LineColumn(line, column),
+                    message: format!(
+                        "invalid YAML: {}",
+                        strip_location(&error.to_string(), line, column)
+                    ),
+                    help: None,
+                }])
+            }
+            // Only a bad merge key fails without a place in the text.
+            None => Err(vec![Diagnostic::at(
+                file,
+                &Pointer::root(),
+                format!("invalid YAML: {error}"),
+            )]),
+        },
     }
-    Ok(yaml_to_json(yaml))
+}
+
+/// A YAML value read as JSON: keys that are not strings (`200:`) become their text, tags are
+/// dropped, non-finite floats become `null`, and merge keys (`<<: *base`) are applied, with keys
+/// written in the mapping winning over merged ones and earlier merged mappings over later ones.
+struct YamlAsJson(Value);
+
+impl<'de> serde::Deserialize<'de> for YamlAsJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(YamlAsJsonVisitor)
+            .map(YamlAsJson)
+    }
+}
+
+struct YamlAsJsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlAsJsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a YAML value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(YamlAsJson(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        let mut merged = Vec::new();
+        while let Some(YamlAsJson(key)) = map.next_key()? {
+            let YamlAsJson(value) = map.next_value()?;
+            match key {
+                Value::String(key) if key == "<<" => merged.push(value),
+                key => {
+                    let key = json_key(key);
+                    if object.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate entry with key {key:?}"
+                        )));
+                    }
+                    object.insert(key, value);
+                }
+            }
+        }
+        for value in merged {
+            let sources = match value {
+                Value::Array(sources) => sources,
+                single => vec![single],
+            };
+            for source in sources {
+                let Value::Object(source) = source else {
+                    return Err(serde::de::Error::custom(
+                        "a merge key (`<<`) must name a mapping or a list of mappings",
+                    ));
+                };
+                for (key, value) in source {
+                    object.entry(key).or_insert(value);
+                }
+            }
+        }
+        Ok(Value::Object(object))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged value (`!tag value`): the tag is dropped, the value kept.
+        use serde::de::VariantAccess;
+        let (_tag, variant): (serde::de::IgnoredAny, _) = data.variant()?;
+        variant
+            .newtype_variant::<YamlAsJson>()
+            .map(|YamlAsJson(value)| value)
+    }
+}
+
+/// A mapping key as JSON wants it: a string, or the text of a number, boolean or null.
+fn json_key(key: Value) -> String {
+    match key {
+        Value::String(key) => key,
+        Value::Null => "null".to_owned(),
+        other => other.to_string(),
+    }
 }
 
 /// serde_yaml puts " at line X column Y" in its messages; that location is reported separately,
@@ -128,47 +254,6 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, Vec<Diagnostic>> {
 /// points at the cause and stays.
 fn strip_location(message: &str, line: usize, column: usize) -> String {
     message.replacen(&format!(" at line {line} column {column}"), "", 1)
-}
-
-/// YAML allows non-string keys (`200:` is an integer); JSON and `openapiv3` want strings.
-fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
-    use serde_yaml::Value as Yaml;
-    match yaml {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(b),
-        Yaml::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(Value::Null, Value::Number)
-            }
-        }
-        Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        Yaml::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(key, value)| (yaml_key(key), yaml_to_json(value)))
-                .collect(),
-        ),
-        Yaml::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
-}
-
-fn yaml_key(key: serde_yaml::Value) -> String {
-    match key {
-        serde_yaml::Value::String(s) => s,
-        serde_yaml::Value::Number(n) => n.to_string(),
-        serde_yaml::Value::Bool(b) => b.to_string(),
-        serde_yaml::Value::Null => "null".to_owned(),
-        other => serde_yaml::to_string(&other)
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
-    }
 }
 
 /// Checks the few things whose serde errors would be unreadable, with precise messages.
@@ -480,6 +565,44 @@ mod tests {
             errors[0].message.starts_with("invalid JSON: "),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn yaml_reads_as_json_with_merge_keys_tags_and_non_string_keys() {
+        let yaml = "base: &base {a: 1, b: 2}\nother: &other {b: 3, c: 4}\n\
+                    merged:\n  <<: [*base, *other]\n  a: 0\n\
+                    200: ok\ntrue: yes\n~: nothing\ntagged: !custom 5\nfloat: .nan\n";
+        let json = parse_yaml("spec/t.yaml", yaml).expect("parses");
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "base": {"a": 1, "b": 2},
+                "other": {"b": 3, "c": 4},
+                "merged": {"a": 0, "b": 2, "c": 4},
+                "200": "ok",
+                "true": "yes",
+                "null": "nothing",
+                "tagged": 5,
+                "float": null,
+            })
+        );
+        let keys: Vec<&String> = json["merged"].as_object().expect("object").keys().collect();
+        assert_eq!(
+            keys,
+            ["a", "b", "c"],
+            "written keys first, then merged ones in order"
+        );
+    }
+
+    #[test]
+    fn yaml_duplicate_keys_and_bad_merges_are_errors() {
+        let errors = parse_yaml("spec/t.yaml", "a: 1\nb: 2\na: 3\n").expect_err("duplicate");
+        assert!(
+            errors[0].message.contains("duplicate entry with key \"a\""),
+            "{errors:?}"
+        );
+        let errors = parse_yaml("spec/t.yaml", "a:\n  <<: 5\n").expect_err("bad merge");
+        assert!(errors[0].message.contains("merge key"), "{errors:?}");
     }
 
     #[test]

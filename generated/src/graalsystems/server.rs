@@ -48,9 +48,11 @@ pub trait Api: Send + Sync + 'static {
 /// path does not serve `405`. Add your own layers (tracing, CORS, a body limit) to
 /// what it returns.
 pub fn router<A: Api>(api: A) -> Router {
-    Router::new()
-        .route("/usages", get(find_usages::<A>).post(create_usage::<A>))
-        .with_state(Arc::new(api))
+    let router = Router::new();
+    let path = "/usages";
+    let methods = get(find_usages::<A>).post(create_usage::<A>);
+    let router = router.route(path, methods);
+    router.with_state(Arc::new(api))
 }
 
 /// The credentials a request carried, one field per security scheme. `Debug` shows

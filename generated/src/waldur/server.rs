@@ -111,32 +111,26 @@ pub trait Api: Send + Sync + 'static {
 /// path does not serve `405`. Add your own layers (tracing, CORS, a body limit) to
 /// what it returns.
 pub fn router<A: Api>(api: A) -> Router {
-    Router::new()
-        .route(
-            "/api/slurm-allocation-user-usage/",
-            get(slurm_allocation_user_usage_list::<A>),
-        )
-        .route(
-            "/api/slurm-allocation-user-usage/{id}/",
-            get(slurm_allocation_user_usage_retrieve::<A>),
-        )
-        .route(
-            "/api/openportal-allocation-user-usage/",
-            get(openportal_allocation_user_usage_list::<A>),
-        )
-        .route(
-            "/api/openportal-allocation-user-usage/{id}/",
-            get(openportal_allocation_user_usage_retrieve::<A>),
-        )
-        .route(
-            "/api/marketplace-component-user-usages/",
-            get(marketplace_component_user_usages_list::<A>),
-        )
-        .route(
-            "/api/marketplace-component-user-usages/{uuid}/",
-            get(marketplace_component_user_usages_retrieve::<A>),
-        )
-        .with_state(Arc::new(api))
+    let router = Router::new();
+    let path = "/api/slurm-allocation-user-usage/";
+    let methods = get(slurm_allocation_user_usage_list::<A>);
+    let router = router.route(path, methods);
+    let path = "/api/slurm-allocation-user-usage/{id}/";
+    let methods = get(slurm_allocation_user_usage_retrieve::<A>);
+    let router = router.route(path, methods);
+    let path = "/api/openportal-allocation-user-usage/";
+    let methods = get(openportal_allocation_user_usage_list::<A>);
+    let router = router.route(path, methods);
+    let path = "/api/openportal-allocation-user-usage/{id}/";
+    let methods = get(openportal_allocation_user_usage_retrieve::<A>);
+    let router = router.route(path, methods);
+    let path = "/api/marketplace-component-user-usages/";
+    let methods = get(marketplace_component_user_usages_list::<A>);
+    let router = router.route(path, methods);
+    let path = "/api/marketplace-component-user-usages/{uuid}/";
+    let methods = get(marketplace_component_user_usages_retrieve::<A>);
+    let router = router.route(path, methods);
+    router.with_state(Arc::new(api))
 }
 
 /// The credentials a request carried, one field per security scheme. `Debug` shows

@@ -314,7 +314,11 @@ impl Emitter<'_> {
                     quote!(#methods.#method(#handler::<A>))
                 };
             }
-            routes.push(quote!(.route(#path, #methods)));
+            routes.push(quote! {
+                let path = #path;
+                let methods = #methods;
+                let router = router.route(path, methods);
+            });
         }
         quote! {
             /// A router serving `api` at every path of the spec (trailing slashes as written).
@@ -324,7 +328,11 @@ impl Emitter<'_> {
             /// path does not serve `405`. Add your own layers (tracing, CORS, a body limit) to
             /// what it returns.
             pub fn router<A: Api>(api: A) -> Router {
-                Router::new() #(#routes)* .with_state(Arc::new(api))
+                // One statement per path rather than one long chain: a spec with thousands of
+                // paths must not become an expression nested thousands deep.
+                let router = Router::new();
+                #(#routes)*
+                router.with_state(Arc::new(api))
             }
         }
     }
