@@ -154,6 +154,9 @@ fn weight(api: &Api, job: Job) -> usize {
     }
 }
 
+/// The stack of each emitter thread.
+const WORKER_STACK: usize = 8 * 1024 * 1024;
+
 /// Runs `work` for every index in `order` on as many threads as the machine has cores, each
 /// thread taking the next index when it finishes one; returns the results by index. `order`
 /// holds each of `0..order.len()` once.
@@ -169,18 +172,25 @@ fn run_in_parallel<T: Send>(
     let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    while let Some(&at) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        mine.push((at, work(at)));
-                    }
-                    mine
-                })
+                // The main thread's stack, not the 2 MiB a spawned thread gets by default: syn and
+                // prettyplease recurse into nested types and expressions.
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, || {
+                        let mut mine = Vec::new();
+                        while let Some(&at) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                            mine.push((at, work(at)));
+                        }
+                        mine
+                    })
             })
             .collect();
         handles
             .into_iter()
-            .flat_map(|handle| handle.join().unwrap_or_default())
+            .flat_map(|handle| match handle {
+                Ok(handle) => handle.join().unwrap_or_default(),
+                Err(_) => Vec::new(),
+            })
             .collect()
     });
     results.sort_by_key(|(at, _)| *at);
@@ -188,7 +198,7 @@ fn run_in_parallel<T: Send>(
     (0..order.len())
         .map(|at| match results.next_if(|(got, _)| *got == at) {
             Some((_, value)) => Ok(value),
-            None => Err("internal error: an emitter thread panicked".to_owned()),
+            None => Err("internal error: an emitter thread panicked or could not start".to_owned()),
         })
         .collect()
 }
