@@ -21,6 +21,8 @@ const TEMPLATES: [(&str, &str); 2] = [
 #[derive(Serialize)]
 struct Context<'a> {
     crate_name: &'a str,
+    /// The package description, from the APIs' titles (escaped by the template's `toml` filter).
+    description: String,
     apis: Vec<ApiSummary<'a>>,
     crates: CrateUse,
 }
@@ -33,6 +35,65 @@ struct ApiSummary<'a> {
     source: &'a str,
 }
 
+/// A TOML basic string, quotes included: `"`, `\\` and control characters escaped, so no value can
+/// end the string and add keys or tables of its own.
+fn toml_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text for one Markdown table cell: control characters become spaces and the punctuation that
+/// acts inside a line is backslash-escaped, so a value can neither start a new row nor open a
+/// link, code span, emphasis, an HTML tag or a comment.
+fn markdown_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if c.is_control() {
+            out.push(' ');
+            continue;
+        }
+        if "\\`*_[]<>|~&".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A Markdown code span holding `value`: control characters become spaces, and the span's fence is
+/// one backtick longer than the longest run of backticks inside.
+fn markdown_code(value: &str) -> String {
+    let value: String = value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in value.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if value.starts_with('`') || value.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{value}{pad}{fence}")
+}
+
 /// Renders every template; returns `(path, text)` pairs, or a message naming the template that failed.
 pub fn render(apis: &[Api], crates: CrateUse) -> Result<Vec<(String, String)>, String> {
     let mut environment = Environment::new();
@@ -42,8 +103,24 @@ pub fn render(apis: &[Api], crates: CrateUse) -> Result<Vec<(String, String)>, S
         .build()
         .map_err(|error| format!("internal error: template syntax: {error}"))?;
     environment.set_syntax(syntax);
+    // Every value from a spec is escaped for where it lands.
+    environment.add_filter("toml", toml_string);
+    environment.add_filter("markdown", markdown_text);
+    environment.add_filter("code", markdown_code);
+    let titles: Vec<&str> = apis.iter().map(|api| api.title.as_str()).collect();
+    let kind = if crates.client {
+        "Models and clients"
+    } else {
+        "Models"
+    };
     let context = Context {
         crate_name: CRATE_NAME,
+        // One line of plain text: cargo hands the description to builds in an environment
+        // variable, where a NUL cannot go.
+        description: format!("{kind} for {}, generated from OpenAPI", titles.join(", "))
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect(),
         apis: apis
             .iter()
             .map(|api| ApiSummary {
