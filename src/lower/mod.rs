@@ -28,6 +28,7 @@ pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Api, Vec<Diagnostic>> {
         types: Scope::default(),
         schema_types: HashMap::new(),
         shared_types: HashMap::new(),
+        inline_models: HashMap::new(),
         models: Vec::new(),
         pagination: pagination::Rule::default(),
     };
@@ -84,6 +85,10 @@ struct Lowerer<'doc> {
     /// Types already derived for inline schemas inside shared components (a parameter used by
     /// several operations gets one type, not one per use), keyed by the component's pointer.
     shared_types: HashMap<String, TypeRef>,
+    /// Models already made for inline schemas, keyed by the schema's pointer: an inline schema
+    /// reached again (an `allOf` inside a component that refers back to that component) is the
+    /// same type, not a new one nested inside itself without end.
+    inline_models: HashMap<String, String>,
     models: Vec<Model>,
     /// Which operations are paginated, from the root's `x-apigen-pagination` or the default.
     pagination: pagination::Rule,

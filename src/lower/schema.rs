@@ -168,7 +168,12 @@ impl<'doc> Lowerer<'doc> {
         match schema {
             SchemaView::Ref(reference) => self.schema_ref(reference, pointer),
             SchemaView::Inline(schema) if needs_model(schema) => {
+                let key = pointer.to_string();
+                if let Some(rust) = self.inline_models.get(&key) {
+                    return TypeRef::Named(rust.clone());
+                }
                 let rust = self.types.claim(type_name(hint));
+                self.inline_models.insert(key, rust.clone());
                 self.define(
                     Name {
                         rust: rust.clone(),
