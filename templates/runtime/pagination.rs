@@ -10,9 +10,11 @@ use crate::runtime::client::{Error, Response};
 ///
 /// After each page: when the response has a `Link` header, its `rel="next"` URL gives the
 /// next page number and its absence ends the list (this is how Django REST framework
-/// servers such as Waldur say where a list goes on). Without `Link`, an empty page ends the
-/// list, and so does a page shorter than `page_size`, or shorter than the first page when
-/// no page size was asked for.
+/// servers such as Waldur say where a list goes on); once a server has sent `Link`, a page
+/// without one is the last. Without `Link`, an empty page ends the list, and so does a page
+/// shorter than `page_size`, or shorter than the first page when no page size was asked for.
+/// A full page that repeats the one before (a server that ignores the page number) ends the
+/// stream with an error instead of walking forever.
 ///
 /// `P` and `S` are the spec's integer types for the page number and page size (`i64`, or
 /// `i32` for `format: int32`); a next page past `P` ends the stream with an error.
@@ -23,7 +25,7 @@ pub fn pages<'a, T, H, E, P, S, F, Fut>(
     fetch: F,
 ) -> BoxStream<'a, Result<T, Error<E>>>
 where
-    T: Send + 'a,
+    T: Clone + PartialEq + Send + 'a,
     H: Send + 'a,
     E: Send + 'a,
     P: TryFrom<i64> + Into<i64> + Send + 'a,
@@ -38,6 +40,8 @@ where
         full_page: full_page.filter(|size| *size > 0),
         page_parameter,
         failed: None,
+        linked: false,
+        previous: None,
     };
     let pages = futures::stream::try_unfold(walk, next_items);
     let items = pages.map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)));
@@ -45,20 +49,26 @@ where
 }
 
 /// Where a page walk stands.
-struct Walk<F, E> {
+struct Walk<F, E, T> {
     fetch: F,
     next: Option<i64>,
     full_page: Option<usize>,
     page_parameter: &'static str,
     /// An error found after a page's items, reported once they are out.
     failed: Option<Error<E>>,
+    /// Whether the server has sent a `Link` header: then a page without one is the last.
+    linked: bool,
+    /// The last full page walked without `Link`, to notice a server that ignores the page
+    /// number and sends the same page again.
+    previous: Option<Vec<T>>,
 }
 
 /// Fetches the next page, if any, and works out the one after it.
 async fn next_items<T, H, E, P, F, Fut>(
-    mut walk: Walk<F, E>,
-) -> Result<Option<(Vec<T>, Walk<F, E>)>, Error<E>>
+    mut walk: Walk<F, E, T>,
+) -> Result<Option<(Vec<T>, Walk<F, E, T>)>, Error<E>>
 where
+    T: Clone + PartialEq,
     P: TryFrom<i64>,
     F: FnMut(P) -> Fut,
     Fut: Future<Output = Result<Response<Vec<T>, H>, Error<E>>>,
@@ -74,8 +84,7 @@ where
         return Err(Error::Pagination(reason));
     };
     let response = (walk.fetch)(number).await?;
-    let parameter = walk.page_parameter;
-    match next_page(&response, page, &mut walk.full_page, parameter) {
+    match next_page(&response, page, &mut walk) {
         Ok(next) => walk.next = next,
         Err(error) => {
             walk.next = None;
@@ -85,15 +94,19 @@ where
     Ok(Some((response.body, walk)))
 }
 
-fn next_page<T, H, E>(
+fn next_page<T: Clone + PartialEq, H, E, F>(
     response: &Response<Vec<T>, H>,
     page: i64,
-    full_page: &mut Option<usize>,
-    page_parameter: &str,
+    walk: &mut Walk<F, E, T>,
 ) -> Result<Option<i64>, Error<E>> {
+    let page_parameter = walk.page_parameter;
     let links = response.header_map.get_all(LINK);
     let links: Vec<&str> = links.iter().filter_map(|v| v.to_str().ok()).collect();
+    let count = response.body.len();
+    // The first page's length is what a full page holds when no page size was asked for.
+    let full = *walk.full_page.get_or_insert(count);
     if !links.is_empty() {
+        walk.linked = true;
         let Some(next) = links.iter().find_map(|value| next_link(value)) else {
             return Ok(None);
         };
@@ -109,14 +122,16 @@ fn next_page<T, H, E>(
             }
         };
     }
-    let count = response.body.len();
-    if count == 0 {
+    if walk.linked || count == 0 || count < full {
         return Ok(None);
     }
-    let full = *full_page.get_or_insert(count);
-    if count < full {
-        return Ok(None);
+    if walk.previous.as_ref() == Some(&response.body) {
+        let reason = format!(
+            "page {page} repeats the page before it: the server ignores `{page_parameter}`"
+        );
+        return Err(Error::Pagination(reason));
     }
+    walk.previous = Some(response.body.clone());
     Ok(page.checked_add(1))
 }
 

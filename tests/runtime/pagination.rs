@@ -87,11 +87,12 @@ async fn next_links_are_followed_until_there_is_none() {
 async fn without_links_a_short_or_empty_page_ends_the_list() {
     // No page size asked for: the first page's length is a full page.
     let (items, fetched) = walk(Some(3_i64), None, |number| match number {
-        3 | 4 => page(&[1, 2], &[]),
-        _ => page(&[3], &[]),
+        3 => page(&[1, 2], &[]),
+        4 => page(&[3, 4], &[]),
+        _ => page(&[5], &[]),
     })
     .await;
-    assert_eq!(items, ok(&[1, 2, 1, 2, 3]));
+    assert_eq!(items, ok(&[1, 2, 3, 4, 5]));
     assert_eq!(fetched, [3, 4, 5]);
 
     let (items, fetched) = walk(None::<i64>, Some(3), |number| match number {
@@ -105,6 +106,31 @@ async fn without_links_a_short_or_empty_page_ends_the_list() {
     let (items, fetched) = walk(None::<i64>, Some(3), |_| page(&[1, 2], &[])).await;
     assert_eq!(items, ok(&[1, 2]));
     assert_eq!(fetched, [1]);
+}
+
+#[tokio::test]
+async fn a_server_that_stops_sending_links_has_sent_its_last_page() {
+    // Found by fuzzing: `Link` on the first page, then one item per page without it walked
+    // forever (the first page's length was never taken as a full page).
+    let (items, fetched) = walk(None::<i64>, None, |number| match number {
+        1 => page(&[1, 2, 3], &["</items?page=2>; rel=\"next\""]),
+        n => page(&[u32::try_from(n).expect("small")], &[]),
+    })
+    .await;
+    assert_eq!(items, ok(&[1, 2, 3, 2]));
+    assert_eq!(fetched, [1, 2]);
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_the_page_number_is_an_error_not_a_loop() {
+    let (items, fetched) = walk(None::<i64>, Some(2), |_| page(&[7, 8], &[])).await;
+    let mut expected = ok(&[7, 8, 7, 8]);
+    expected.push(Err(
+        "cannot follow the pages: page 2 repeats the page before it: the server ignores `page`"
+            .to_owned(),
+    ));
+    assert_eq!(items, expected);
+    assert_eq!(fetched, [1, 2]);
 }
 
 #[tokio::test]
