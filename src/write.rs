@@ -36,6 +36,7 @@ pub struct WriteSummary {
 /// A top-level `target/` directory inside `out_dir` is not ours: it is kept as it is.
 pub fn write_tree(out_dir: &Path, files: &Files) -> io::Result<WriteSummary> {
     validate_relative_paths(files)?;
+    recover_from_killed_runs(out_dir)?;
     let existing = ExistingTree::read(out_dir)?;
     let comparison = Comparison::new(&existing, files);
     let summary = WriteSummary {
@@ -337,6 +338,71 @@ fn sibling_path(out_dir: &Path, purpose: &str) -> io::Result<PathBuf> {
     Ok(out_dir.with_file_name(sibling_name))
 }
 
+/// Cleans up after earlier runs that were killed while writing: their temporary `.NAME.tmp-PID`
+/// and backup `.NAME.old-PID` siblings are removed, and when `out_dir` itself is missing while a
+/// backup exists (a run killed between the two renames where the OS has no atomic exchange), the
+/// backup is the old tree and is put back first. Siblings of a process that is still running are
+/// left alone.
+fn recover_from_killed_runs(out_dir: &Path) -> io::Result<()> {
+    let Some(name) = out_dir
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+    else {
+        return Ok(());
+    };
+    let parent = match out_dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = fs::read_dir(&parent) else {
+        return Ok(()); // no parent yet: nothing was ever written here
+    };
+    let mut stale: Vec<(bool, PathBuf)> = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        for (purpose, is_backup) in [("tmp", false), ("old", true)] {
+            let prefix = format!(".{name}.{purpose}-");
+            let Some(pid) = file_name.strip_prefix(&prefix) else {
+                continue;
+            };
+            let Ok(pid) = pid.parse::<u32>() else {
+                continue;
+            };
+            if pid == std::process::id() || !process_is_running(pid) {
+                stale.push((is_backup, entry.path()));
+            }
+        }
+    }
+    stale.sort();
+    let out_missing = matches!(
+        fs::symlink_metadata(out_dir),
+        Err(error) if error.kind() == io::ErrorKind::NotFound
+    );
+    if out_missing {
+        if let Some((_, backup)) = stale.iter().rev().find(|(is_backup, _)| *is_backup) {
+            fs::rename(backup, out_dir).map_err(with_path(backup))?;
+        }
+    }
+    for (_, path) in stale {
+        match fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.is_dir() => remove_dir_if_present(&path)?,
+            Ok(_) => fs::remove_file(&path).map_err(with_path(&path))?,
+            Err(_) => {} // already gone, or restored as the output directory
+        }
+    }
+    Ok(())
+}
+
+/// Whether a process with this id is running (on Linux; elsewhere every other process is
+/// assumed to be, so nothing of another run is removed).
+fn process_is_running(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
 fn join_relative(base: &Path, relative_path: &str) -> PathBuf {
     relative_path
         .split('/')
@@ -407,6 +473,11 @@ fn swap_into_place(temp_dir: &Path, out_dir: &Path, out_dir_exists: bool) -> io:
             with_path(out_dir)(error)
         });
     }
+    // Where the OS can exchange two directories in one step, `out_dir` never stops holding a
+    // whole tree, old or new, even if the process is killed right here.
+    if exchange(temp_dir, out_dir) {
+        return finish_swap(temp_dir, out_dir);
+    }
 
     let backup_dir = sibling_path(out_dir, "old")?;
     if let Err(error) = remove_dir_if_present(&backup_dir) {
@@ -433,6 +504,26 @@ fn swap_into_place(temp_dir: &Path, out_dir: &Path, out_dir_exists: bool) -> io:
         });
     }
 
+    finish_swap(&backup_dir, out_dir)
+}
+
+/// Swaps the two directories atomically; false when this OS or file system cannot (then nothing
+/// moved).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// With the new tree in `out_dir` and the old one in `backup_dir`: brings cargo's `target/` back
+/// and deletes the old tree.
+fn finish_swap(backup_dir: &Path, out_dir: &Path) -> io::Result<()> {
+    let backup_dir = backup_dir.to_path_buf();
     // cargo's target/ travelled with the old tree into the backup; bring it back before the backup
     // is deleted. If that fails, the backup is kept so the build cache is not lost.
     let old_target_dir = backup_dir.join(TARGET_DIR);
@@ -523,6 +614,51 @@ mod tests {
         };
         file.set_modified(old)?;
         Ok(old)
+    }
+
+    /// A process id no running process has (Linux's limit is far below it).
+    const DEAD_PID: u32 = u32::MAX - 1;
+
+    #[test]
+    fn leftovers_of_killed_runs_are_removed_and_a_lost_output_restored() -> TestResult {
+        let parent = tempfile::tempdir()?;
+        let out_dir = parent.path().join("generated");
+        // A run killed between the two renames: no output directory, the old tree in its backup,
+        // and a half-written temporary tree.
+        let backup = parent.path().join(format!(".generated.old-{DEAD_PID}"));
+        fs::create_dir_all(backup.join("src"))?;
+        fs::write(backup.join("src/lib.rs"), "old\n")?;
+        fs::write(backup.join("kept.txt"), "same\n")?;
+        let temp = parent.path().join(format!(".generated.tmp-{DEAD_PID}"));
+        fs::create_dir_all(&temp)?;
+        fs::write(temp.join("half"), "x")?;
+        let wanted = files(&[("src/lib.rs", "new\n"), ("kept.txt", "same\n")]);
+
+        let summary = write_tree(&out_dir, &wanted)?;
+
+        assert_eq!(
+            summary.unchanged,
+            strings(&["kept.txt"]),
+            "the old tree came back"
+        );
+        assert_eq!(read_back(&out_dir)?, wanted);
+        assert_eq!(
+            dir_names(parent.path())?,
+            BTreeSet::from(["generated".to_string()])
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn siblings_of_a_running_process_are_left_alone() -> TestResult {
+        let parent = tempfile::tempdir()?;
+        let out_dir = parent.path().join("generated");
+        // Process 1 always runs: its temporary tree may be in use.
+        let busy = parent.path().join(".generated.tmp-1");
+        fs::create_dir_all(&busy)?;
+        write_tree(&out_dir, &files(&[("a.txt", "a\n")]))?;
+        assert!(busy.exists());
+        Ok(())
     }
 
     #[test]
