@@ -10,6 +10,7 @@
 mod bench;
 mod codegen;
 mod conformance;
+mod fuzz;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -44,6 +45,9 @@ enum Command {
     Test(test::Args),
     /// Time the generator on the Waldur spec grown to thousands of operations
     Bench(bench::Args),
+    /// Try the generator on structurally mutated and hostile specs: no panic, no hang, no slow
+    /// input, every output parses and no spec controls the generated Cargo.toml
+    Fuzz(fuzz::Args),
     /// Check the generated code against independent tools (Prism, Waldur's Python client),
     /// installed on demand into .tools/
     Conformance(conformance::Args),
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(&root, args),
         Command::Conformance(args) => conformance::run(&root, args),
         Command::Bench(args) => bench::run(&root, args),
+        Command::Fuzz(args) => fuzz::run(&root, args),
     };
     match result {
         Ok(exit_code) => exit_code,
