@@ -279,6 +279,43 @@ fn precheck(file: &str, json: &Value) -> Vec<Diagnostic> {
             )
             .help("this generator reads OpenAPI 3.0.x documents"),
         ),
+        None if json.is_null() || json.as_object().is_some_and(serde_json::Map::is_empty) => {
+            diagnostics.push(Diagnostic {
+                file: file.to_owned(),
+                location: Location::LineColumn(1, 1),
+                message: "the document is empty".to_owned(),
+                help: Some(
+                    "an OpenAPI document starts with `openapi: 3.0.3`, `info` and `paths`"
+                        .to_owned(),
+                ),
+            });
+            return diagnostics;
+        }
+        None if json.get("swagger").is_some() => {
+            diagnostics.push(
+                Diagnostic::at(
+                    file,
+                    &root.join("swagger"),
+                    "this is a Swagger 2.0 document, and only OpenAPI 3.0 is read",
+                )
+                .help(
+                    "convert it to OpenAPI 3.0 first, for example with the swagger2openapi \
+                     package from npm (`npx swagger2openapi in.yaml -o out.yaml`)",
+                ),
+            );
+            return diagnostics;
+        }
+        None if !json.is_object() => {
+            diagnostics.push(
+                Diagnostic::at(
+                    file,
+                    &root,
+                    "the document is not a mapping of OpenAPI fields",
+                )
+                .help("an OpenAPI document starts with `openapi: 3.0.3`, `info` and `paths`"),
+            );
+            return diagnostics;
+        }
         None => diagnostics.push(
             Diagnostic::at(file, &root, "missing `openapi` version field")
                 .help("add `openapi: 3.0.3`"),
