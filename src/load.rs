@@ -323,6 +323,13 @@ fn precheck(file: &str, json: &Value) -> Vec<Diagnostic> {
     }
     // Before `openapiv3` reads them: it takes time exponential in the depth of a wrong value.
     schemas::check_document(file, json, &mut diagnostics);
+    let shared = json
+        .pointer("/components/parameters")
+        .and_then(Value::as_object);
+    for (name, parameter) in shared.into_iter().flatten() {
+        let pointer = root.join("components").join("parameters").join(name);
+        check_parameter(file, parameter, &pointer, &mut diagnostics);
+    }
     let Some(paths) = json.get("paths").and_then(Value::as_object) else {
         return diagnostics;
     };
@@ -366,21 +373,70 @@ fn check_parameters(
         return;
     };
     for (index, parameter) in parameters.iter().enumerate() {
-        if parameter.get("$ref").is_some() {
-            continue;
-        }
-        let location = parameter.get("in").and_then(Value::as_str);
-        if !matches!(location, Some("path" | "query" | "header" | "cookie")) {
-            let shown = location.map_or_else(|| "(missing)".to_owned(), |l| format!("`{l}`"));
-            out.push(
-                Diagnostic::at(
-                    file,
-                    &pointer.join(index).join("in"),
-                    format!("unknown parameter location {shown}"),
-                )
-                .help("`in` must be one of path, query, header, cookie"),
-            );
-        }
+        check_parameter(file, parameter, &pointer.join(index), out);
+    }
+}
+
+/// What `openapiv3` would refuse in one parameter with a message about its own enums
+/// (`expected internally tagged enum Parameter`, `no variant of enum ParameterSchemaOrContent`),
+/// said in the spec's terms at the parameter's own place.
+fn check_parameter(file: &str, parameter: &Value, pointer: &Pointer, out: &mut Vec<Diagnostic>) {
+    if parameter.get("$ref").is_some() {
+        return;
+    }
+    if !parameter.is_object() {
+        out.push(
+            Diagnostic::at(file, pointer, "a parameter must be an object or a `$ref`")
+                .help("write `{name: ..., in: query, schema: {type: string}}`"),
+        );
+        return;
+    }
+    match parameter.get("name") {
+        Some(Value::String(_)) => {}
+        Some(_) => out.push(
+            Diagnostic::at(
+                file,
+                &pointer.join("name"),
+                "a parameter's `name` must be text",
+            )
+            .help("write the name as it is sent, for example `name: page`"),
+        ),
+        None => out.push(
+            Diagnostic::at(file, pointer, "parameter has no `name`")
+                .help("add the name as it is sent, for example `name: page`"),
+        ),
+    }
+    if parameter.get("schema").is_none() && parameter.get("content").is_none() {
+        out.push(
+            Diagnostic::at(
+                file,
+                &pointer,
+                "parameter has neither `schema` nor `content`",
+            )
+            .help("add the type of its value, for example `schema: {type: string}`"),
+        );
+    }
+    let location = parameter.get("in");
+    let location_text = location.and_then(Value::as_str);
+    if !matches!(location_text, Some("path" | "query" | "header" | "cookie")) {
+        let shown = match location {
+            None => "(missing)".to_owned(),
+            Some(Value::String(text)) => format!("`{text}`"),
+            Some(other) => format!("(not text: {})", schemas::describe(other)),
+        };
+        let pointer = if location.is_some() {
+            pointer.join("in")
+        } else {
+            pointer.clone()
+        };
+        out.push(
+            Diagnostic::at(
+                file,
+                &pointer,
+                format!("unknown parameter location {shown}"),
+            )
+            .help("`in` must be one of path, query, header, cookie"),
+        );
     }
 }
 

@@ -318,7 +318,7 @@ impl<'v> Walk<'v, '_> {
 
 /// A short description of a JSON value for a message: its kind, and the value itself when short
 /// (a huge value is never echoed whole).
-fn describe(value: &Value) -> String {
+pub(super) fn describe(value: &Value) -> String {
     const SHOWN: usize = 40;
     let kind = match value {
         Value::Null => return "null".to_owned(),
