@@ -410,7 +410,7 @@ fn check_parameter(file: &str, parameter: &Value, pointer: &Pointer, out: &mut V
         out.push(
             Diagnostic::at(
                 file,
-                &pointer,
+                pointer,
                 "parameter has neither `schema` nor `content`",
             )
             .help("add the type of its value, for example `schema: {type: string}`"),
