@@ -56,7 +56,10 @@ pub fn load(source: &SpecSource) -> Result<LoadedSpec, Vec<Diagnostic>> {
                 diagnostics.push(Diagnostic::at(
                     file,
                     &Pointer::root(),
-                    format!("not a valid OpenAPI 3.0 document: {error}"),
+                    format!(
+                        "not a valid OpenAPI 3.0 document: {}",
+                        shortened(&error.to_string())
+                    ),
                 ));
             }
             Err(diagnostics)
@@ -621,8 +624,18 @@ fn readable(message: &str) -> String {
     if message.contains("did not match any variant") {
         "not a valid object here: expected a `$ref` or an object of the right kind".to_owned()
     } else {
-        message.to_owned()
+        shortened(message)
     }
+}
+
+/// serde quotes the value it could not read; a value of 200 KB must not become the message.
+fn shortened(message: &str) -> String {
+    const LONGEST: usize = 300;
+    if message.chars().count() <= LONGEST {
+        return message.to_owned();
+    }
+    let cut: String = message.chars().take(LONGEST).collect();
+    format!("{cut}… (cut short)")
 }
 
 #[cfg(test)]
@@ -744,6 +757,26 @@ mod tests {
                 "#/components/schemas/B/required: expected a list of strings, found a string `\"x\"`".to_owned(),
             ]
         );
+    }
+
+    #[test]
+    fn a_huge_value_is_not_echoed_whole() {
+        let huge = "x".repeat(200_000);
+        let document = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"deprecated": huge, "responses": {"200": {"description": "ok"}}}}},
+        });
+        let errors = load(&SpecSource {
+            display_path: "spec/t.json".into(),
+            text: document.to_string(),
+        })
+        .err()
+        .unwrap_or_default();
+        assert!(!errors.is_empty());
+        for error in &errors {
+            assert!(error.message.len() < 1_000, "{} bytes", error.message.len());
+        }
     }
 
     #[test]
