@@ -116,6 +116,26 @@ fn parse_json(file: &str, text: &str) -> Result<Value, Vec<Diagnostic>> {
 fn parse_yaml(file: &str, text: &str) -> Result<Value, Vec<Diagnostic>> {
     match serde_yaml::from_str::<YamlAsJson>(text) {
         Ok(YamlAsJson(json)) => Ok(json),
+        // serde_yaml places this one at 1:1; the character has a place of its own.
+        Err(error)
+            if error
+                .to_string()
+                .contains("control characters are not allowed") =>
+        {
+            let (line, column, character) = first_control_character(text).unwrap_or((1, 1, '\0'));
+            Err(vec![Diagnostic {
+                file: file.to_owned(),
+                location: Location::LineColumn(line, column),
+                message: format!(
+                    "invalid YAML: control character U+{:04X} is not allowed",
+                    u32::from(character)
+                ),
+                help: Some(format!(
+                    "remove it, or write it escaped in a double-quoted string (\"\\u{:04X}\")",
+                    u32::from(character)
+                )),
+            }])
+        }
         Err(error) => match error.location() {
             Some(location) => {
                 let (line, column) = (location.line(), location.column());
@@ -259,6 +279,20 @@ fn json_key(key: Value) -> String {
         Value::Null => "null".to_owned(),
         other => other.to_string(),
     }
+}
+
+/// The line and column (1-based) of the first character YAML does not allow in a document:
+/// C0 controls other than tab, line feed and carriage return, DEL, and C1 controls but NEL.
+fn first_control_character(text: &str) -> Option<(usize, usize, char)> {
+    for (index, line) in text.split('\n').enumerate() {
+        for (column, c) in line.chars().enumerate() {
+            let allowed = matches!(c, '\t' | '\r' | '\u{85}');
+            if c.is_control() && !allowed {
+                return Some((index + 1, column + 1, c));
+            }
+        }
+    }
+    None
 }
 
 /// serde_yaml puts " at line X column Y" in its messages; that location is reported separately,
@@ -777,6 +811,18 @@ mod tests {
         for error in &errors {
             assert!(error.message.len() < 1_000, "{} bytes", error.message.len());
         }
+    }
+
+    #[test]
+    fn a_control_character_is_reported_at_its_own_line() {
+        let text = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a: x\u{1}\n";
+        let errors = load(&source(text)).err().unwrap_or_default();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            matches!(errors[0].location, Location::LineColumn(6, 8)),
+            "{errors:?}"
+        );
+        assert!(errors[0].message.contains("U+0001"), "{errors:?}");
     }
 
     #[test]
