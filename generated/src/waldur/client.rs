@@ -28,7 +28,7 @@ use uuid::Uuid;
 /// use apis::waldur::client::Client;
 ///
 /// let client = Client::new("https://api.example.com")?
-///     .with_token_auth("my-api-key");
+///     .with_token_auth("Token my-api-key");
 /// let response = client.slurm_allocation_user_usage_list(&Default::default()).await?;
 /// println!("{:?}", response);
 /// # Ok(())

@@ -338,6 +338,26 @@ pub(super) fn default_base_url(api: &Api) -> Option<&str> {
 }
 
 /// A `{…}` example of using the client, compiled as a doctest.
+/// An API key value for the doc example, in the form the scheme's description gives when it
+/// writes one as a template in backticks (`` `Token <key>` `` gives `Token my-api-key`): the key
+/// is sent exactly as given, so an example without the prefix would be refused.
+fn api_key_example(description: &[String]) -> String {
+    let text = description.join(" ");
+    let template = text
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .find(|span| span.contains('<') && span.contains('>'));
+    match template {
+        Some(template) => {
+            let (before, rest) = template.split_once('<').unwrap_or((template, ""));
+            let after = rest.split_once('>').map_or("", |(_, after)| after);
+            format!("{before}my-api-key{after}")
+        }
+        None => "my-api-key".to_owned(),
+    }
+}
+
 fn client_example(api: &Api, slots: &[SchemeSlot]) -> TokenStream {
     let module = &api.module.rust;
     let base_url = if default_base_url(api).is_some() {
@@ -356,7 +376,10 @@ fn client_example(api: &Api, slots: &[SchemeSlot]) -> TokenStream {
             SecurityKind::Http { scheme } if scheme == "basic" => {
                 format!("\n    .{setter}(\"user\", \"password\")")
             }
-            SecurityKind::ApiKey { .. } => format!("\n    .{setter}(\"my-api-key\")"),
+            SecurityKind::ApiKey { .. } => {
+                let key = api_key_example(&slot.scheme.docs.lines);
+                format!("\n    .{setter}({key:?})")
+            }
             _ => format!("\n    .{setter}(\"my-token\")"),
         }
     });
@@ -391,4 +414,25 @@ fn client_example(api: &Api, slots: &[SchemeSlot]) -> TokenStream {
     );
     let lines: Vec<String> = lines.lines().map(str::to_owned).collect();
     doc_lines(&lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::api_key_example;
+
+    #[test]
+    fn an_api_key_example_follows_the_template_the_description_gives() {
+        let lines = |text: &str| vec![text.to_owned()];
+        assert_eq!(
+            api_key_example(&lines(
+                "Token-based authentication: the header value is `Token <key>`."
+            )),
+            "Token my-api-key"
+        );
+        assert_eq!(api_key_example(&lines("Send your key.")), "my-api-key");
+        assert_eq!(
+            api_key_example(&lines("Use `x` or `Bearer <token>`")),
+            "Bearer my-api-key"
+        );
+    }
 }
