@@ -395,9 +395,44 @@ fn precheck(file: &str, json: &Value) -> Vec<Diagnostic> {
                 &pointer.join("parameters"),
                 &mut diagnostics,
             );
+            let responses = operation.get("responses").and_then(Value::as_object);
+            for (status, response) in responses.into_iter().flatten() {
+                let pointer = pointer.join("responses").join(status);
+                check_response_headers(file, response, &pointer, &mut diagnostics);
+            }
         }
     }
     diagnostics
+}
+
+fn check_response_headers(
+    file: &str,
+    response: &Value,
+    pointer: &Pointer,
+    out: &mut Vec<Diagnostic>,
+) {
+    let headers = response.get("headers").and_then(Value::as_object);
+    for (name, header) in headers.into_iter().flatten() {
+        check_header(file, header, &pointer.join("headers").join(name), out);
+    }
+}
+
+/// A response header: an object (or `$ref`) with a `schema` or a `content`.
+fn check_header(file: &str, header: &Value, pointer: &Pointer, out: &mut Vec<Diagnostic>) {
+    if header.get("$ref").is_some() {
+        return;
+    }
+    if !header.is_object() {
+        out.push(
+            Diagnostic::at(file, pointer, "a header must be an object or a `$ref`")
+                .help("write `{schema: {type: string}}`"),
+        );
+    } else if header.get("schema").is_none() && header.get("content").is_none() {
+        out.push(
+            Diagnostic::at(file, pointer, "header has neither `schema` nor `content`")
+                .help("add the type of its value, for example `schema: {type: string}`"),
+        );
+    }
 }
 
 fn check_parameters(
