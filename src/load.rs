@@ -367,6 +367,21 @@ fn precheck(file: &str, json: &Value) -> Vec<Diagnostic> {
         let pointer = root.join("components").join("parameters").join(name);
         check_parameter(file, parameter, &pointer, &mut diagnostics);
     }
+    let components = |section: &str| {
+        json.get("components")
+            .and_then(|components| components.get(section))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+    };
+    for (name, header) in components("headers") {
+        let pointer = root.join("components").join("headers").join(name);
+        check_header(file, header, &pointer, &mut diagnostics);
+    }
+    for (name, response) in components("responses") {
+        let pointer = root.join("components").join("responses").join(name);
+        check_response_headers(file, response, &pointer, &mut diagnostics);
+    }
     let Some(paths) = json.get("paths").and_then(Value::as_object) else {
         return diagnostics;
     };
