@@ -50,10 +50,10 @@ pub fn write_tree(out_dir: &Path, files: &Files) -> io::Result<WriteSummary> {
 
     let temp_dir = sibling_path(out_dir, "tmp")?;
     if let Err(error) = build_tree(&temp_dir, files, &existing) {
-        // The build error is the one worth reporting; a leftover temporary directory is only clutter
-        // and is replaced by the next run of the same process id anyway.
+        // The build error is the one worth reporting; a leftover temporary directory is only
+        // clutter, which the next run removes.
         let _ = fs::remove_dir_all(&temp_dir);
-        return Err(error);
+        return Err(in_terms_of_out_dir(error, &temp_dir, out_dir));
     }
     swap_into_place(&temp_dir, out_dir, existing.root_exists)?;
     Ok(summary)
@@ -545,6 +545,25 @@ fn finish_swap(backup_dir: &Path, out_dir: &Path) -> io::Result<()> {
     fs::remove_dir_all(&backup_dir).map_err(with_path(&backup_dir))
 }
 
+/// An error about the temporary tree, said about the output directory the user named: the
+/// temporary sibling is the generator's business (`/x/.gen.tmp-42/src: Permission denied`
+/// becomes `/x/gen/src: Permission denied (writing the new tree beside /x/gen)`).
+fn in_terms_of_out_dir(error: io::Error, temp_dir: &Path, out_dir: &Path) -> io::Error {
+    let message = error.to_string();
+    let temp = temp_dir.display().to_string();
+    if !message.contains(&temp) {
+        return error;
+    }
+    let message = message.replace(&temp, &out_dir.display().to_string());
+    io::Error::new(
+        error.kind(),
+        format!(
+            "{message} (writing the new tree in a temporary folder beside {})",
+            out_dir.display()
+        ),
+    )
+}
+
 /// Adds the path to an I/O error, which on its own never says which file it is about.
 fn with_path(path: &Path) -> impl FnOnce(io::Error) -> io::Error + '_ {
     move |error| io::Error::new(error.kind(), format!("{}: {error}", path.display()))
@@ -647,6 +666,21 @@ mod tests {
             BTreeSet::from(["generated".to_string()])
         );
         Ok(())
+    }
+
+    #[test]
+    fn write_errors_name_the_output_directory_not_the_temporary_one() {
+        let parent = Path::new("/x");
+        let error = io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "/x/.gen.tmp-42/src: Permission denied",
+        );
+        let said = in_terms_of_out_dir(error, &parent.join(".gen.tmp-42"), &parent.join("gen"));
+        assert_eq!(said.kind(), io::ErrorKind::PermissionDenied);
+        assert_eq!(
+            said.to_string(),
+            "/x/gen/src: Permission denied (writing the new tree in a temporary folder beside /x/gen)"
+        );
     }
 
     #[test]
