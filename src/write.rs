@@ -932,7 +932,9 @@ mod tests {
             Err(error) => error,
         };
 
-        assert!(error.to_string().contains(".generated.tmp-"), "{error}");
+        let message = error.to_string();
+        assert!(!message.contains(".generated.tmp-"), "{message}");
+        assert!(message.contains("beside"), "{message}");
         assert_eq!(read_back(&out_dir)?, original);
         assert_eq!(
             dir_names(parent.path())?,
