@@ -25,6 +25,12 @@ pub mod write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The README's Rust snippets, compiled (and the runnable ones run) by `cargo test --doc`, so
+/// they cannot drift from the generated crate.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use load::SpecSource;
 pub use write::Files;
