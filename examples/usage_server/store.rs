@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use apis::graalsystems::models::Usage;
 use apis::graalsystems::server as graal;
 use apis::waldur::models::{
-    AllocationUserUsage, ComponentUserUsage, ComponentUserUsageOrdering, SlurmAllocationUserUsage,
+    AllocationUserUsage, ComponentUserUsage, ComponentUserUsageField, ComponentUserUsageOrdering,
+    SlurmAllocationUserUsage,
 };
 use apis::waldur::server as waldur;
 
@@ -48,6 +49,112 @@ fn invalid_token() -> serde_json::Value {
     serde_json::json!({ "detail": "Invalid token." })
 }
 
+/// The URL of Slurm allocation `index % 2` (two allocations share the records).
+pub fn slurm_allocation_url(index: usize) -> String {
+    format!(
+        "https://waldur.example/api/slurm-allocations/00000000-0000-4000-8000-0000000000b{}/",
+        index % 2
+    )
+}
+
+/// The URL of the user of Slurm record `index`: its UUID ends in the index.
+pub fn user_url(index: usize) -> String {
+    format!("https://waldur.example/api/users/00000000-0000-4000-8000-{index:012}/")
+}
+
+/// The URL of a marketplace resource, as Waldur writes it.
+pub fn resource_url(uuid: uuid::Uuid) -> String {
+    format!("https://waldur.example/api/marketplace-resources/{uuid}/")
+}
+
+/// The UUID a Waldur object URL ends with (`…/users/<uuid>/`).
+fn uuid_of(url: &str) -> Option<uuid::Uuid> {
+    url.trim_end_matches('/').rsplit('/').next()?.parse().ok()
+}
+
+/// Whether an allocation user usage passes every filter of a Slurm or OpenPortal list.
+fn allocation_usage_matches(
+    request: &waldur::SlurmAllocationUserUsageListRequest,
+    allocation: &str,
+    user: Option<&str>,
+    month: i64,
+    year: i64,
+) -> bool {
+    let same = |wanted: &Option<String>, value: Option<&str>| {
+        wanted.as_deref().is_none_or(|wanted| value == Some(wanted))
+    };
+    let same_uuid = |wanted: Option<uuid::Uuid>, url: Option<&str>| {
+        wanted.is_none_or(|wanted| url.and_then(uuid_of) == Some(wanted))
+    };
+    same(&request.allocation, Some(allocation))
+        && same_uuid(request.allocation_uuid, Some(allocation))
+        && same(&request.user, user)
+        && same_uuid(request.user_uuid, user)
+        && request.month.is_none_or(|wanted| month == wanted)
+        && request.year.is_none_or(|wanted| year == wanted)
+}
+
+/// Whether a component usage passes every filter of the marketplace list.
+fn component_usage_matches(
+    request: &waldur::MarketplaceComponentUserUsagesListRequest,
+    usage: &ComponentUserUsage,
+) -> bool {
+    use chrono::Datelike;
+    let period = usage.billing_period;
+    let day = usage.date.map(|date| date.date_naive());
+    let name = usage.username.as_deref().unwrap_or_default();
+    let same_uuid = |wanted: Option<uuid::Uuid>, value: Option<uuid::Uuid>| {
+        wanted.is_none_or(|wanted| value == Some(wanted))
+    };
+    request
+        .billing_period_month
+        .is_none_or(|month| period.is_some_and(|p| f64::from(p.month()) == month))
+        && request
+            .billing_period_year
+            .is_none_or(|year| period.is_some_and(|p| f64::from(p.year()) == year))
+        && request
+            .component_usage_billing_period
+            .is_none_or(|wanted| period == Some(wanted))
+        && same_uuid(request.customer_uuid, usage.customer_uuid)
+        && same_uuid(request.offering_uuid, usage.offering_uuid)
+        && same_uuid(request.project_uuid, usage.project_uuid)
+        && same_uuid(request.resource_uuid, usage.resource_uuid)
+        && request
+            .resource
+            .as_deref()
+            .is_none_or(|wanted| usage.resource_uuid.map(resource_url).as_deref() == Some(wanted))
+        && request
+            .date_after
+            .is_none_or(|after| day.is_some_and(|d| d >= after))
+        && request
+            .date_before
+            .is_none_or(|before| day.is_some_and(|d| d <= before))
+        && request
+            .type_
+            .as_deref()
+            .is_none_or(|wanted| usage.component_type.as_deref() == Some(wanted))
+        && request
+            .username
+            .as_deref()
+            .is_none_or(|part| name.contains(part))
+}
+
+/// A record with only the `field`s asked for (Django REST framework's field selection); every
+/// field when none is.
+fn selected(
+    usage: &ComponentUserUsage,
+    fields: Option<&[ComponentUserUsageField]>,
+) -> ComponentUserUsage {
+    let Some(fields) = fields.filter(|fields| !fields.is_empty()) else {
+        return usage.clone();
+    };
+    let Ok(serde_json::Value::Object(mut object)) = serde_json::to_value(usage) else {
+        return usage.clone();
+    };
+    object.retain(|key, _| fields.iter().any(|field| field.as_str() == key));
+    serde_json::from_value(serde_json::Value::Object(object)).unwrap_or_else(|_| usage.clone())
+}
+
 fn count(items: usize) -> Option<i64> {
     i64::try_from(items).ok()
 }
@@ -60,26 +167,39 @@ impl WaldurStore {
             .map(|index| {
                 let json = format!(
                     r#"{{"cpu_usage":{cpu},"ram_usage":1024,"gpu_usage":0,"month":{month},"year":2024,
-                        "allocation":"https://waldur.example/api/slurm-allocations/1/",
-                        "user":"https://waldur.example/api/users/{index}/","username":"user{index}",
+                        "allocation":"{allocation}","user":"{user}","username":"user{index}",
                         "full_name":"User {index}"}}"#,
                     cpu = index * 10,
                     month = index % 12 + 1,
+                    allocation = slurm_allocation_url(index),
+                    user = user_url(index),
                 );
                 serde_json::from_str(&json).expect("a valid Slurm record")
             })
             .collect();
         let openportal = serde_json::from_str(
-            r#"[{"node_usage":"12.50","month":1,"year":2024,"allocation":"https://waldur.example/api/op/1/","user":null,"username":"ann","full_name":"Ann A"},
-                {"node_usage":"3.25","month":2,"year":2024,"allocation":"https://waldur.example/api/op/1/","username":"bob","full_name":"Bob B"},
-                {"month":2,"year":2023,"allocation":"https://waldur.example/api/op/2/","user":"https://waldur.example/api/users/9/","username":"cy","full_name":"Cy C"}]"#,
+            r#"[{"node_usage":"12.50","month":1,"year":2024,"allocation":"https://waldur.example/api/openportal-allocations/00000000-0000-4000-8000-0000000000a1/","user":null,"username":"ann","full_name":"Ann A"},
+                {"node_usage":"3.25","month":2,"year":2024,"allocation":"https://waldur.example/api/openportal-allocations/00000000-0000-4000-8000-0000000000a1/","user":"https://waldur.example/api/users/00000000-0000-4000-8000-000000000008/","username":"bob","full_name":"Bob B"},
+                {"month":2,"year":2023,"allocation":"https://waldur.example/api/openportal-allocations/00000000-0000-4000-8000-0000000000a2/","user":"https://waldur.example/api/users/00000000-0000-4000-8000-000000000009/","username":"cy","full_name":"Cy C"}]"#,
         )
         .expect("valid OpenPortal records");
         let components = serde_json::from_str(
-            r#"[{"uuid":"7d2c8f9e-4f7e-4a43-9f3c-0c6a1f3d2b11","username":"carol","usage":1.5,"measured_unit":"GB","billing_period":"2024-05-01"},
-                {"uuid":"8e3d9f0a-5a8f-4b54-8a4d-1d7b2a4e3c22","username":"dave","usage":7.25,"measured_unit":"GB","billing_period":"2024-05-01"},
-                {"uuid":"9f4e0a1b-6b9a-4c65-9b5e-2e8c3b5f4d33","username":"carolyn","usage":3,"measured_unit":"h","billing_period":"2024-06-01"},
-                {"uuid":"a05f1b2c-7cab-4d76-8c6f-3f9d4c6a5e44","username":"erin","user":null,"usage":0.5,"billing_period":"2024-06-01"}]"#,
+            r#"[{"uuid":"7d2c8f9e-4f7e-4a43-9f3c-0c6a1f3d2b11","username":"carol","usage":1.5,"measured_unit":"GB","billing_period":"2024-05-01",
+                 "component_type":"storage","date":"2024-05-03T10:00:00Z","customer_uuid":"00000000-0000-4000-8000-0000000000c1",
+                 "project_uuid":"00000000-0000-4000-8000-0000000000d1","offering_uuid":"00000000-0000-4000-8000-0000000000e1",
+                 "resource_uuid":"00000000-0000-4000-8000-0000000000f1"},
+                {"uuid":"8e3d9f0a-5a8f-4b54-8a4d-1d7b2a4e3c22","username":"dave","usage":7.25,"measured_unit":"GB","billing_period":"2024-05-01",
+                 "component_type":"storage","date":"2024-05-20T10:00:00Z","customer_uuid":"00000000-0000-4000-8000-0000000000c2",
+                 "project_uuid":"00000000-0000-4000-8000-0000000000d2","offering_uuid":"00000000-0000-4000-8000-0000000000e1",
+                 "resource_uuid":"00000000-0000-4000-8000-0000000000f2"},
+                {"uuid":"9f4e0a1b-6b9a-4c65-9b5e-2e8c3b5f4d33","username":"carolyn","usage":3,"measured_unit":"h","billing_period":"2024-06-01",
+                 "component_type":"cpu","date":"2024-06-02T10:00:00Z","customer_uuid":"00000000-0000-4000-8000-0000000000c1",
+                 "project_uuid":"00000000-0000-4000-8000-0000000000d1","offering_uuid":"00000000-0000-4000-8000-0000000000e2",
+                 "resource_uuid":"00000000-0000-4000-8000-0000000000f3"},
+                {"uuid":"a05f1b2c-7cab-4d76-8c6f-3f9d4c6a5e44","username":"erin","user":null,"usage":0.5,"billing_period":"2024-06-01",
+                 "component_type":"cpu","date":"2024-06-28T10:00:00Z","customer_uuid":"00000000-0000-4000-8000-0000000000c2",
+                 "project_uuid":"00000000-0000-4000-8000-0000000000d2","offering_uuid":"00000000-0000-4000-8000-0000000000e2",
+                 "resource_uuid":"00000000-0000-4000-8000-0000000000f4"}]"#,
         )
         .expect("valid component records");
         WaldurStore {
@@ -122,14 +242,9 @@ impl waldur::Api for WaldurStore {
         let matching: Vec<SlurmAllocationUserUsage> = self
             .slurm
             .iter()
-            .filter(|usage| request.year.is_none_or(|year| usage.year == year))
-            .filter(|usage| request.month.is_none_or(|month| usage.month == month))
             .filter(|usage| {
-                let user = usage.user.clone().flatten();
-                request
-                    .user
-                    .as_ref()
-                    .is_none_or(|wanted| user.as_ref() == Some(wanted))
+                let user = usage.user.as_ref().and_then(Option::as_deref);
+                allocation_usage_matches(&request, &usage.allocation, user, usage.month, usage.year)
             })
             .cloned()
             .collect();
@@ -172,7 +287,10 @@ impl waldur::Api for WaldurStore {
         let matching: Vec<AllocationUserUsage> = self
             .openportal
             .iter()
-            .filter(|usage| request.year.is_none_or(|year| usage.year == year))
+            .filter(|usage| {
+                let user = usage.user.as_ref().and_then(Option::as_deref);
+                allocation_usage_matches(&request, &usage.allocation, user, usage.month, usage.year)
+            })
             .cloned()
             .collect();
         match page(&matching, request.page, request.page_size) {
@@ -216,18 +334,7 @@ impl waldur::Api for WaldurStore {
         let mut matching: Vec<ComponentUserUsage> = self
             .components
             .iter()
-            .filter(|usage| {
-                let name = usage.username.as_deref().unwrap_or_default();
-                request
-                    .username
-                    .as_ref()
-                    .is_none_or(|part| name.contains(part.as_str()))
-            })
-            .filter(|usage| {
-                request
-                    .component_usage_billing_period
-                    .is_none_or(|period| usage.billing_period == Some(period))
-            })
+            .filter(|usage| component_usage_matches(&request, usage))
             .cloned()
             .collect();
         for ordering in request.o.iter().flatten().rev() {
@@ -249,7 +356,10 @@ impl waldur::Api for WaldurStore {
         }
         match page(&matching, request.page, request.page_size) {
             Some(body) => waldur::MarketplaceComponentUserUsagesListReply::Ok {
-                body,
+                body: body
+                    .iter()
+                    .map(|usage| selected(usage, request.field.as_deref()))
+                    .collect(),
                 x_result_count: count(matching.len()),
             },
             None => waldur::MarketplaceComponentUserUsagesListReply::NotFound(invalid_page()),
@@ -272,7 +382,8 @@ impl waldur::Api for WaldurStore {
             .find(|usage| usage.uuid == Some(request.uuid));
         match found {
             Some(usage) => {
-                waldur::MarketplaceComponentUserUsagesRetrieveReply::Ok(Box::new(usage.clone()))
+                let usage = selected(usage, request.field.as_deref());
+                waldur::MarketplaceComponentUserUsagesRetrieveReply::Ok(Box::new(usage))
             }
             None => waldur::MarketplaceComponentUserUsagesRetrieveReply::NotFound(not_found()),
         }
