@@ -246,3 +246,36 @@ async fn a_body_that_never_ends_stops_at_the_configured_limit() {
         .expect_err("endless");
     assert!(matches!(error, Error::BodyTooLarge { limit: 1024, .. }), "{error:?}");
 }
+
+/// Parameters named like the method's own locals (`request`, `response`, `params`, `path`) are
+/// sent with their own values, not the locals' (once `let path = "<template>"` shadowed a `path`
+/// parameter and sent the template).
+#[tokio::test]
+async fn parameters_named_like_locals_send_their_own_values() {
+    use apis::names_like_locals::client::{Client as Locals, PathParams};
+    let recorder = Recorder::start(|_, _| {
+        Reply::new(200, &[("Content-Type", "application/json")], b"\"ok\"")
+    })
+    .await;
+    let client = Locals::new(&recorder.base_url).expect("client");
+    let params = PathParams {
+        self_: Some("me".to_owned()),
+    };
+    let response = client
+        .path("p 1", "the-path", "the-request", "the-response", &params)
+        .await
+        .expect("a 200");
+    assert_eq!(response.body, "ok");
+    let sent = recorder.only_request();
+    assert_eq!(
+        sent.target,
+        "/things/p%201?path=the-path&request=the-request&self=me"
+    );
+    assert!(
+        sent.headers
+            .iter()
+            .any(|(name, value)| name == "response" && value == "the-response"),
+        "{:?}",
+        sent.headers
+    );
+}

@@ -50,7 +50,7 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<A: Api>(api: A) -> Router {
     let router = Router::new();
     let path = "/usages";
-    let methods = get(find_usages::<A>).post(create_usage::<A>);
+    let methods = get(serve_find_usages::<A>).post(serve_create_usage::<A>);
     let router = router.route(path, methods);
     router.with_state(Arc::new(api))
 }
@@ -198,12 +198,12 @@ impl IntoResponse for CreateUsageReply {
 const SECURITY: &[&[&str]] = &[&["internal"]];
 
 /// Serves `GET /usages`.
-async fn find_usages<A: Api>(call: Call<A>) -> Response {
+async fn serve_find_usages<A: Api>(call: Call<A>) -> Response {
     call.serve(SECURITY, A::find_usages).await
 }
 
 /// Serves `POST /usages`.
-async fn create_usage<A: Api>(call: Call<A>) -> Response {
+async fn serve_create_usage<A: Api>(call: Call<A>) -> Response {
     call.serve(SECURITY, A::create_usage).await
 }
 

@@ -113,22 +113,22 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<A: Api>(api: A) -> Router {
     let router = Router::new();
     let path = "/api/slurm-allocation-user-usage/";
-    let methods = get(slurm_allocation_user_usage_list::<A>);
+    let methods = get(serve_slurm_allocation_user_usage_list::<A>);
     let router = router.route(path, methods);
     let path = "/api/slurm-allocation-user-usage/{id}/";
-    let methods = get(slurm_allocation_user_usage_retrieve::<A>);
+    let methods = get(serve_slurm_allocation_user_usage_retrieve::<A>);
     let router = router.route(path, methods);
     let path = "/api/openportal-allocation-user-usage/";
-    let methods = get(openportal_allocation_user_usage_list::<A>);
+    let methods = get(serve_openportal_allocation_user_usage_list::<A>);
     let router = router.route(path, methods);
     let path = "/api/openportal-allocation-user-usage/{id}/";
-    let methods = get(openportal_allocation_user_usage_retrieve::<A>);
+    let methods = get(serve_openportal_allocation_user_usage_retrieve::<A>);
     let router = router.route(path, methods);
     let path = "/api/marketplace-component-user-usages/";
-    let methods = get(marketplace_component_user_usages_list::<A>);
+    let methods = get(serve_marketplace_component_user_usages_list::<A>);
     let router = router.route(path, methods);
     let path = "/api/marketplace-component-user-usages/{uuid}/";
-    let methods = get(marketplace_component_user_usages_retrieve::<A>);
+    let methods = get(serve_marketplace_component_user_usages_retrieve::<A>);
     let router = router.route(path, methods);
     router.with_state(Arc::new(api))
 }
@@ -567,32 +567,38 @@ impl IntoResponse for MarketplaceComponentUserUsagesRetrieveReply {
 const SECURITY: &[&[&str]] = &[&["tokenAuth"], &["waldurOIDCAuth"]];
 
 /// Serves `GET /api/slurm-allocation-user-usage/`.
-async fn slurm_allocation_user_usage_list<A: Api>(call: Call<A>) -> Response {
+async fn serve_slurm_allocation_user_usage_list<A: Api>(call: Call<A>) -> Response {
     call.serve(SECURITY, A::slurm_allocation_user_usage_list).await
 }
 
 /// Serves `GET /api/slurm-allocation-user-usage/{id}/`.
-async fn slurm_allocation_user_usage_retrieve<A: Api>(call: Call<A>) -> Response {
+async fn serve_slurm_allocation_user_usage_retrieve<A: Api>(call: Call<A>) -> Response {
     call.serve(SECURITY, A::slurm_allocation_user_usage_retrieve).await
 }
 
 /// Serves `GET /api/openportal-allocation-user-usage/`.
-async fn openportal_allocation_user_usage_list<A: Api>(call: Call<A>) -> Response {
+async fn serve_openportal_allocation_user_usage_list<A: Api>(call: Call<A>) -> Response {
     call.serve(SECURITY, A::openportal_allocation_user_usage_list).await
 }
 
 /// Serves `GET /api/openportal-allocation-user-usage/{id}/`.
-async fn openportal_allocation_user_usage_retrieve<A: Api>(call: Call<A>) -> Response {
+async fn serve_openportal_allocation_user_usage_retrieve<A: Api>(
+    call: Call<A>,
+) -> Response {
     call.serve(SECURITY, A::openportal_allocation_user_usage_retrieve).await
 }
 
 /// Serves `GET /api/marketplace-component-user-usages/`.
-async fn marketplace_component_user_usages_list<A: Api>(call: Call<A>) -> Response {
+async fn serve_marketplace_component_user_usages_list<A: Api>(
+    call: Call<A>,
+) -> Response {
     call.serve(SECURITY, A::marketplace_component_user_usages_list).await
 }
 
 /// Serves `GET /api/marketplace-component-user-usages/{uuid}/`.
-async fn marketplace_component_user_usages_retrieve<A: Api>(call: Call<A>) -> Response {
+async fn serve_marketplace_component_user_usages_retrieve<A: Api>(
+    call: Call<A>,
+) -> Response {
     call.serve(SECURITY, A::marketplace_component_user_usages_retrieve).await
 }
 

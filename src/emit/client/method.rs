@@ -71,6 +71,11 @@ impl Emitter<'_> {
     /// The method's arguments and request statements; references borrow for `lifetime` if given.
     fn signature(&mut self, operation: &Operation, lifetime: Option<&TokenStream>) -> Signature {
         let mut names = Scope::default();
+        // Arguments never take the name of a local of the method or its stream: a parameter
+        // named `request` would be shadowed by `let mut request` and never sent.
+        for local in LOCALS {
+            names.try_claim(local);
+        }
         let mut arguments = Vec::new();
         let mut required = Vec::new();
         let mut forward = Vec::new();
@@ -263,7 +268,10 @@ impl Emitter<'_> {
         let http_method = ident(operation.method.as_str());
         let path = &operation.path;
         let authorize = self.authorize(operation, slots);
-        let start = quote!(let mut request = self.transport.request(Method::#http_method, #path););
+        // `mut` only when something is added to the request.
+        let mutable = (!statements.is_empty() || !authorize.is_empty()).then(|| quote!(mut));
+        let start =
+            quote!(let #mutable request = self.transport.request(Method::#http_method, #path););
         let dispatch = status_match(self.success_arms(operation));
         let docs = operation_docs(operation, true);
         quote! {
@@ -426,6 +434,17 @@ impl Emitter<'_> {
 fn passed_by_reference(ty: &TypeRef) -> bool {
     !matches!(ty, TypeRef::Primitive(primitive) if *primitive != Primitive::String)
 }
+
+/// The locals of an operation method and of its `…_stream` method.
+const LOCALS: [&str; 7] = [
+    "request",
+    "response",
+    "first",
+    "page_size",
+    "fetch",
+    "page",
+    "this_page",
+];
 
 /// `match response.code() { arms… _ => otherwise }`, or just `otherwise` when there are no arms.
 pub(super) fn status_match((arms, otherwise): (Vec<TokenStream>, TokenStream)) -> TokenStream {

@@ -307,7 +307,7 @@ impl Emitter<'_> {
                     self.routing.insert(method);
                 }
                 let method = ident(method);
-                let handler = ident(&operation.id.rust);
+                let handler = handler_name(operation);
                 methods = if index == 0 {
                     quote!(#method(#handler::<A>))
                 } else {
@@ -352,6 +352,7 @@ impl Emitter<'_> {
             Some(shared) if shared.to_string() == alternatives.to_string() => quote!(SECURITY),
             _ => alternatives,
         };
+        let handler = handler_name(operation);
         // Without security schemes there are no `Credentials`: the runtime passes `()`.
         let method = if slots.is_empty() {
             quote!(|api, request, ()| A::#name(api, request))
@@ -365,11 +366,21 @@ impl Emitter<'_> {
         );
         quote! {
             #[doc = #doc]
-            async fn #name<A: Api>(call: Call<A>) -> Response {
+            async fn #handler<A: Api>(call: Call<A>) -> Response {
                 call.serve(#alternatives, #method).await
             }
         }
     }
+}
+
+/// The module-level name of an operation's handler: `serve_` and the operation's name, so it
+/// can clash neither with what the file imports (`get`, `post`, `known`, …) nor with `router`
+/// and its locals, whatever the operation is called.
+fn handler_name(operation: &Operation) -> proc_macro2::Ident {
+    ident(&format!(
+        "serve_{}",
+        operation.id.rust.trim_start_matches("r#")
+    ))
 }
 
 /// The security alternatives of `operation` as a slice literal: each alternative lists the
