@@ -58,6 +58,9 @@ pub struct Model {
     pub docs: Docs,
     /// What kind of type it is.
     pub kind: ModelKind,
+    /// Whether a value of it is large (about 160 bytes or more, estimated): an enum variant
+    /// holding one is boxed, so the enum is not that large for every value.
+    pub large: bool,
 }
 
 /// The shapes a named type takes.

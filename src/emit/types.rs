@@ -30,7 +30,7 @@ pub fn ident(name: &str) -> Ident {
 /// `#[doc = "..."]` attributes, one per line, each with a leading space so they print as `/// line`.
 /// Code blocks from the spec become `text` blocks: rustdoc would otherwise compile them as doctests.
 pub fn doc_attrs(docs: &Docs) -> TokenStream {
-    doc_lines(&rustdoc_safe(&docs.lines))
+    doc_lines(&aligned_list_continuations(rustdoc_safe(&docs.lines)))
 }
 
 /// `#[doc = "..."]` attributes for lines that are Markdown as they stand.
@@ -46,6 +46,65 @@ pub fn doc_lines(lines: &[String]) -> TokenStream {
             quote!(#[doc = #line])
         })
         .collect()
+}
+
+/// Puts the lines that continue a Markdown list item exactly under the item's text. Spec authors
+/// write them flush left (a "lazy" continuation) or indented by any amount; rustdoc reads both,
+/// but clippy's `doc_lazy_continuation` and `doc_overindented_list_items` refuse them, and the
+/// generated crate is held to clippy. Code blocks are left as they are.
+fn aligned_list_continuations(lines: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut in_fence = false;
+    // The column where the current list item's text starts.
+    let mut item_column: Option<usize> = None;
+    let mut after_blank = false;
+    for line in lines {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            item_column = None;
+            out.push(line);
+            continue;
+        }
+        if in_fence || line.is_empty() {
+            after_blank |= line.is_empty();
+            out.push(line);
+            continue;
+        }
+        if let Some(marker) = list_marker_width(trimmed) {
+            item_column = Some(indent + marker);
+            after_blank = false;
+            out.push(line);
+            continue;
+        }
+        match item_column {
+            // Right after the item (lazily), or after a blank line but indented into it.
+            Some(column) if !after_blank || indent >= column => {
+                out.push(format!("{}{trimmed}", " ".repeat(column)));
+            }
+            _ => {
+                item_column = None;
+                out.push(line);
+            }
+        }
+        after_blank = false;
+    }
+    out
+}
+
+/// The width of a list marker (`- `, `* `, `+ `, `1. `, `12) `) at the start of `text`.
+fn list_marker_width(text: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "]
+        .iter()
+        .any(|bullet| text.starts_with(bullet))
+    {
+        return Some(2);
+    }
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let rest = &text[digits..];
+    ((1..=9).contains(&digits) && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Marks fenced blocks without a language, and indented blocks, as `text`.
@@ -319,6 +378,21 @@ mod tests {
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn list_continuations_sit_under_the_item_text() {
+        let written = lines(
+            "Intro\n- first\nlazy line\n- second\n      overindented\n\n  indented paragraph\n\nAfter the list\n10. tenth\nmore",
+        );
+        assert_eq!(
+            aligned_list_continuations(written),
+            lines(
+                "Intro\n- first\n  lazy line\n- second\n  overindented\n\n  indented paragraph\n\nAfter the list\n10. tenth\n    more"
+            )
+        );
+        let code = lines("- item\n```text\n  code stays\n```");
+        assert_eq!(aligned_list_continuations(code.clone()), code);
     }
 
     #[test]

@@ -8,13 +8,14 @@ mod pagination;
 mod recursion;
 mod refs;
 mod schema;
+mod sizes;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use openapiv3::OpenAPI;
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Api, Model, TypeRef};
+use crate::ir::{Api, Model, ModelKind, TypeRef};
 use crate::load::LoadedSpec;
 use crate::naming::{Name, Scope, module_name};
 
@@ -57,6 +58,7 @@ pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Api, Vec<Diagnostic>> {
     recursion::drop_union_self_members(&mut models);
     recursion::wrap_recursive_aliases(&mut models);
     recursion::box_recursive_fields(&mut models);
+    box_large_union_members(&mut models);
     Ok(Api {
         module: Name {
             rust: module_name(stem),
@@ -97,6 +99,24 @@ struct Lowerer<'doc> {
 impl Lowerer<'_> {
     fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+}
+
+/// Marks the models whose values are large (`Model::large`, from `sizes::estimate`) and boxes
+/// the members of untagged unions that are: an enum is as large as its largest variant, so
+/// `Either::Text(String)` beside a 40-field struct would make every value of the union that large
+/// (clippy's `large_enum_variant`).
+fn box_large_union_members(models: &mut [Model]) {
+    let large: HashSet<String> = sizes::large_models(models);
+    for model in models.iter_mut() {
+        model.large = large.contains(&model.name.rust);
+        if let ModelKind::Union(variants) = &mut model.kind {
+            for variant in variants.iter_mut() {
+                if let TypeRef::Named(name) = &variant.ty {
+                    variant.boxed |= large.contains(name);
+                }
+            }
+        }
     }
 }
 

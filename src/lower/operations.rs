@@ -232,7 +232,11 @@ impl<'doc> Lowerer<'doc> {
             response.headers_type = Some(self.types.claim(name));
         }
         let has_optional = parameters.iter().any(|p| !p.required);
-        let has_errors = responses.iter().any(|r| !r.status.is_success());
+        // Without a 2XX response, `default` is the success (as the emitters read it), so only
+        // the other statuses are errors.
+        let has_errors = responses
+            .iter()
+            .any(|r| !r.status.is_success() && (successes > 0 || r.status != Status::Default));
         OperationTypes {
             params: has_optional.then(|| self.types.claim(format!("{type_prefix}Params"))),
             error: has_errors.then(|| self.types.claim(format!("{type_prefix}Error"))),

@@ -105,6 +105,7 @@ impl<'doc> Lowerer<'doc> {
                         name: wire,
                         docs: ir::Docs::default(),
                         kind: ModelKind::Alias(target),
+                        large: false,
                     });
                 }
                 ReferenceOr::Item(schema) => self.define(
@@ -222,6 +223,7 @@ impl<'doc> Lowerer<'doc> {
             name: name.clone(),
             docs,
             kind: ModelKind::Alias(TypeRef::Json),
+            large: false,
         });
         let kind = self.model_kind(&name.rust, schema, pointer);
         if let Some(model) = self.models.get_mut(index) {

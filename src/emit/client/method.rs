@@ -303,7 +303,12 @@ impl Emitter<'_> {
             let decoded = match &success_enum {
                 Some(success_enum) => {
                     let variant = ident(&response.variant);
-                    quote!(#decode.map(#success_enum::#variant))
+                    if self.has_large_body(response) {
+                        self.response_imports.insert("boxed");
+                        quote!(boxed(#decode).map(#success_enum::#variant))
+                    } else {
+                        quote!(#decode.map(#success_enum::#variant))
+                    }
                 }
                 None => decode,
             };

@@ -30,6 +30,12 @@ pub fn client_file(api: &Api) -> Option<ApiFile> {
     }
     let mut emitter = Emitter {
         api,
+        large: api
+            .models
+            .iter()
+            .filter(|model| model.large)
+            .map(|model| model.name.rust.as_str())
+            .collect(),
         imports: Imports::qualifying(&CLIENT_FILE_NAMES, &api.models),
         paginated: false,
         models: BTreeSet::new(),
@@ -78,6 +84,8 @@ const CLIENT_FILE_NAMES: [&str; 18] = [
 
 struct Emitter<'a> {
     api: &'a Api,
+    /// The models whose values are large, boxed in success enums.
+    large: std::collections::HashSet<&'a str>,
     imports: Imports,
     /// Whether some operation is a paginated list, walked by the runtime's `pages`.
     paginated: bool,

@@ -11,7 +11,7 @@ use crate::emit::operation::{
     successes,
 };
 use crate::emit::types::{doc_attrs, ident};
-use crate::ir::{Operation, Response, Status};
+use crate::ir::{Operation, Response, Status, TypeRef};
 
 impl Emitter<'_> {
     /// Types declared for one operation: its optional parameters, response headers, success enum
@@ -121,18 +121,31 @@ impl Emitter<'_> {
     }
 
     /// A variant per response: `Ok(Response<T>)` for successes, `BadRequest(Box<Response<T>>)`
-    /// for errors (boxed, so a call's `Result` stays small).
+    /// for errors (boxed, so a call's `Result` stays small), and a success whose body is a struct
+    /// or union boxed too (a success enum is as large as its largest variant).
     fn variants(&mut self, responses: &[&Response], success: bool) -> Vec<TokenStream> {
         responses
             .iter()
             .map(|response| {
                 let variant = ident(&response.variant);
+                let boxed = !success || self.has_large_body(response);
                 let ty = self.response_type(response, success);
-                let ty = if success { ty } else { quote!(Box<#ty>) };
+                let ty = if boxed { quote!(Box<#ty>) } else { ty };
                 let doc = status_doc(response);
                 quote!(#[doc = #doc] #variant(#ty),)
             })
             .collect()
+    }
+
+    /// Whether a response's body is a model whose values are large (`Model::large`).
+    pub(super) fn has_large_body(&self, response: &Response) -> bool {
+        let Some(TypeRef::Named(name)) = chosen_content(&response.contents)
+            .filter(|content| body_form(content) == BodyForm::Json)
+            .and_then(|content| content.ty.as_ref())
+        else {
+            return false;
+        };
+        self.large.contains(name.as_str())
     }
 
     fn headers_struct(

@@ -177,11 +177,12 @@ impl Emitter<'_> {
             let variant = ident(&response.variant);
             let doc = status_doc(response);
             let content = chosen_content(&response.contents);
-            // A model may be large, and a reply enum is as large as its largest variant.
+            // A model may be large, and a reply enum is as large as its largest variant; a text
+            // or bytes body is a `String` or `Vec<u8>` whatever its schema, and small.
             let body_ty = content.map(|content| {
                 let ty = self.body_type(content);
-                match &content.ty {
-                    Some(TypeRef::Named(_)) => quote!(Box<#ty>),
+                match (&content.ty, body_form(content)) {
+                    (Some(TypeRef::Named(_)), BodyForm::Json) => quote!(Box<#ty>),
                     _ => ty,
                 }
             });
