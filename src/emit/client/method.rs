@@ -73,7 +73,7 @@ impl Emitter<'_> {
         let mut names = Scope::default();
         // Arguments never take the name of a local of the method or its stream: a parameter
         // named `request` would be shadowed by `let mut request` and never sent.
-        for local in LOCALS {
+        for local in LOCALS.iter().chain(&PLACEHOLDER_NAMES) {
             names.try_claim(local);
         }
         let mut arguments = Vec::new();
@@ -450,6 +450,10 @@ const LOCALS: [&str; 7] = [
     "page",
     "this_page",
 ];
+
+/// Names clippy's `disallowed_names` refuses for bindings by default; an argument for a
+/// parameter so named gets a suffix instead.
+const PLACEHOLDER_NAMES: [&str; 3] = ["foo", "baz", "quux"];
 
 /// `match response.code() { arms… _ => otherwise }`, or just `otherwise` when there are no arms.
 pub(super) fn status_match((arms, otherwise): (Vec<TokenStream>, TokenStream)) -> TokenStream {
