@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Location, Pointer};
 
+mod deep_refs;
 mod schemas;
 
 /// One spec file's text, as read by the caller.
@@ -39,7 +40,8 @@ const METHODS: [&str; 8] = [
 /// Parses one spec, returning every problem found if it cannot be used.
 pub fn load(source: &SpecSource) -> Result<LoadedSpec, Vec<Diagnostic>> {
     let file = source.display_path.as_str();
-    let json = document_value(source)?;
+    let mut json = document_value(source)?;
+    deep_refs::inline(file, &mut json)?;
 
     let mut diagnostics = precheck(file, &json);
     if !diagnostics.is_empty() {
