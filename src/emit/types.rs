@@ -199,7 +199,8 @@ impl Imports {
             let models = bare.into_iter().map(|name| ident(name));
             items.push(quote!(use super::models::{#(#models),*};));
         }
-        if !self.qualified_models.is_empty() {
+        // Only when some model the file names is written `models::Name`.
+        if used.iter().any(|name| self.qualified_models.contains(name)) {
             items.push(quote!(
                 use super::models;
             ));
