@@ -304,13 +304,17 @@ fn api_module(api: &Api, has_client: bool) -> TokenStream {
     )];
     if !api.docs.lines.is_empty() {
         docs.push(String::new());
-        docs.extend(types::markdown_for_rustdoc(&api.docs.lines).iter().map(|line| {
-            if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            }
-        }));
+        docs.extend(
+            types::markdown_for_rustdoc(&api.docs.lines)
+                .iter()
+                .map(|line| {
+                    if line.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {line}")
+                    }
+                }),
+        );
     }
     let client = has_client.then(|| {
         quote! {

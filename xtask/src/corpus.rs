@@ -151,7 +151,8 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let mut rows = Vec::new();
     let mut failed = false;
     for spec in chosen {
-        let compile = !args.no_compile && !(args.quick && spec.large);
+        let skipped = args.no_compile || (args.quick && spec.large);
+        let compile = !skipped;
         let row = measure(root, &dir, spec, compile)?;
         failed |= !row.passed();
         eprintln!("{}", row.line());
@@ -165,6 +166,9 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     })
 }
 
+/// The check and clippy times of one feature set, or the step that failed and what it said.
+type Compiled = std::result::Result<(Duration, Duration), String>;
+
 /// What happened to one spec.
 struct Row {
     name: &'static str,
@@ -176,10 +180,7 @@ struct Row {
     /// An error that stopped generation, or a second run that differed.
     generated: std::result::Result<(), String>,
     /// Per feature set: the step that failed (with its first lines of output), or the times.
-    compiled: Vec<(
-        &'static str,
-        std::result::Result<(Duration, Duration), String>,
-    )>,
+    compiled: Vec<(&'static str, Compiled)>,
 }
 
 impl Row {
