@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::diagnostics::{Diagnostic, Location, Pointer};
 
 mod deep_refs;
+mod openapi31;
 mod schemas;
 
 /// One spec file's text, as read by the caller.
@@ -41,6 +42,9 @@ const METHODS: [&str; 8] = [
 pub fn load(source: &SpecSource) -> Result<LoadedSpec, Vec<Diagnostic>> {
     let file = source.display_path.as_str();
     let mut json = document_value(source)?;
+    if openapi31::is_31(&json) {
+        openapi31::convert(file, &mut json)?;
+    }
     deep_refs::inline(file, &mut json)?;
 
     let mut diagnostics = precheck(file, &json);

@@ -307,7 +307,7 @@ fn manifest_problems(manifest: &toml_edit::DocumentMut) -> Vec<String> {
 /// at least valid YAML.
 fn corpus(root: &Path) -> Result<Vec<(String, Value)>> {
     let mut corpus = Vec::new();
-    for dir in ["spec", "tests/fixtures", "tests/bad"] {
+    for dir in ["spec", "tests/fixtures", "tests/bad", "tests/openapi31"] {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(dir))?
             .filter_map(|entry| entry.ok().map(|entry| entry.path()))
             .filter(|path| {
