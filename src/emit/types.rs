@@ -99,18 +99,24 @@ fn aligned_list_continuations(lines: Vec<String>) -> Vec<String> {
     out
 }
 
-/// The width of a list marker (`- `, `* `, `+ `, `1. `, `12) `) at the start of `text`.
+/// The width of a list marker (`- `, `*   `, `+ `, `1. `, `12) `) at the start of `text`, with the
+/// spaces after it: the column the item's text starts at (CommonMark: one to four spaces; with
+/// five or more, the text starts after the first).
 fn list_marker_width(text: &str) -> Option<usize> {
-    if ["- ", "* ", "+ "]
-        .iter()
-        .any(|bullet| text.starts_with(bullet))
-    {
-        return Some(2);
-    }
     let digits = text.chars().take_while(char::is_ascii_digit).count();
-    let rest = &text[digits..];
-    ((1..=9).contains(&digits) && (rest.starts_with(". ") || rest.starts_with(") ")))
-        .then_some(digits + 2)
+    let marker = if text.starts_with(['-', '*', '+']) {
+        1
+    } else if (1..=9).contains(&digits) && text[digits..].starts_with(['.', ')']) {
+        digits + 1
+    } else {
+        return None;
+    };
+    let spaces = text[marker..].chars().take_while(|c| *c == ' ').count();
+    match spaces {
+        0 => None,
+        1..=4 => Some(marker + spaces),
+        _ => Some(marker + 1),
+    }
 }
 
 /// Marks fenced blocks without a language, and indented blocks, as `text`.
@@ -397,6 +403,11 @@ mod tests {
             lines(
                 "Intro\n- first\n  lazy line\n- second\n  overindented\n\n  indented paragraph\n\nAfter the list\n10. tenth\n    more"
             )
+        );
+        let wide = lines("*   wide marker\n  continued\n*   next");
+        assert_eq!(
+            aligned_list_continuations(wide),
+            lines("*   wide marker\n    continued\n*   next")
         );
         let code = lines("- item\n```text\n  code stays\n```");
         assert_eq!(aligned_list_continuations(code.clone()), code);
