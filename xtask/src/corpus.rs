@@ -3,7 +3,8 @@
 //! `.tools/corpus/` (ignored by git); a second run downloads nothing. For each spec the crate is
 //! generated into `.tools/corpus/crates/<name>/` (twice: the second run must give the same bytes),
 //! then `cargo check` and `cargo clippy --all-targets -- -D warnings` run with the default
-//! features and with the client alone, sharing one target directory. A table of the results is
+//! features and with the client alone, sharing one target directory with the fixture crates
+//! (so dependencies are built once). A table of the results is
 //! printed; `docs/corpus.md` records the latest.
 //!
 //! `--no-compile` only generates, `--only NAME` picks specs, and `--quick` compiles only the
@@ -261,7 +262,9 @@ fn measure(root: &Path, dir: &Path, spec: &Spec, compile: bool) -> Result<Row> {
     }
     let crate_dir = dir.join("crates").join(spec.name);
     write_crate(root, &crate_dir, &files)?;
-    let target = dir.join("target");
+    // The target directory the fixture crates build in (`tests/fixtures_compile.rs`): the same
+    // lock file, so the dependencies are built once for both.
+    let target = root.join("target").join("fixture-crate-target");
     for (features, flags) in [
         ("default features", &[][..]),
         (
