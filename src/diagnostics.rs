@@ -105,8 +105,26 @@ impl Pointer {
 
     /// This pointer with one more segment.
     pub fn join(&self, segment: impl fmt::Display) -> Self {
-        let segment = segment.to_string().replace('~', "~0").replace('/', "~1");
-        Pointer(format!("{}/{segment}", self.0))
+        use fmt::Write as _;
+        // One allocation: the segment is escaped as it is written (`~` → `~0`, `/` → `~1`).
+        struct Escaped<'a>(&'a mut String);
+        impl fmt::Write for Escaped<'_> {
+            fn write_str(&mut self, text: &str) -> fmt::Result {
+                for c in text.chars() {
+                    match c {
+                        '~' => self.0.push_str("~0"),
+                        '/' => self.0.push_str("~1"),
+                        c => self.0.push(c),
+                    }
+                }
+                Ok(())
+            }
+        }
+        let mut pointer = String::with_capacity(self.0.len() + 24);
+        pointer.push_str(&self.0);
+        pointer.push('/');
+        let _ = write!(Escaped(&mut pointer), "{segment}");
+        Pointer(pointer)
     }
 
     /// The unescaped segments, for walking a JSON value.

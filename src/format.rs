@@ -77,6 +77,11 @@ impl syn::visit_mut::VisitMut for OneLineDocs {
             ..
         }) = &mut meta.value
         {
+            // A control character is written escaped (`\n`, `\u{0}`): a literal without a
+            // backslash needs no look inside.
+            if !text.token().to_string().contains('\\') {
+                return;
+            }
             let value = text.value();
             if value.contains(char::is_control) {
                 *text = syn::LitStr::new(&one_line(&value), text.span());

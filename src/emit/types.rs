@@ -10,6 +10,13 @@ use crate::ir::{Docs, Model, Primitive, TypeRef};
 /// An identifier token. Names come from `naming`, which only makes valid identifiers; anything
 /// else is repaired here rather than letting `Ident::new` panic.
 pub fn ident(name: &str) -> Ident {
+    // Most names come from `naming` and are valid already: no copy to repair them.
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name != "_"
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        return Ident::new(name, Span::call_site());
+    }
     let mut repaired: String = name
         .chars()
         .map(|c| {

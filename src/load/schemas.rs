@@ -46,6 +46,14 @@ const KEYWORDS: &[(&str, Expected)] = &[
     ("discriminator", Expected::Discriminator),
 ];
 
+/// What a schema keyword takes, if `openapiv3` reads it.
+fn expected_for(key: &str) -> Option<Expected> {
+    KEYWORDS
+        .iter()
+        .find(|(keyword, _)| *keyword == key)
+        .map(|(_, expected)| *expected)
+}
+
 #[derive(Clone, Copy)]
 enum Expected {
     String,
@@ -213,10 +221,11 @@ impl<'v> Walk<'v, '_> {
             }
             return;
         }
-        for (key, expected) in KEYWORDS {
-            if let Some(value) = object.get(*key) {
+        // The schema's own entries, looked up in the table: a schema has a few, the table many.
+        for (key, value) in object {
+            if let Some(expected) = expected_for(key) {
                 self.path.push(Segment::Key(key));
-                self.keyword(value, *expected);
+                self.keyword(value, expected);
                 self.path.pop();
             }
         }
