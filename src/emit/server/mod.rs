@@ -92,16 +92,33 @@ impl Emitter<'_> {
         let mut methods = Vec::new();
         let mut handlers = Vec::new();
         let mut types = Vec::new();
-        let shared = shared_security(api, &slots);
-        for operation in &api.operations {
+        // Each operation's security alternatives, written once, with their text to compare by.
+        let securities: Vec<Security> = api
+            .operations
+            .iter()
+            .map(|operation| {
+                let alternatives = security_alternatives(operation, &slots);
+                Security {
+                    open: is_open(operation),
+                    key: alternatives.to_string(),
+                    alternatives,
+                }
+            })
+            .collect();
+        let shared = shared_security(&securities);
+        for (operation, security) in api.operations.iter().zip(&securities) {
             methods.push(self.trait_method(operation, !slots.is_empty()));
-            handlers.push(self.handler(operation, &slots, shared.as_ref()));
+            let alternatives = match shared {
+                Some(shared) if shared.key == security.key => quote!(SECURITY),
+                _ => security.alternatives.clone(),
+            };
+            handlers.push(self.handler(operation, &slots, alternatives));
             types.push(self.request_type(operation));
             types.push(self.reply_type(operation));
         }
         let router = self.router();
         let known = self.known_impls();
-        let security = shared.map(|alternatives| {
+        let security = shared.map(|Security { alternatives, .. }| {
             quote! {
                 /// The credentials most operations require: any one alternative, each naming the
                 /// security schemes whose credentials must all be sent.
@@ -339,19 +356,15 @@ impl Emitter<'_> {
 
     /// The axum handler of `operation`: the runtime's `serve` does the work, given the
     /// security alternatives as data and the call into the implementation.
+    /// `alternatives` is the operation's slice of security alternatives, or `SECURITY`.
     fn handler(
         &mut self,
         operation: &Operation,
         slots: &[SchemeSlot],
-        shared: Option<&TokenStream>,
+        alternatives: TokenStream,
     ) -> TokenStream {
         self.use_runtime("Call");
         let name = ident(&operation.id.rust);
-        let alternatives = security_alternatives(operation, slots);
-        let alternatives = match shared {
-            Some(shared) if shared.to_string() == alternatives.to_string() => quote!(SECURITY),
-            _ => alternatives,
-        };
         let handler = handler_name(operation);
         // Without security schemes there are no `Credentials`: the runtime passes `()`.
         let method = if slots.is_empty() {
@@ -387,11 +400,11 @@ fn handler_name(operation: &Operation) -> proc_macro2::Ident {
 /// schemes (as the spec names them) whose credentials must all be sent; an empty slice means
 /// anyone may call.
 fn security_alternatives(operation: &Operation, slots: &[SchemeSlot]) -> TokenStream {
-    let anonymous = operation.security.iter().any(|r| r.schemes.is_empty());
+    let open = is_open(operation);
     let alternatives = operation
         .security
         .iter()
-        .filter(|_| !anonymous)
+        .filter(|_| !open)
         .map(|requirement| {
             let schemes = requirement
                 .schemes
@@ -402,26 +415,33 @@ fn security_alternatives(operation: &Operation, slots: &[SchemeSlot]) -> TokenSt
     quote!(&[#(#alternatives),*])
 }
 
-/// The non-empty security alternatives that most operations share (the first such in document
-/// order on a tie), named once as `SECURITY` when at least two operations use them.
-fn shared_security(api: &Api, slots: &[SchemeSlot]) -> Option<TokenStream> {
-    let mut counts: Vec<(String, TokenStream, usize)> = Vec::new();
-    for operation in &api.operations {
-        if operation.security.iter().all(|r| r.schemes.is_empty()) {
-            continue;
-        }
-        let alternatives = security_alternatives(operation, slots);
-        let key = alternatives.to_string();
-        match counts.iter_mut().find(|(seen, _, _)| *seen == key) {
-            Some((_, _, count)) => *count += 1,
-            None => counts.push((key, alternatives, 1)),
+/// Whether anyone may call `operation`: it names no scheme, or one of its alternatives is empty.
+fn is_open(operation: &Operation) -> bool {
+    operation.security.is_empty() || operation.security.iter().any(|r| r.schemes.is_empty())
+}
+
+/// One operation's security alternatives: the slice literal, its text, and whether it is empty.
+struct Security {
+    open: bool,
+    key: String,
+    alternatives: TokenStream,
+}
+
+/// The security alternatives that most operations requiring credentials share (the first such in
+/// document order on a tie), named once as `SECURITY` when at least two operations use them.
+fn shared_security(securities: &[Security]) -> Option<&Security> {
+    let mut counts: Vec<(&Security, usize)> = Vec::new();
+    for security in securities.iter().filter(|security| !security.open) {
+        match counts.iter_mut().find(|(seen, _)| seen.key == security.key) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((security, 1)),
         }
     }
-    let most = counts.iter().map(|(_, _, count)| *count).max()?;
+    let most = counts.iter().map(|(_, count)| *count).max()?;
     counts
         .into_iter()
-        .find(|(_, _, count)| *count == most && most >= 2)
-        .map(|(_, alternatives, _)| alternatives)
+        .find(|(_, count)| *count == most && most >= 2)
+        .map(|(security, _)| security)
 }
 
 /// The `axum::routing` function for an HTTP method.
