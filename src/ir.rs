@@ -192,6 +192,8 @@ pub enum Primitive {
     DateTime,
     /// `uuid::Uuid` (`format: uuid`).
     Uuid,
+    /// The runtime's `Binary`, raw bytes (`format: binary`).
+    Binary,
 }
 
 /// One operation.
@@ -326,6 +328,9 @@ pub enum Style {
     SpaceDelimited,
     PipeDelimited,
     DeepObject,
+    /// The value as JSON text, for a parameter declared with an `application/json` `content`
+    /// instead of a `schema` (`?filter={"status":"open"}`, percent-encoded).
+    Json,
 }
 
 /// A request body.

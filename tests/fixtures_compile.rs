@@ -46,6 +46,7 @@ fn fixture_sources() -> Vec<SpecSource> {
 
 /// Dependencies of the fixture crate's own tests, at versions the outer lock file already holds.
 const FIXTURE_DEV_DEPENDENCIES: &str = r#"[dev-dependencies]
+reqwest = { version = "0.13", default-features = false, features = ["multipart"] }
 tokio = { version = "1", features = ["io-util", "macros", "net", "rt", "time"] }"#;
 
 /// Writes the crate generated from all fixtures into a fresh `target/fixture-crate/`, as its own
@@ -86,6 +87,7 @@ fn write_fixture_crate() -> PathBuf {
         (["tests", "client", "recorder.rs"], "recorder.rs"),
         (["tests", "fixture_crate", "server.rs"], "server.rs"),
         (["tests", "fixture_crate", "unions.rs"], "unions.rs"),
+        (["tests", "fixture_crate", "bodies.rs"], "bodies.rs"),
     ] {
         let source: PathBuf = from
             .iter()

@@ -122,8 +122,9 @@ pub fn emit(apis: &[Api]) -> Result<Emitted, String> {
             files.push((item.path, text?));
         }
     }
+    capabilities.binary |= crates.binary;
     let runtime = runtime::runtime(capabilities);
-    let lib = lib_file(apis, runtime.is_some());
+    let lib = lib_file(apis, runtime.is_some(), capabilities.binary);
     files.push((
         "src/lib.rs".to_owned(),
         format::rust_file("src/lib.rs", "spec/", [lib])?,
@@ -260,7 +261,7 @@ fn emit_job(api: &Api, job: Job) -> Done {
     }
 }
 
-fn lib_file(apis: &[Api], has_runtime: bool) -> TokenStream {
+fn lib_file(apis: &[Api], has_runtime: bool, binary: bool) -> TokenStream {
     let mut docs = vec![
         " Rust bindings for the APIs described in `spec/`, one module per spec:".to_owned(),
         String::new(),
@@ -291,9 +292,16 @@ fn lib_file(apis: &[Api], has_runtime: bool) -> TokenStream {
     }
     modules.sort_by(|a, b| a.0.cmp(b.0));
     let modules = modules.into_iter().map(|(_, tokens)| tokens);
+    // Models hold `Binary`, so callers name it at the root rather than in the hidden runtime.
+    let binary = binary.then(|| {
+        quote! {
+            pub use runtime::Binary;
+        }
+    });
     quote! {
         #(#![doc = #docs])*
         #(#modules)*
+        #binary
     }
 }
 

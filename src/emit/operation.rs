@@ -14,28 +14,43 @@ use crate::ir::{
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum BodyForm {
     Json,
+    /// URL-encoded fields of a typed request body.
     Form,
+    /// The parts of a typed multipart request body.
+    Multipart,
     Text,
     Bytes,
 }
 
-/// The media type the client uses among several: JSON first, then form, text, anything.
+/// The media type the client uses among several: JSON first, then form, multipart, text,
+/// anything.
 pub(super) fn chosen_content(contents: &[Content]) -> Option<&Content> {
     let rank = |content: &&Content| match content.kind {
         MediaKind::Json => 0,
         MediaKind::Form => 1,
-        MediaKind::Text => 2,
-        MediaKind::Binary | MediaKind::Multipart => 3,
+        MediaKind::Multipart => 2,
+        MediaKind::Text => 3,
+        MediaKind::Binary => 4,
     };
     contents.iter().min_by_key(rank)
 }
 
+/// How a response body travels: forms are only read from requests, so a response's form is
+/// its bytes.
 pub(super) fn body_form(content: &Content) -> BodyForm {
     match content.kind {
         MediaKind::Json => BodyForm::Json,
-        MediaKind::Form if content.ty.is_some() => BodyForm::Form,
         MediaKind::Text => BodyForm::Text,
-        _ => BodyForm::Bytes,
+        MediaKind::Form | MediaKind::Multipart | MediaKind::Binary => BodyForm::Bytes,
+    }
+}
+
+/// How a request body travels: a form or multipart body with a schema is its typed fields.
+pub(super) fn request_body_form(content: &Content) -> BodyForm {
+    match content.kind {
+        MediaKind::Form if content.ty.is_some() => BodyForm::Form,
+        MediaKind::Multipart if content.ty.is_some() => BodyForm::Multipart,
+        _ => body_form(content),
     }
 }
 

@@ -37,6 +37,24 @@ const SERVER: RuntimeFile = RuntimeFile {
     text: include_str!("../../templates/runtime/server.rs"),
 };
 
+/// `Binary`, the type of `format: binary` strings.
+const BINARY: RuntimeFile = RuntimeFile {
+    path: "src/runtime/binary.rs",
+    text: include_str!("../../templates/runtime/binary.rs"),
+};
+
+/// The servers' readers of form and multipart bodies.
+const FORMS: RuntimeFile = RuntimeFile {
+    path: "src/runtime/forms.rs",
+    text: include_str!("../../templates/runtime/forms.rs"),
+};
+
+/// The clients' writer of multipart bodies.
+const MULTIPART: RuntimeFile = RuntimeFile {
+    path: "src/runtime/multipart.rs",
+    text: include_str!("../../templates/runtime/multipart.rs"),
+};
+
 /// Which runtime files the generated code uses.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
@@ -48,6 +66,12 @@ pub struct Capabilities {
     pub pagination: bool,
     /// Some API has a server.
     pub server: bool,
+    /// Some type holds `format: binary` bytes.
+    pub binary: bool,
+    /// Some server reads a form or multipart body.
+    pub forms: bool,
+    /// Some client sends a multipart body.
+    pub multipart: bool,
 }
 
 impl Capabilities {
@@ -58,12 +82,15 @@ impl Capabilities {
             client: self.client || other.client,
             pagination: self.pagination || other.pagination,
             server: self.server || other.server,
+            binary: self.binary || other.binary,
+            forms: self.forms || other.forms,
+            multipart: self.multipart || other.multipart,
         }
     }
 
     /// Whether the crate has a runtime module at all.
     pub fn any(self) -> bool {
-        self.fields || self.client || self.pagination || self.server
+        self.fields || self.client || self.pagination || self.server || self.binary
     }
 }
 
@@ -83,6 +110,12 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
     }
     let mut files = Vec::new();
     let mut items = Vec::new();
+    if capabilities.binary {
+        files.push(&BINARY);
+        items.push(quote! {
+            pub mod binary;
+        });
+    }
     if capabilities.client {
         files.push(&CLIENT);
         items.push(quote! {
@@ -94,6 +127,20 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
         files.push(&FIELDS);
         items.push(quote! {
             mod fields;
+        });
+    }
+    if capabilities.forms {
+        files.push(&FORMS);
+        items.push(quote! {
+            #[cfg(feature = "server")]
+            pub mod forms;
+        });
+    }
+    if capabilities.multipart {
+        files.push(&MULTIPART);
+        items.push(quote! {
+            #[cfg(feature = "client")]
+            pub mod multipart;
         });
     }
     if capabilities.pagination {
@@ -116,10 +163,16 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             pub use fields::{nullable, present};
         }
     });
+    let binary_use = capabilities.binary.then(|| {
+        quote! {
+            pub use binary::Binary;
+        }
+    });
     Some(Runtime {
         root: quote! {
             #![doc = " Code shared by the generated modules, copied from apigen's `templates/runtime/`."]
             #(#items)*
+            #binary_use
             #fields_use
         },
         files,

@@ -188,6 +188,7 @@ pub struct Imports {
     date_time: bool,
     decimal: bool,
     uuid: bool,
+    binary: bool,
 }
 
 impl Imports {
@@ -275,6 +276,10 @@ impl Imports {
                 self.uuid = true;
                 quote!(Uuid)
             }
+            Primitive::Binary => {
+                self.binary = true;
+                quote!(Binary)
+            }
         }
     }
 
@@ -310,6 +315,11 @@ impl Imports {
                 use rust_decimal::Decimal;
             ));
         }
+        if self.binary {
+            items.push(quote!(
+                use crate::Binary;
+            ));
+        }
         if self.serde_derives {
             items.push(quote!(
                 use serde::{Deserialize, Serialize};
@@ -334,6 +344,7 @@ impl Imports {
             chrono: self.date || self.date_time,
             rust_decimal: self.decimal,
             uuid: self.uuid,
+            binary: self.binary,
             ..CrateUse::default()
         }
     }
@@ -354,6 +365,10 @@ pub struct CrateUse {
     pub futures: bool,
     /// The server stubs: axum, behind the `server` feature.
     pub server: bool,
+    /// `Binary`, from the runtime (no crate of its own).
+    pub binary: bool,
+    /// Form and multipart bodies read by a server: multer and futures, behind `server`.
+    pub forms: bool,
 }
 
 impl CrateUse {
@@ -366,6 +381,8 @@ impl CrateUse {
             client: self.client || other.client,
             futures: self.futures || other.futures,
             server: self.server || other.server,
+            binary: self.binary || other.binary,
+            forms: self.forms || other.forms,
         }
     }
 }

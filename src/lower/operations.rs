@@ -424,6 +424,18 @@ impl<'doc> Lowerer<'doc> {
             None => format!("{type_prefix} {}", data.name),
         };
         let ty = self.parameter_type(data, &hint, &resolved.pointer);
+        // A parameter declared with a JSON `content` travels as the JSON text of its value.
+        let style = match &data.format {
+            ParameterSchemaOrContent::Content(content)
+                if content
+                    .keys()
+                    .next()
+                    .is_some_and(|media| media_kind(media) == MediaKind::Json) =>
+            {
+                Style::Json
+            }
+            _ => style,
+        };
         Some(Parameter {
             name: Name {
                 rust: value_name(&data.name),
@@ -450,16 +462,28 @@ impl<'doc> Lowerer<'doc> {
             ParameterSchemaOrContent::Schema(schema) => {
                 self.parameter_schema_type(schema, hint, &pointer.join("schema"))
             }
-            ParameterSchemaOrContent::Content(_) => {
-                self.error(
-                    Diagnostic::at(
-                        self.file,
-                        &pointer.join("content"),
-                        "parameters with `content` are not supported yet",
-                    )
-                    .help("describe the parameter with `schema` and `style`"),
-                );
-                TypeRef::Json
+            ParameterSchemaOrContent::Content(content) => {
+                let mut entries = content.iter();
+                let (Some((media_type, media)), None) = (entries.next(), entries.next()) else {
+                    self.error(
+                        Diagnostic::at(
+                            self.file,
+                            &pointer.join("content"),
+                            "a parameter's `content` must hold exactly one media type",
+                        )
+                        .help("keep the one media type the parameter is sent in"),
+                    );
+                    return TypeRef::Json;
+                };
+                match &media.schema {
+                    Some(schema) => self.parameter_schema_type(
+                        schema,
+                        hint,
+                        &pointer.join("content").join(media_type).join("schema"),
+                    ),
+                    None if media_kind(media_type) == MediaKind::Json => TypeRef::Json,
+                    None => TypeRef::Primitive(crate::ir::Primitive::String),
+                }
             }
         }
     }

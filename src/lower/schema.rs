@@ -574,6 +574,7 @@ fn builtin_variant_name(ty: &TypeRef) -> &'static str {
             Primitive::DateTime => "DateTime",
             Primitive::Uuid => "Uuid",
             Primitive::Decimal => "Decimal",
+            Primitive::Binary => "Binary",
         },
     }
 }
@@ -618,6 +619,7 @@ fn string_primitive(string: &StringType) -> Primitive {
     match &string.format {
         VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => Primitive::Date,
         VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => Primitive::DateTime,
+        VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => Primitive::Binary,
         VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => Primitive::Uuid,
         VariantOrUnknownOrEmpty::Unknown(format) if format == "decimal" => Primitive::Decimal,
         _ => Primitive::String,

@@ -105,7 +105,7 @@ impl<'a> Sizes<'a> {
             // serde_json's `Value` with `preserve_order` holds an `IndexMap`.
             TypeRef::Json => 10 * WORD,
             TypeRef::Primitive(primitive) => match primitive {
-                Primitive::String => 3 * WORD,
+                Primitive::String | Primitive::Binary => 3 * WORD,
                 Primitive::Bool => 1,
                 Primitive::I32 => 4,
                 Primitive::I64 | Primitive::F64 => WORD,

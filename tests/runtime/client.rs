@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::recorder::{Recorded, Recorder, Reply};
 use crate::runtime::client::{
-    BuildError, Credential, DEFAULT_BODY_LIMIT, DocumentedError, Error, Explode, RawResponse,
+    AsJson, BuildError, Credential, DEFAULT_BODY_LIMIT, DocumentedError, Error, Explode, RawResponse,
     Request, Response, Transport, boxed, header, no_headers, required_header,
 };
 
@@ -566,4 +566,44 @@ async fn a_sent_request_reads_the_whole_response() {
         (sent.method.as_str(), sent.body.as_slice()),
         ("POST", &br#"{"id":9}"#[..])
     );
+}
+
+#[tokio::test]
+async fn nested_form_fields_go_in_brackets_and_lists_repeat_the_key() {
+    let body = serde_json::json!({
+        "a b": "1",
+        "tags": ["x", "y z"],
+        "owner": {"name": "Ann", "address": {"city": "Oslo"}},
+        "lines": [{"sku": "s", "count": 2}],
+        "gone": null,
+    });
+    let request = sent("/items", |request| {
+        request.form("application/x-www-form-urlencoded", &body);
+    })
+    .await;
+    assert_eq!(
+        String::from_utf8_lossy(&request.body),
+        "a%20b=1&tags=x&tags=y%20z&owner[name]=Ann&owner[address][city]=Oslo\
+         &lines[0][sku]=s&lines[0][count]=2"
+    );
+}
+
+#[tokio::test]
+async fn json_parameters_and_encoded_bodies() {
+    let filter = serde_json::json!({"status": "open", "min": 5});
+    let none: Option<u8> = None;
+    let request = sent("/items", |request| {
+        request.query("filter", &AsJson(&filter), Explode::Yes);
+        request.query("absent", &AsJson(&none), Explode::Yes);
+        request.header("x-context", &AsJson(&["a", "b"]), Explode::No);
+        request.encoded_body(Ok(("multipart/form-data; boundary=b".to_owned(), b"--b--\r\n".to_vec())));
+    })
+    .await;
+    assert_eq!(request.query(), "filter=%7B%22status%22%3A%22open%22%2C%22min%22%3A5%7D");
+    assert_eq!(request.header("x-context"), Some(r#"["a","b"]"#));
+    assert_eq!(request.header("content-type"), Some("multipart/form-data; boundary=b"));
+    assert_eq!(request.body, b"--b--\r\n");
+
+    let reason = refused(|request| request.encoded_body(Err("not an object".to_owned()))).await;
+    assert_eq!(reason, "the body cannot be encoded: not an object");
 }

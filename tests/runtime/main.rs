@@ -7,6 +7,7 @@ mod recorder;
 
 mod client;
 mod fields;
+mod forms;
 mod pagination;
 mod runtime;
 mod server;

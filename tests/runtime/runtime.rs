@@ -2,12 +2,19 @@
 //! to this file's directory (an inline module's would be relative to a `runtime/` directory that
 //! does not exist).
 
+#[path = "../../templates/runtime/binary.rs"]
+pub mod binary;
 #[path = "../../templates/runtime/client.rs"]
 pub mod client;
 #[path = "../../templates/runtime/fields.rs"]
 mod fields;
+#[path = "../../templates/runtime/forms.rs"]
+pub mod forms;
+#[path = "../../templates/runtime/multipart.rs"]
+pub mod multipart;
 #[path = "../../templates/runtime/pagination.rs"]
 pub mod pagination;
 #[path = "../../templates/runtime/server.rs"]
 pub mod server;
+pub use binary::Binary;
 pub use fields::{nullable, present};

@@ -537,3 +537,71 @@ async fn calls_reach_the_implementation_with_the_request_and_credentials() {
         (200, json!({"doubled": 4}))
     );
 }
+
+#[derive(Debug, PartialEq, Deserialize)]
+struct Signup {
+    name: String,
+    age: u8,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+#[tokio::test]
+async fn form_bodies_read_into_their_type() {
+    use crate::runtime::forms::{form_body, multipart_body};
+    async fn form(body: &str) -> Incoming {
+        let request = Request::builder()
+            .method("POST")
+            .header("content-type", "application/x-www-form-urlencoded");
+        incoming(request, body).await
+    }
+    let media = ["application/x-www-form-urlencoded"];
+    let read: Signup = form_body(&form("name=A+b%26c&age=30&tags=x&tags=y").await, &media, true)
+        .expect("a signup");
+    assert_eq!(
+        read,
+        Signup { name: "A b&c".to_owned(), age: 30, tags: vec!["x".to_owned(), "y".to_owned()] }
+    );
+    let refused = bad_request(form_body::<Signup>(&form("name=A&age=300").await, &media, true)).await;
+    assert_eq!(refused["name"], "age", "{refused}");
+    let deep = format!("name=A&age=1&x{}=1", "[y]".repeat(40));
+    let refused = bad_request(form_body::<Signup>(&form(&deep).await, &media, true)).await;
+    assert!(refused["error"].as_str().is_some_and(|e| e.contains("nests deeper")), "{refused}");
+    let absent: Option<Signup> = form_body(&get_incoming("/").await, &media, false).expect("none");
+    assert_eq!(absent, None);
+
+    let multipart = Request::builder()
+        .method("POST")
+        .header("content-type", "multipart/form-data; boundary=XyZ");
+    let body = "--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAnn\r\n\
+                --XyZ\r\nContent-Disposition: form-data; name=\"age\"\r\n\r\n41\r\n--XyZ--\r\n";
+    let incoming = incoming(multipart, body).await;
+    assert_eq!(incoming.content_type(), "multipart/form-data; boundary=XyZ");
+    assert_eq!(incoming.raw_body(&["multipart/form-data"], true).expect("a body"), Some(body.as_bytes()));
+    let read: Signup = multipart_body(&incoming, &["multipart/form-data"], true).expect("a signup");
+    assert_eq!(read.age, 41);
+    let broken = Request::builder()
+        .method("POST")
+        .header("content-type", "multipart/form-data; boundary=XyZ");
+    let broken = self::incoming(broken, "--XyZ\r\nno end").await;
+    let refused = bad_request(multipart_body::<Signup>(&broken, &["multipart/form-data"], true)).await;
+    assert!(refused["error"].as_str().is_some_and(|e| e.starts_with("invalid multipart body")), "{refused}");
+}
+
+#[tokio::test]
+async fn json_parameters_are_parsed_from_their_text() {
+    let request = Request::builder()
+        .uri("/?filter=%7B%22min%22%3A5%7D&bad=%7B")
+        .header("x-context", r#"["a"]"#);
+    let incoming = incoming(request, "").await;
+    let filter: BTreeMap<String, u8> = incoming.json_param("query", "filter").expect("an object");
+    assert_eq!(filter["min"], 5);
+    let context: Vec<String> = incoming.json_param("header", "x-context").expect("a list");
+    assert_eq!(context, ["a"]);
+    let absent: Option<Vec<String>> = incoming.json_param("cookie", "c").expect("none");
+    assert_eq!(absent, None);
+    let refused = bad_request(incoming.json_param::<Value>("query", "bad")).await;
+    assert_eq!(refused["name"], "bad");
+    let missing = bad_request(incoming.json_param::<String>("path", "id")).await;
+    assert_eq!(missing["error"], "missing required parameter", "{missing}");
+}

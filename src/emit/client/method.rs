@@ -7,7 +7,7 @@ use quote::quote;
 use super::Emitter;
 use crate::emit::SchemeSlot;
 use crate::emit::operation::{
-    BodyForm, body_form, chosen_content, is_success, operation_docs, successes,
+    BodyForm, body_form, chosen_content, is_success, operation_docs, request_body_form, successes,
 };
 use crate::emit::types::ident;
 use crate::ir::{
@@ -128,9 +128,9 @@ impl Emitter<'_> {
             if let Some(content) = chosen_content(&body.contents) {
                 let name = ident(&names.claim("body".to_owned()));
                 let media_type = &content.media_type;
-                let form = body_form(content);
+                let form = request_body_form(content);
                 let ty = match (form, &content.ty) {
-                    (BodyForm::Json | BodyForm::Form, Some(ty)) => {
+                    (BodyForm::Json | BodyForm::Form | BodyForm::Multipart, Some(ty)) => {
                         let ty = self.type_tokens(ty);
                         quote!(&#lifetime #ty)
                     }
@@ -142,6 +142,10 @@ impl Emitter<'_> {
                 let send = match form {
                     BodyForm::Json => quote!(request.json(#media_type, #name);),
                     BodyForm::Form => quote!(request.form(#media_type, #name);),
+                    BodyForm::Multipart => {
+                        self.multipart = true;
+                        quote!(request.encoded_body(multipart_body(#media_type, #name));)
+                    }
                     BodyForm::Text => {
                         quote!(request.body(#media_type, #name.as_bytes().to_vec());)
                     }
@@ -222,6 +226,16 @@ impl Emitter<'_> {
         };
         if parameter.style != Style::DeepObject {
             self.response_imports.insert("Explode");
+        }
+        if parameter.style == Style::Json {
+            self.response_imports.insert("AsJson");
+            let value = quote!(&AsJson(#value));
+            return match parameter.location {
+                ParameterLocation::Path => quote!(request.path(#wire, #value, #explode);),
+                ParameterLocation::Query => quote!(request.query(#wire, #value, #explode);),
+                ParameterLocation::Header => quote!(request.header(#wire, #value, #explode);),
+                ParameterLocation::Cookie => quote!(request.cookie(#wire, #value, #explode);),
+            };
         }
         match (parameter.location, parameter.style) {
             (ParameterLocation::Path, Style::Label) => {

@@ -41,15 +41,20 @@ pub fn client_file(api: &Api) -> Option<ApiFile> {
         models: BTreeSet::new(),
         header_map: false,
         response_imports: BTreeSet::new(),
+        multipart: false,
         same: SameTypes::default(),
     };
     let chunks = emitter.file();
     let mut crates = emitter.imports.crates();
     crates.client = true;
     crates.futures = emitter.paginated;
+    crates.binary |= emitter.multipart;
     let runtime = Capabilities {
         client: true,
         pagination: emitter.paginated,
+        multipart: emitter.multipart,
+        // The multipart writer knows `Binary` by name.
+        binary: emitter.multipart,
         ..Capabilities::default()
     };
     Some(ApiFile {
@@ -95,6 +100,8 @@ struct Emitter<'a> {
     header_map: bool,
     /// Runtime items the file imports by name (`Explode`, `header`, `no_headers`, …).
     response_imports: BTreeSet<&'static str>,
+    /// Whether some operation sends a multipart body.
+    multipart: bool,
     /// Per-operation types defined so far, so a repeated definition becomes an alias.
     same: SameTypes,
 }
@@ -174,6 +181,11 @@ impl Emitter<'_> {
         items.push(quote!(
             use reqwest::Method;
         ));
+        if self.multipart {
+            items.push(quote!(
+                use crate::runtime::multipart::multipart_body;
+            ));
+        }
         if self.paginated {
             items.push(quote!(
                 use crate::runtime::pagination::pages;

@@ -9,7 +9,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operation::{
-    BodyForm, body_form, chosen_content, collect_models, operation_docs, parameter_docs, status_doc,
+    BodyForm, body_form, chosen_content, collect_models, operation_docs, parameter_docs, request_body_form,
+    status_doc,
 };
 use super::runtime::Capabilities;
 use super::same_types::SameTypes;
@@ -53,16 +54,20 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         imports: Imports::qualifying(&SERVER_FILE_NAMES, &api.models),
         models: BTreeSet::new(),
         runtime: BTreeSet::new(),
+        form_readers: BTreeSet::new(),
         routing: BTreeSet::new(),
         same: SameTypes::default(),
     };
     let chunks = emitter.file();
     let mut crates = emitter.imports.crates();
     crates.server = true;
+    let forms = !emitter.form_readers.is_empty();
+    crates.forms = forms;
     Some(ApiFile {
         chunks,
         runtime: Capabilities {
             server: true,
+            forms,
             ..Capabilities::default()
         },
         crates,
@@ -78,6 +83,8 @@ struct Emitter<'a> {
     models: BTreeSet<String>,
     /// Runtime items the file imports by name.
     runtime: BTreeSet<&'static str>,
+    /// The runtime's form readers the file uses (`form_body`, `multipart_body`).
+    form_readers: BTreeSet<&'static str>,
     /// `axum::routing` functions used (`get`, `post`, …).
     routing: BTreeSet<&'static str>,
     /// Request and reply types defined so far, so a repeated definition becomes an alias.
@@ -168,6 +175,10 @@ impl Emitter<'_> {
         items.push(quote!(use axum::routing::{#(#routing),*};));
         let runtime = self.runtime.iter().map(|name| ident(name));
         items.push(quote!(use crate::runtime::server::{#(#runtime),*};));
+        if !self.form_readers.is_empty() {
+            let readers = self.form_readers.iter().map(|name| ident(name));
+            items.push(quote!(use crate::runtime::forms::{#(#readers),*};));
+        }
         items.extend(self.imports.model_use_items(&self.models));
         if self.runtime.contains("redacted") {
             items.push(quote!(

@@ -6,7 +6,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::super::types::{doc_attrs, ident};
-use super::{BodyForm, Emitter, body_form, chosen_content, parameter_docs, status_doc};
+use super::{
+    BodyForm, Emitter, body_form, chosen_content, parameter_docs, request_body_form, status_doc,
+};
 use crate::ir::{
     Content, Operation, Parameter, ParameterLocation, Primitive, Status, Style, TypeRef,
 };
@@ -55,7 +57,7 @@ impl Emitter<'_> {
         if let Some(body) = &operation.request_body {
             if let Some(content) = chosen_content(&body.contents) {
                 let field = ident(&names.claim("body".to_owned()));
-                let ty = self.body_type(content);
+                let ty = self.body_type(content, request_body_form(content));
                 let ty = if body.required {
                     ty
                 } else {
@@ -71,16 +73,24 @@ impl Emitter<'_> {
                     .map(|c| c.media_type.as_str())
                     .collect();
                 let required = body.required;
-                let typed = body_form(content) == BodyForm::Json;
-                let method = match body_form(content) {
-                    BodyForm::Json => quote!(json_body),
-                    BodyForm::Text => quote!(text_body),
-                    BodyForm::Form | BodyForm::Bytes => quote!(bytes_body),
-                };
+                let form = request_body_form(content);
+                let typed = matches!(form, BodyForm::Json | BodyForm::Form | BodyForm::Multipart);
                 reads.push(quote!(let media = [#(#media),*];));
-                // A JSON body is read into its own type (an `Option` when it may be left out);
+                // A typed body is read into its own type (an `Option` when it may be left out);
                 // text and bytes come as an `Option`, always `Some` once a required body passed.
-                let read = quote!(incoming.#method(&media, #required)?);
+                let read = match form {
+                    BodyForm::Json => quote!(incoming.json_body(&media, #required)?),
+                    BodyForm::Text => quote!(incoming.text_body(&media, #required)?),
+                    BodyForm::Bytes => quote!(incoming.bytes_body(&media, #required)?),
+                    BodyForm::Form => {
+                        self.form_readers.insert("form_body");
+                        quote!(form_body(incoming, &media, #required)?)
+                    }
+                    BodyForm::Multipart => {
+                        self.form_readers.insert("multipart_body");
+                        quote!(multipart_body(incoming, &media, #required)?)
+                    }
+                };
                 if !typed && required {
                     reads.push(quote!(let #field = #read.unwrap_or_default();));
                 } else {
@@ -135,6 +145,10 @@ impl Emitter<'_> {
     fn parameter_read(&mut self, parameter: &Parameter, wire: &TokenStream) -> TokenStream {
         let list = matches!(parameter.ty, TypeRef::Array(_));
         let explode = parameter.explode;
+        if parameter.style == Style::Json {
+            let location = location_name(parameter.location);
+            return quote!(incoming.json_param(#location, #wire));
+        }
         match parameter.location {
             ParameterLocation::Path if matches!(parameter.style, Style::Label | Style::Matrix) => {
                 let label = parameter.style == Style::Label;
@@ -160,9 +174,11 @@ impl Emitter<'_> {
         }
     }
 
-    fn body_type(&mut self, content: &Content) -> TokenStream {
-        match (body_form(content), &content.ty) {
-            (BodyForm::Json, Some(ty)) => self.type_tokens(ty),
+    fn body_type(&mut self, content: &Content, form: BodyForm) -> TokenStream {
+        match (form, &content.ty) {
+            (BodyForm::Json | BodyForm::Form | BodyForm::Multipart, Some(ty)) => {
+                self.type_tokens(ty)
+            }
             (BodyForm::Json, None) => quote!(serde_json::Value),
             (BodyForm::Text, _) => quote!(String),
             _ => quote!(Vec<u8>),
@@ -180,7 +196,7 @@ impl Emitter<'_> {
             // A model may be large, and a reply enum is as large as its largest variant; a text
             // or bytes body is a `String` or `Vec<u8>` whatever its schema, and small.
             let body_ty = content.map(|content| {
-                let ty = self.body_type(content);
+                let ty = self.body_type(content, body_form(content));
                 match (&content.ty, body_form(content)) {
                     (Some(TypeRef::Named(_)), BodyForm::Json) => quote!(Box<#ty>),
                     _ => ty,
@@ -232,7 +248,7 @@ impl Emitter<'_> {
                     let function = match body_form(content) {
                         BodyForm::Json => "reply_json",
                         BodyForm::Text => "reply_text",
-                        BodyForm::Form | BodyForm::Bytes => "reply_bytes",
+                        BodyForm::Form | BodyForm::Multipart | BodyForm::Bytes => "reply_bytes",
                     };
                     self.use_runtime(function);
                     let function = ident(function);
