@@ -32,11 +32,12 @@ impl FormValue {
         for (key, value) in fields {
             let path = key_path(&key);
             if path.len() > MAX_DEPTH {
-                return Err(format!("the field `{key}` nests deeper than {MAX_DEPTH} levels"));
+                return Err(format!(
+                    "the field `{key}` nests deeper than {MAX_DEPTH} levels"
+                ));
             }
-            insert(&mut root, &path, value).map_err(|()| {
-                format!("the field `{key}` is both a value and an object")
-            })?;
+            insert(&mut root, &path, value)
+                .map_err(|()| format!("the field `{key}` is both a value and an object"))?;
         }
         Ok(FormValue::Map(root))
     }
@@ -150,7 +151,8 @@ mod read {
     }
 
     fn typed<T: DeserializeOwned>(fields: Vec<(String, FormValue)>) -> Result<T, Rejection> {
-        let tree = FormValue::from_fields(fields).map_err(|error| bad_request(error, "body", ""))?;
+        let tree =
+            FormValue::from_fields(fields).map_err(|error| bad_request(error, "body", ""))?;
         serde_path_to_error::deserialize(tree).map_err(|error| {
             let path = error.path().to_string();
             let field = match path.as_str() {
@@ -210,8 +212,12 @@ mod de {
                 FormValue::Text(text) => visitor.visit_string(text),
                 FormValue::Bytes(bytes) => visitor.visit_byte_buf(bytes),
                 FormValue::Json(value) => value.deserialize_any(visitor).map_err(de::Error::custom),
-                FormValue::List(items) => visitor.visit_seq(SeqDeserializer::new(items.into_iter())),
-                FormValue::Map(fields) => visitor.visit_map(MapDeserializer::new(fields.into_iter())),
+                FormValue::List(items) => {
+                    visitor.visit_seq(SeqDeserializer::new(items.into_iter()))
+                }
+                FormValue::Map(fields) => {
+                    visitor.visit_map(MapDeserializer::new(fields.into_iter()))
+                }
             }
         }
 
@@ -233,7 +239,9 @@ mod de {
 
         fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
             match self {
-                FormValue::Json(value) => value.deserialize_option(visitor).map_err(de::Error::custom),
+                FormValue::Json(value) => {
+                    value.deserialize_option(visitor).map_err(de::Error::custom)
+                }
                 other => visitor.visit_some(other),
             }
         }
@@ -318,7 +326,10 @@ mod de {
 }
 
 /// The fields of `body`, a `multipart/form-data` body sent with `content_type`, in order.
-pub fn multipart_fields(content_type: &str, body: &[u8]) -> Result<Vec<(String, FormValue)>, String> {
+pub fn multipart_fields(
+    content_type: &str,
+    body: &[u8],
+) -> Result<Vec<(String, FormValue)>, String> {
     multipart::parts(content_type, body)
 }
 
@@ -326,7 +337,10 @@ pub fn multipart_fields(content_type: &str, body: &[u8]) -> Result<Vec<(String, 
 mod multipart {
     use super::FormValue;
 
-    pub(super) fn parts(content_type: &str, body: &[u8]) -> Result<Vec<(String, FormValue)>, String> {
+    pub(super) fn parts(
+        content_type: &str,
+        body: &[u8],
+    ) -> Result<Vec<(String, FormValue)>, String> {
         use std::future::Future;
         use std::task::{Context, Poll, Waker};
 
@@ -347,7 +361,9 @@ mod multipart {
             };
             let name = field.name().unwrap_or_default().to_owned();
             let is_file = field.file_name().is_some();
-            let media = field.content_type().map(|mime| mime.essence_str().to_owned());
+            let media = field
+                .content_type()
+                .map(|mime| mime.essence_str().to_owned());
             let bytes = match std::pin::pin!(field.bytes()).poll(&mut context) {
                 Poll::Ready(Ok(bytes)) => bytes.to_vec(),
                 Poll::Ready(Err(error)) => return Err(error.to_string()),

@@ -366,7 +366,9 @@ fn encode(parts: &[Part]) -> (String, Vec<u8>) {
         let boundary = format!("apigen-boundary-{seed:016x}");
         let found = |part: &Part| {
             let needle = boundary.as_bytes();
-            part.bytes.windows(needle.len()).any(|window| window == needle)
+            part.bytes
+                .windows(needle.len())
+                .any(|window| window == needle)
         };
         if !parts.iter().any(found) {
             break boundary;

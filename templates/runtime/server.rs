@@ -251,8 +251,14 @@ impl Incoming {
     }
 
     /// The raw body in one of `media_types`, for the form readers.
-    pub fn raw_body(&self, media_types: &[&str], required: bool) -> Result<Option<&[u8]>, Rejection> {
-        Ok(self.has_body(media_types, required)?.then_some(&self.body[..]))
+    pub fn raw_body(
+        &self,
+        media_types: &[&str],
+        required: bool,
+    ) -> Result<Option<&[u8]>, Rejection> {
+        Ok(self
+            .has_body(media_types, required)?
+            .then_some(&self.body[..]))
     }
 
     /// The request's `Content-Type`, or `""`.

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::recorder::{Recorded, Recorder, Reply};
 use crate::runtime::client::{
-    AsJson, BuildError, Credential, DEFAULT_BODY_LIMIT, DocumentedError, Error, Explode, RawResponse,
-    Request, Response, Transport, boxed, header, no_headers, required_header,
+    AsJson, BuildError, Credential, DEFAULT_BODY_LIMIT, DocumentedError, Error, Explode,
+    RawResponse, Request, Response, Transport, boxed, header, no_headers, required_header,
 };
 
 /// Sends one `GET` to `path` built by `build`, answered with an empty `200`, and returns what
@@ -596,12 +596,21 @@ async fn json_parameters_and_encoded_bodies() {
         request.query("filter", &AsJson(&filter), Explode::Yes);
         request.query("absent", &AsJson(&none), Explode::Yes);
         request.header("x-context", &AsJson(&["a", "b"]), Explode::No);
-        request.encoded_body(Ok(("multipart/form-data; boundary=b".to_owned(), b"--b--\r\n".to_vec())));
+        request.encoded_body(Ok((
+            "multipart/form-data; boundary=b".to_owned(),
+            b"--b--\r\n".to_vec(),
+        )));
     })
     .await;
-    assert_eq!(request.query(), "filter=%7B%22status%22%3A%22open%22%2C%22min%22%3A5%7D");
+    assert_eq!(
+        request.query(),
+        "filter=%7B%22status%22%3A%22open%22%2C%22min%22%3A5%7D"
+    );
     assert_eq!(request.header("x-context"), Some(r#"["a","b"]"#));
-    assert_eq!(request.header("content-type"), Some("multipart/form-data; boundary=b"));
+    assert_eq!(
+        request.header("content-type"),
+        Some("multipart/form-data; boundary=b")
+    );
     assert_eq!(request.body, b"--b--\r\n");
 
     let reason = refused(|request| request.encoded_body(Err("not an object".to_owned()))).await;

@@ -556,17 +556,35 @@ async fn form_bodies_read_into_their_type() {
         incoming(request, body).await
     }
     let media = ["application/x-www-form-urlencoded"];
-    let read: Signup = form_body(&form("name=A+b%26c&age=30&tags=x&tags=y").await, &media, true)
-        .expect("a signup");
+    let read: Signup = form_body(
+        &form("name=A+b%26c&age=30&tags=x&tags=y").await,
+        &media,
+        true,
+    )
+    .expect("a signup");
     assert_eq!(
         read,
-        Signup { name: "A b&c".to_owned(), age: 30, tags: vec!["x".to_owned(), "y".to_owned()] }
+        Signup {
+            name: "A b&c".to_owned(),
+            age: 30,
+            tags: vec!["x".to_owned(), "y".to_owned()]
+        }
     );
-    let refused = bad_request(form_body::<Signup>(&form("name=A&age=300").await, &media, true)).await;
+    let refused = bad_request(form_body::<Signup>(
+        &form("name=A&age=300").await,
+        &media,
+        true,
+    ))
+    .await;
     assert_eq!(refused["name"], "age", "{refused}");
     let deep = format!("name=A&age=1&x{}=1", "[y]".repeat(40));
     let refused = bad_request(form_body::<Signup>(&form(&deep).await, &media, true)).await;
-    assert!(refused["error"].as_str().is_some_and(|e| e.contains("nests deeper")), "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("nests deeper")),
+        "{refused}"
+    );
     let absent: Option<Signup> = form_body(&get_incoming("/").await, &media, false).expect("none");
     assert_eq!(absent, None);
 
@@ -577,15 +595,30 @@ async fn form_bodies_read_into_their_type() {
                 --XyZ\r\nContent-Disposition: form-data; name=\"age\"\r\n\r\n41\r\n--XyZ--\r\n";
     let incoming = incoming(multipart, body).await;
     assert_eq!(incoming.content_type(), "multipart/form-data; boundary=XyZ");
-    assert_eq!(incoming.raw_body(&["multipart/form-data"], true).expect("a body"), Some(body.as_bytes()));
+    assert_eq!(
+        incoming
+            .raw_body(&["multipart/form-data"], true)
+            .expect("a body"),
+        Some(body.as_bytes())
+    );
     let read: Signup = multipart_body(&incoming, &["multipart/form-data"], true).expect("a signup");
     assert_eq!(read.age, 41);
     let broken = Request::builder()
         .method("POST")
         .header("content-type", "multipart/form-data; boundary=XyZ");
     let broken = self::incoming(broken, "--XyZ\r\nno end").await;
-    let refused = bad_request(multipart_body::<Signup>(&broken, &["multipart/form-data"], true)).await;
-    assert!(refused["error"].as_str().is_some_and(|e| e.starts_with("invalid multipart body")), "{refused}");
+    let refused = bad_request(multipart_body::<Signup>(
+        &broken,
+        &["multipart/form-data"],
+        true,
+    ))
+    .await;
+    assert!(
+        refused["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("invalid multipart body")),
+        "{refused}"
+    );
 }
 
 #[tokio::test]

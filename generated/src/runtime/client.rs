@@ -256,6 +256,20 @@ pub enum Explode {
     No,
 }
 
+/// A parameter declared with an `application/json` `content`: its value goes out as JSON
+/// text (then percent-encoded like any other text). `None` is not sent at all.
+pub struct AsJson<'a, T: ?Sized>(pub &'a T);
+
+impl<T: Serialize + ?Sized> Serialize for AsJson<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let value = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
+        if value.is_null() {
+            return serializer.serialize_none();
+        }
+        serializer.serialize_str(&value.to_string())
+    }
+}
+
 /// A credential for one security scheme. `Debug` never shows the secret.
 #[derive(Clone)]
 pub enum Credential {
@@ -312,22 +326,39 @@ impl Request<'_> {
         }
     }
 
-    /// Sends `body`, an object, URL-encoded as form fields.
+    /// Sends `body`, an object, URL-encoded as form fields: a list as the key repeated, and
+    /// anything nested in brackets (`owner[name]=x`, `items[0][id]=1`).
     pub fn form(&mut self, content_type: &str, body: &impl Serialize) {
-        let mut fields = self.transport.request(Method::POST, "");
-        match serde_json::to_value(body) {
-            Ok(Value::Object(entries)) => {
-                for (name, value) in &entries {
-                    fields.query(name, value, Explode::Yes);
+        let entries = match serde_json::to_value(body) {
+            Ok(Value::Object(entries)) => entries,
+            Ok(_) => return self.fail("a form body must be an object".to_owned()),
+            Err(error) => return self.fail(format!("the body cannot be encoded: {error}")),
+        };
+        let mut pairs = Vec::new();
+        for (name, value) in entries {
+            match value {
+                Value::Array(items) => {
+                    for (index, item) in items.into_iter().enumerate() {
+                        match item {
+                            Value::Array(_) | Value::Object(_) => {
+                                form_pairs(format!("{name}[{index}]"), item, &mut pairs);
+                            }
+                            scalar => form_pairs(name.clone(), scalar, &mut pairs),
+                        }
+                    }
                 }
+                value => form_pairs(name, value, &mut pairs),
             }
-            Ok(_) => fields.fail("a form body must be an object".to_owned()),
-            Err(error) => fields.fail(format!("the body cannot be encoded: {error}")),
         }
-        if let Some(problem) = fields.problem {
-            self.fail(problem);
+        self.body(content_type, pairs.join("&").into_bytes());
+    }
+
+    /// Sends a body an encoder wrote: its content type and bytes, or why it could not.
+    pub fn encoded_body(&mut self, encoded: Result<(String, Vec<u8>), String>) {
+        match encoded {
+            Ok((content_type, bytes)) => self.body(&content_type, bytes),
+            Err(error) => self.fail(format!("the body cannot be encoded: {error}")),
         }
-        self.body(content_type, fields.query.into_bytes());
     }
 
     /// Sends `bytes` as the body, labelled `content_type`.
@@ -601,6 +632,46 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 /// Percent-encodes everything but the unreserved characters.
 fn encode(text: &str) -> String {
     utf8_percent_encode(text, UNRESERVED).to_string()
+}
+
+/// `key=value` pairs of a form field, percent-encoded; nested values in brackets, `null`s left
+/// out.
+fn form_pairs(key: String, value: Value, pairs: &mut Vec<String>) {
+    let mut pending = vec![(key, value)];
+    while let Some((key, value)) = pending.pop() {
+        let nested: Vec<(String, Value)> = match value {
+            Value::Null => continue,
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| (format!("{key}[{index}]"), item))
+                .collect(),
+            Value::Object(fields) => fields
+                .into_iter()
+                .map(|(field, item)| (format!("{key}[{field}]"), item))
+                .collect(),
+            scalar => {
+                let text = scalar_text(scalar);
+                let key = key.split_inclusive(['[', ']']).map(encode_key).collect::<String>();
+                pairs.push(format!("{key}={}", encode(&text)));
+                continue;
+            }
+        };
+        // Depth first, in order: the stack takes the last field first.
+        pending.extend(nested.into_iter().rev());
+    }
+}
+
+/// One piece of a form key ending in a bracket: the name encoded, the bracket kept.
+fn encode_key(piece: &str) -> String {
+    match piece.strip_suffix(['[', ']']) {
+        Some(name) => format!("{}{}", encode(name), &piece[name.len()..]),
+        None => encode(piece),
+    }
+}
+
+fn scalar_text(value: Value) -> String {
+    scalar(value).unwrap_or_default()
 }
 
 /// A value in the `simple` style: lists as `a,b`, objects as `k,v` or, exploded, `k=v`.

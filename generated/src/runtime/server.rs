@@ -157,6 +157,30 @@ impl Incoming {
         convert(raw, "cookie", name)
     }
 
+    /// A parameter declared with an `application/json` `content`, sent as JSON text in the
+    /// `location` (`path`, `query`, `header` or `cookie`).
+    pub fn json_param<T: DeserializeOwned>(
+        &self,
+        location: &'static str,
+        name: &str,
+    ) -> Result<T, Rejection> {
+        let text = match location {
+            "path" => lookup(&self.path, name).map(str::to_owned),
+            "query" => lookup(&self.query, name).map(str::to_owned),
+            "header" => self.header_text(name).map(str::to_owned),
+            _ => self.cookie_text(name),
+        };
+        let Some(text) = text else {
+            let absent = serde_json::from_value(Value::Null);
+            let error = "missing required parameter".to_owned();
+            return absent.map_err(|_| bad_request(error, location, name));
+        };
+        serde_json::from_str(&text).map_err(|error| {
+            let error = format!("invalid JSON: {error}");
+            bad_request(error, location, name)
+        })
+    }
+
     fn cookie_text(&self, name: &str) -> Option<String> {
         let cookies = self.header_text("cookie")?;
         let mut pairs = cookies
@@ -225,6 +249,16 @@ impl Incoming {
             return Ok(None);
         }
         Ok(Some(self.body.to_vec()))
+    }
+
+    /// The raw body in one of `media_types`, for the form readers.
+    pub fn raw_body(&self, media_types: &[&str], required: bool) -> Result<Option<&[u8]>, Rejection> {
+        Ok(self.has_body(media_types, required)?.then_some(&self.body[..]))
+    }
+
+    /// The request's `Content-Type`, or `""`.
+    pub fn content_type(&self) -> &str {
+        self.header_text(CONTENT_TYPE.as_str()).unwrap_or_default()
     }
 
     /// Whether there is a body to read: 415 for a media type the operation does not take,
@@ -540,7 +574,9 @@ fn split_on(values: &[&str], delimiter: char) -> Raw {
     Raw::List(items.map(|item| item.trim().to_owned()).collect())
 }
 
-fn bad_request(error: String, location: &'static str, name: &str) -> Rejection {
+/// A 400 naming where the problem is: `location` (`query`, `body`, …) and the parameter or
+/// field `name` (none when empty).
+pub fn bad_request(error: String, location: &'static str, name: &str) -> Rejection {
     Rejection {
         status: StatusCode::BAD_REQUEST,
         error,

@@ -9,8 +9,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operation::{
-    BodyForm, body_form, chosen_content, collect_models, operation_docs, parameter_docs, request_body_form,
-    status_doc,
+    BodyForm, body_form, chosen_content, collect_models, operation_docs, parameter_docs,
+    request_body_form, status_doc,
 };
 use super::runtime::Capabilities;
 use super::same_types::SameTypes;
