@@ -12,6 +12,7 @@
     clippy::unimplemented
 )]
 
+pub mod audit;
 pub mod diagnostics;
 pub mod emit;
 mod format;

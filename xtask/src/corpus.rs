@@ -257,6 +257,17 @@ fn measure(root: &Path, dir: &Path, spec: &Spec, compile: bool) -> Result<Row> {
         Ok(_) => row.generated = Err("a second run gave different files".to_owned()),
         Err(_) => row.generated = Err("a second run failed".to_owned()),
     }
+    // No Rust name the generator chose may change a key, a parameter or a path on the wire.
+    let leaks = apigen::audit::check_spec(&source, &files);
+    if !leaks.is_empty() {
+        let shown = leaks
+            .iter()
+            .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" | ");
+        row.generated = Err(format!("{} names change the wire: {shown}", leaks.len()));
+    }
     if !compile || row.generated.is_err() {
         return Ok(row);
     }

@@ -1,0 +1,384 @@
+//! Reads a generated crate back and checks that its names cannot change the wire: every model
+//! field and enum value is (de)serialized under the JSON name the spec gives it, and every
+//! client method and server reader sends and reads each parameter under its own name and the
+//! operation's path. It works from the emitted text, parsed with syn, and applies serde's rename
+//! rules as serde documents them, so it does not share the emitters' reasoning: a Rust name that
+//! a keyword, a collision or a case rule changed shows up here if it leaks onto the wire.
+
+use std::collections::HashMap;
+
+use syn::visit::Visit;
+
+use crate::ir::{Api, ModelKind, Operation};
+use crate::write::Files;
+
+/// [`wire_names`] for the crate `files` generated from `source` alone: the spec is loaded and
+/// lowered again to know what the spec says.
+pub fn check_spec(source: &crate::SpecSource, files: &Files) -> Vec<String> {
+    let stem = std::path::Path::new(&source.display_path)
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or("api");
+    match crate::load::load(source).and_then(|spec| crate::lower::lower(&spec, stem)) {
+        Ok(api) => wire_names(&api, files),
+        Err(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// Every way `files`, generated from `api`, would put a name on the wire other than the spec's;
+/// empty when there is none.
+pub fn wire_names(api: &Api, files: &Files) -> Vec<String> {
+    let mut problems = Vec::new();
+    let module = &api.module.rust;
+    let parsed = |name: &str, problems: &mut Vec<String>| {
+        let path = format!("src/{module}/{name}.rs");
+        let text = files.get(&path)?;
+        match syn::parse_file(text) {
+            Ok(file) => Some(file),
+            Err(error) => {
+                problems.push(format!("{path} does not parse: {error}"));
+                None
+            }
+        }
+    };
+    if let Some(models) = parsed("models", &mut problems) {
+        check_models(api, &models, &mut problems);
+    }
+    if let Some(client) = parsed("client", &mut problems) {
+        check_client(api, &client, &mut problems);
+    }
+    if let Some(server) = parsed("server", &mut problems) {
+        check_server(api, &server, &mut problems);
+    }
+    problems
+}
+
+fn check_models(api: &Api, file: &syn::File, problems: &mut Vec<String>) {
+    let mut structs = HashMap::new();
+    let mut enums = HashMap::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Struct(item) => {
+                structs.insert(item.ident.to_string(), item);
+            }
+            syn::Item::Enum(item) => {
+                enums.insert(item.ident.to_string(), item);
+            }
+            _ => {}
+        }
+    }
+    for model in &api.models {
+        let name = &model.name.rust;
+        match &model.kind {
+            ModelKind::Struct(shape) => {
+                let Some(item) = structs.get(name) else {
+                    problems.push(format!("models.rs has no struct `{name}`"));
+                    continue;
+                };
+                let rule = serde_value(&item.attrs, "rename_all");
+                let mut sent = Vec::new();
+                for field in &item.fields {
+                    if has_serde_flag(&field.attrs, "flatten") {
+                        continue;
+                    }
+                    let rust = field.ident.as_ref().map(unraw).unwrap_or_default();
+                    let wire = serde_value(&field.attrs, "rename")
+                        .unwrap_or_else(|| rename_field(rule.as_deref(), &rust));
+                    sent.push(wire);
+                }
+                let expected: Vec<&str> =
+                    shape.fields.iter().map(|f| f.name.wire.as_str()).collect();
+                if sent != expected {
+                    problems.push(format!(
+                        "struct `{name}` is sent with the keys {sent:?}, the spec says {expected:?}"
+                    ));
+                }
+            }
+            ModelKind::Enum(values) => {
+                let Some(item) = enums.get(name) else {
+                    problems.push(format!("models.rs has no enum `{name}`"));
+                    continue;
+                };
+                let rule = serde_value(&item.attrs, "rename_all");
+                let sent: Vec<String> = item
+                    .variants
+                    .iter()
+                    .filter(|variant| !has_serde_flag(&variant.attrs, "untagged"))
+                    .map(|variant| {
+                        serde_value(&variant.attrs, "rename").unwrap_or_else(|| {
+                            rename_variant(rule.as_deref(), &unraw(&variant.ident))
+                        })
+                    })
+                    .collect();
+                let expected: Vec<&str> = values.variants.iter().map(|v| v.wire.as_str()).collect();
+                if sent != expected {
+                    problems.push(format!(
+                        "enum `{name}` is sent as {sent:?}, the spec says {expected:?}"
+                    ));
+                }
+            }
+            ModelKind::Alias(_) | ModelKind::Newtype(_) | ModelKind::Union(_) => {}
+        }
+    }
+}
+
+/// The string literals given to `receiver.method(…)` calls, by method name, in order.
+#[derive(Default)]
+struct Calls {
+    receiver: &'static str,
+    found: Vec<(String, Vec<String>)>,
+}
+
+impl<'ast> Visit<'ast> for Calls {
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if let syn::Expr::Path(path) = &*call.receiver {
+            if path.path.is_ident(self.receiver) {
+                let literals = call
+                    .args
+                    .iter()
+                    .filter_map(|arg| match arg {
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(text),
+                            ..
+                        }) => Some(text.value()),
+                        _ => None,
+                    })
+                    .collect();
+                self.found.push((call.method.to_string(), literals));
+            }
+        }
+        syn::visit::visit_expr_method_call(self, call);
+    }
+}
+
+const CLIENT_PARAMETER_CALLS: [&str; 8] = [
+    "path",
+    "path_label",
+    "path_matrix",
+    "query",
+    "query_delimited",
+    "query_deep",
+    "header",
+    "cookie",
+];
+
+fn check_client(api: &Api, file: &syn::File, problems: &mut Vec<String>) {
+    let operations: HashMap<&str, &Operation> = api
+        .operations
+        .iter()
+        .map(|operation| (operation.id.rust.as_str(), operation))
+        .collect();
+    let mut seen = 0;
+    for item in &file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        for member in &block.items {
+            let syn::ImplItem::Fn(method) = member else {
+                continue;
+            };
+            let Some(operation) = operations.get(unraw(&method.sig.ident).as_str()) else {
+                continue;
+            };
+            seen += 1;
+            let mut calls = Calls {
+                receiver: "request",
+                ..Calls::default()
+            };
+            calls.visit_block(&method.block);
+            let sent: Vec<String> = calls
+                .found
+                .iter()
+                .filter(|(method, _)| CLIENT_PARAMETER_CALLS.contains(&method.as_str()))
+                .filter_map(|(_, literals)| literals.first().cloned())
+                .collect();
+            compare_parameters(operation, sent, "the client sends", problems);
+            // `self.transport.request(Method::GET, "/path")`.
+            let mut paths = Vec::new();
+            collect_request_paths(&method.block, &mut paths);
+            if paths.iter().any(|path| *path != operation.path) || paths.is_empty() {
+                problems.push(format!(
+                    "`{}` requests {paths:?}, the spec's path is `{}`",
+                    operation.id.wire, operation.path
+                ));
+            }
+        }
+    }
+    if seen != api.operations.len() {
+        problems.push(format!(
+            "the client has {seen} of the {} operation methods",
+            api.operations.len()
+        ));
+    }
+}
+
+/// The literal paths of `….request(method, "path")` calls in `block`.
+fn collect_request_paths(block: &syn::Block, paths: &mut Vec<String>) {
+    struct Paths<'a>(&'a mut Vec<String>);
+    impl<'ast> Visit<'ast> for Paths<'_> {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            if call.method == "request" && call.args.len() == 2 {
+                if let Some(syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                })) = call.args.iter().nth(1)
+                {
+                    self.0.push(text.value());
+                }
+            }
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    Paths(paths).visit_block(block);
+}
+
+fn check_server(api: &Api, file: &syn::File, problems: &mut Vec<String>) {
+    let mut readers: HashMap<String, &syn::ItemImpl> = HashMap::new();
+    for item in &file.items {
+        if let syn::Item::Impl(block) = item {
+            let is_reader = block
+                .trait_
+                .as_ref()
+                .is_some_and(|(path, _)| path.is_ident("FromIncoming"));
+            if let (true, syn::Type::Path(ty)) = (is_reader, &*block.self_ty) {
+                if let Some(last) = ty.path.segments.last() {
+                    readers.insert(last.ident.to_string(), block);
+                }
+            }
+        }
+    }
+    for operation in &api.operations {
+        // A request type identical to an earlier one is an alias of it, read by its reader.
+        let Some(block) = readers.get(&operation.types.request) else {
+            continue;
+        };
+        let mut calls = Calls {
+            receiver: "incoming",
+            ..Calls::default()
+        };
+        calls.visit_item_impl(block);
+        let read: Vec<String> = calls
+            .found
+            .iter()
+            .filter_map(|(method, literals)| match method.as_str() {
+                // `json_param("query", "name")`.
+                "json_param" => literals.get(1).cloned(),
+                "path" | "path_list" | "path_styled" | "query" | "query_list" | "query_deep"
+                | "header" | "header_list" | "cookie" => literals.first().cloned(),
+                _ => None,
+            })
+            .collect();
+        compare_parameters(operation, read, "the server reads", problems);
+    }
+}
+
+fn compare_parameters(
+    operation: &Operation,
+    mut found: Vec<String>,
+    what: &str,
+    problems: &mut Vec<String>,
+) {
+    let mut expected: Vec<&str> = operation
+        .parameters
+        .iter()
+        .map(|p| p.name.wire.as_str())
+        .collect();
+    found.sort();
+    expected.sort_unstable();
+    if found != expected {
+        problems.push(format!(
+            "for `{}` {what} the parameters {found:?}, the spec says {expected:?}",
+            operation.id.wire
+        ));
+    }
+}
+
+fn unraw(ident: &syn::Ident) -> String {
+    let text = ident.to_string();
+    text.strip_prefix("r#").map_or(text.clone(), str::to_owned)
+}
+
+/// The string of `#[serde(key = "…")]` among `attrs`.
+fn serde_value(attrs: &[syn::Attribute], key: &str) -> Option<String> {
+    let mut value = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident(key) {
+                let text: syn::LitStr = meta.value()?.parse()?;
+                value = Some(text.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    value
+}
+
+/// Whether `#[serde(flag)]` is among `attrs`.
+fn has_serde_flag(attrs: &[syn::Attribute], flag: &str) -> bool {
+    let mut found = false;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident(flag) {
+                found = true;
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+/// serde's `rename_all` applied to a `snake_case` field name, as serde's documentation says.
+fn rename_field(rule: Option<&str>, field: &str) -> String {
+    let pascal: String = field
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or(String::new(), |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect();
+    match rule {
+        None | Some("lowercase" | "snake_case") => field.to_owned(),
+        Some("UPPERCASE" | "SCREAMING_SNAKE_CASE") => field.to_ascii_uppercase(),
+        Some("PascalCase") => pascal,
+        Some("camelCase") => {
+            let mut chars = pascal.chars();
+            chars.next().map_or(String::new(), |first| {
+                first.to_ascii_lowercase().to_string() + chars.as_str()
+            })
+        }
+        Some("kebab-case") => field.replace('_', "-"),
+        Some(_) => field.to_ascii_uppercase().replace('_', "-"),
+    }
+}
+
+/// serde's `rename_all` applied to a `PascalCase` variant name.
+fn rename_variant(rule: Option<&str>, variant: &str) -> String {
+    let mut snake = String::new();
+    for (index, c) in variant.char_indices() {
+        if index > 0 && c.is_uppercase() {
+            snake.push('_');
+        }
+        snake.push(c.to_ascii_lowercase());
+    }
+    match rule {
+        None | Some("PascalCase") => variant.to_owned(),
+        Some("lowercase") => variant.to_ascii_lowercase(),
+        Some("UPPERCASE") => variant.to_ascii_uppercase(),
+        Some("camelCase") => {
+            let mut chars = variant.chars();
+            chars.next().map_or(String::new(), |first| {
+                first.to_ascii_lowercase().to_string() + chars.as_str()
+            })
+        }
+        Some("snake_case") => snake,
+        Some("SCREAMING_SNAKE_CASE") => snake.to_ascii_uppercase(),
+        Some("kebab-case") => snake.replace('_', "-"),
+        Some(_) => snake.to_ascii_uppercase().replace('_', "-"),
+    }
+}
