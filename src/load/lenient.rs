@@ -58,7 +58,9 @@ fn empty_required(schema: &mut Map<String, Value>, found: &mut Vec<Lenient>) {
 
 /// `oneOf`/`anyOf` with a `type: 'null'` member beside others: the union is nullable, and the
 /// member is dropped (3.0 has no null type; `nullable: true` says the same).
-fn null_union_members(schema: &mut Map<String, Value>, found: &mut Vec<Lenient>) {
+/// 3.1 documents write unions this way validly; their conversion calls this too and drops the
+/// warnings.
+pub(super) fn null_union_members(schema: &mut Map<String, Value>, found: &mut Vec<Lenient>) {
     for key in ["oneOf", "anyOf"] {
         let Some(Value::Array(members)) = schema.get_mut(key) else {
             continue;
