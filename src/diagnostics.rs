@@ -1,4 +1,5 @@
-//! Spec errors that name their place: a file, a JSON pointer into it, what is wrong and how to fix it.
+//! Spec problems that name their place: a file, a JSON pointer into it, what is wrong and how to
+//! fix it. An error stops generation; a warning says what was read leniently and does not.
 
 use std::fmt;
 
@@ -14,6 +15,19 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when there is something useful to say.
     pub help: Option<String>,
+    /// Whether it stops generation.
+    pub severity: Severity,
+}
+
+/// How much a diagnostic matters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The spec cannot be used as written: nothing is generated.
+    #[default]
+    Error,
+    /// The spec is invalid but its intent is clear: it is read as said in the message, and
+    /// generation goes on.
+    Warning,
 }
 
 /// Where a diagnostic points inside its file.
@@ -33,7 +47,21 @@ impl Diagnostic {
             location: Location::Pointer(pointer.to_string()),
             message: message.into(),
             help: None,
+            severity: Severity::Error,
         }
+    }
+
+    /// A warning at a JSON pointer: the spec is read leniently, as `message` says.
+    pub fn warning_at(file: &str, pointer: &Pointer, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::at(file, pointer, message)
+        }
+    }
+
+    /// Whether this is a warning rather than an error.
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
     }
 
     /// Adds a help line.
@@ -45,7 +73,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
         match &self.location {
             Location::LineColumn(line, column) => {
                 writeln!(f, "  --> {}:{line}:{column}", self.file)?
@@ -59,7 +91,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Every problem found in one run, sorted by file and place so output is stable.
+/// Every problem found in one run, sorted by file and place so output is stable: the errors that
+/// stopped generation, or the warnings of a run that went on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
@@ -77,12 +110,18 @@ impl fmt::Display for Diagnostics {
         for diagnostic in &self.0 {
             writeln!(f, "{diagnostic}")?;
         }
-        let count = self.0.len();
-        write!(
-            f,
-            "error: could not generate: {count} error{}",
-            if count == 1 { "" } else { "s" }
-        )
+        let errors = self.0.iter().filter(|d| !d.is_warning()).count();
+        let plural = |count: usize| if count == 1 { "" } else { "s" };
+        if errors > 0 {
+            write!(
+                f,
+                "error: could not generate: {errors} error{}",
+                plural(errors)
+            )
+        } else {
+            let warnings = self.0.len();
+            write!(f, "warning: {warnings} warning{}", plural(warnings))
+        }
     }
 }
 
@@ -152,6 +191,20 @@ mod tests {
         assert_eq!(pointer.to_string(), "#/paths/~1a~0b~1{id}/get");
         let segments: Vec<String> = pointer.segments().collect();
         assert_eq!(segments, ["paths", "/a~b/{id}", "get"]);
+    }
+
+    #[test]
+    fn renders_warnings_as_warnings() {
+        let pointer = Pointer::root().join("components").join("schemas").join("A");
+        let warning = Diagnostic::warning_at("spec/x.yaml", &pointer.join("required"), "empty")
+            .help("remove it");
+        assert_eq!(
+            warning.to_string(),
+            "warning: empty\n  --> spec/x.yaml#/components/schemas/A/required\n  = help: remove it\n"
+        );
+        let all = Diagnostics::sorted(vec![warning.clone(), warning]);
+        assert_eq!(all.0.len(), 1);
+        assert!(all.to_string().ends_with("\nwarning: 1 warning"), "{all}");
     }
 
     #[test]

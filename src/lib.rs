@@ -32,14 +32,31 @@ use std::time::{Duration, Instant};
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-pub use diagnostics::{Diagnostic, Diagnostics};
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use load::SpecSource;
 pub use write::Files;
 
 /// Generates the whole crate for `sources`: every spec is loaded and lowered (all errors from all
-/// specs are collected), then the crate's files are emitted and formatted in memory.
+/// specs are collected), then the crate's files are emitted and formatted in memory. Warnings are
+/// dropped; [`generate_with_warnings`] returns them.
 pub fn generate(sources: &[SpecSource]) -> Result<Files, Diagnostics> {
-    generate_timed(sources).0
+    generate_with_warnings(sources).map(|generated| generated.files)
+}
+
+/// What a successful run made: the files, and the warnings about constructs that were read
+/// leniently (each located, as errors are).
+#[derive(Debug, Clone, Default)]
+pub struct Generated {
+    /// The generated crate's files.
+    pub files: Files,
+    /// Every warning from every spec, sorted by file and place; empty when the specs are clean.
+    pub warnings: Diagnostics,
+}
+
+/// [`generate`], also returning the warnings. When generation fails, the error holds the errors
+/// only, as with [`generate`].
+pub fn generate_with_warnings(sources: &[SpecSource]) -> Result<Generated, Diagnostics> {
+    generate_into(sources, &mut Timings::default())
 }
 
 /// How long each step of one [`generate_timed`] took. Emitting and formatting run together on
@@ -64,13 +81,14 @@ pub struct Timings {
 /// [`generate`], also reporting how long each step took (for `cargo xtask bench`).
 pub fn generate_timed(sources: &[SpecSource]) -> (Result<Files, Diagnostics>, Timings) {
     let mut timings = Timings::default();
-    let files = generate_into(sources, &mut timings);
-    (files, timings)
+    let generated = generate_into(sources, &mut timings);
+    (generated.map(|generated| generated.files), timings)
 }
 
-fn generate_into(sources: &[SpecSource], timings: &mut Timings) -> Result<Files, Diagnostics> {
+fn generate_into(sources: &[SpecSource], timings: &mut Timings) -> Result<Generated, Diagnostics> {
     let mut apis = Vec::new();
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut modules: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for source in sources {
         let stem = Path::new(&source.display_path)
@@ -95,7 +113,10 @@ fn generate_into(sources: &[SpecSource], timings: &mut Timings) -> Result<Files,
         timings.load += started.elapsed();
         let started = Instant::now();
         match loaded.and_then(|spec| lower::lower(&spec, &stem)) {
-            Ok(api) => apis.push(api),
+            Ok(lowered) => {
+                apis.push(lowered.api);
+                warnings.extend(lowered.warnings);
+            }
             Err(found) => errors.extend(found),
         }
         timings.lower += started.elapsed();
@@ -126,5 +147,8 @@ fn generate_into(sources: &[SpecSource], timings: &mut Timings) -> Result<Files,
         files.insert(path, text);
     }
     timings.render = started.elapsed();
-    Ok(files)
+    Ok(Generated {
+        files,
+        warnings: Diagnostics::sorted(warnings),
+    })
 }

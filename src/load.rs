@@ -10,9 +10,10 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, Location, Pointer};
+use crate::diagnostics::{Diagnostic, Location, Pointer, Severity};
 
 mod deep_refs;
+mod lenient;
 mod openapi31;
 mod schemas;
 
@@ -32,6 +33,9 @@ pub struct LoadedSpec {
     pub display_path: String,
     /// The typed document.
     pub document: OpenAPI,
+    /// What was read leniently (an empty `required`, a `default` of the wrong type, …), each a
+    /// located warning.
+    pub warnings: Vec<Diagnostic>,
 }
 
 const METHODS: [&str; 8] = [
@@ -47,7 +51,8 @@ pub fn load(source: &SpecSource) -> Result<LoadedSpec, Vec<Diagnostic>> {
     }
     deep_refs::inline(file, &mut json)?;
 
-    let mut diagnostics = precheck(file, &json);
+    let mut warnings = Vec::new();
+    let mut diagnostics = precheck(file, &mut json, &mut warnings);
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -55,6 +60,7 @@ pub fn load(source: &SpecSource) -> Result<LoadedSpec, Vec<Diagnostic>> {
         Ok(document) => Ok(LoadedSpec {
             display_path: file.to_owned(),
             document,
+            warnings,
         }),
         Err(error) => {
             locate_failure(file, &json, &mut diagnostics);
@@ -112,6 +118,7 @@ fn parse_json(file: &str, text: &str) -> Result<Value, Vec<Diagnostic>> {
                 strip_location(&error.to_string(), error.line(), error.column())
             ),
             help: None,
+            severity: Severity::Error,
         }]
     })
 }
@@ -140,6 +147,7 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, Vec<Diagnostic>> {
                     "remove it, or write it escaped in a double-quoted string (\"\\u{:04X}\")",
                     u32::from(character)
                 )),
+                severity: Severity::Error,
             }])
         }
         Err(error) => match error.location() {
@@ -153,6 +161,7 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, Vec<Diagnostic>> {
                         strip_location(&error.to_string(), line, column)
                     ),
                     help: None,
+                    severity: Severity::Error,
                 }])
             }
             // Only a bad merge key fails without a place in the text.
@@ -197,6 +206,15 @@ impl<'de> serde::de::Visitor<'de> for YamlAsJsonVisitor {
 
     fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
         Ok(Value::from(value))
+    }
+
+    // An integer beyond 64 bits becomes the nearest double, as `serde_json` reads one in JSON.
+    fn visit_i128<E>(self, value: i128) -> Result<Value, E> {
+        Ok(i64::try_from(value).map_or_else(|_| Value::from(value as f64), Value::from))
+    }
+
+    fn visit_u128<E>(self, value: u128) -> Result<Value, E> {
+        Ok(u64::try_from(value).map_or_else(|_| Value::from(value as f64), Value::from))
     }
 
     fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
@@ -308,8 +326,10 @@ fn strip_location(message: &str, line: usize, column: usize) -> String {
     message.replacen(&format!(" at line {line} column {column}"), "", 1)
 }
 
-/// Checks the few things whose serde errors would be unreadable, with precise messages.
-fn precheck(file: &str, json: &Value) -> Vec<Diagnostic> {
+/// Checks the few things whose serde errors would be unreadable, with precise messages, and
+/// rewrites the invalid-but-common constructs whose intent is clear (see `schemas`), pushing a
+/// warning for each to `warnings`.
+fn precheck(file: &str, json: &mut Value, warnings: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let root = Pointer::root();
     match json.get("openapi").and_then(Value::as_str) {
@@ -331,6 +351,7 @@ fn precheck(file: &str, json: &Value) -> Vec<Diagnostic> {
                     "an OpenAPI document starts with `openapi: 3.0.3`, `info` and `paths`"
                         .to_owned(),
                 ),
+                severity: Severity::Error,
             });
             return diagnostics;
         }
@@ -365,7 +386,8 @@ fn precheck(file: &str, json: &Value) -> Vec<Diagnostic> {
         ),
     }
     // Before `openapiv3` reads them: it takes time exponential in the depth of a wrong value.
-    schemas::check_document(file, json, &mut diagnostics);
+    schemas::check_document(file, json, &mut diagnostics, warnings);
+    let json = &*json;
     let shared = json
         .pointer("/components/parameters")
         .and_then(Value::as_object);

@@ -16,7 +16,7 @@ fn lower(file: &str) -> Api {
     };
     let spec = apigen::load::load(&source).expect("spec loads");
     let stem = file.trim_end_matches(".yaml");
-    apigen::lower::lower(&spec, stem).expect("spec lowers")
+    apigen::lower::lower(&spec, stem).expect("spec lowers").api
 }
 
 fn operation<'a>(api: &'a Api, id: &str) -> &'a Operation {

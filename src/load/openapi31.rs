@@ -2,7 +2,8 @@
 //! else looks at them. The common differences are converted: `type: [T, "null"]` (→ `type: T`
 //! with `nullable: true`), a list of several types (→ `oneOf`), `const` (→ a one-value `enum`),
 //! numeric `exclusiveMinimum`/`exclusiveMaximum` (→ the 3.0 bound and flag), `examples` lists in
-//! schemas (→ the first as `example`), and `webhooks`, `jsonSchemaDialect` and a missing `paths`.
+//! schemas (→ the first as `example`), a `{type: 'null'}` member of a union beside others (→ the
+//! union `nullable`), and `webhooks`, `jsonSchemaDialect` and a missing `paths`.
 //! What has no 3.0 form (`prefixItems`, `if`/`then`/`else`, `$dynamicRef`, …) is a located error.
 
 use serde_json::{Map, Value, json};
@@ -137,6 +138,9 @@ fn convert_schema(
             );
         }
     }
+    // `oneOf: [{$ref: A}, {type: 'null'}]`: a nullable `A`, as in a 3.0 document that wrote it
+    // (where it is invalid and warned about; here it is the usual way).
+    super::lenient::null_union_members(schema, &mut Vec::new());
     if let Some(Value::Array(types)) = schema.get("type").cloned() {
         let nullable = types.iter().any(|ty| ty == "null");
         let others: Vec<Value> = types.into_iter().filter(|ty| ty != "null").collect();
@@ -204,6 +208,7 @@ mod tests {
                     "kind": {"const": "account"},
                     "count": {"type": "integer", "exclusiveMinimum": 0},
                     "either": {"type": ["string", "integer"]},
+                    "maybe": {"oneOf": [{"$ref": "#/components/schemas/B"}, {"type": "null"}]},
                 },
             }}},
         });
@@ -224,6 +229,10 @@ mod tests {
         assert_eq!(
             properties["either"],
             json!({"oneOf": [{"type": "string"}, {"type": "integer"}]})
+        );
+        assert_eq!(
+            properties["maybe"],
+            json!({"oneOf": [{"$ref": "#/components/schemas/B"}], "nullable": true})
         );
     }
 

@@ -4,7 +4,9 @@
 //! message), so a wrong value nested N schemas deep costs 2^N reads: 24 levels took minutes. This
 //! walk is linear, names the exact place (`#/components/schemas/A/properties/p/type`) and finds
 //! every such mistake at once. It checks what `openapiv3` would refuse inside a schema: the JSON
-//! type of each keyword it reads. Once it passes, no schema fails to deserialize.
+//! type of each keyword it reads. Once it passes, no schema fails to deserialize. On the way it
+//! rewrites, with a warning each, what real specs get wrong but clearly mean (`lenient`), and
+//! reads `schema: null` on a parameter, header or media type as `schema: {}`.
 
 use serde_json::Value;
 
@@ -72,96 +74,147 @@ enum Expected {
 }
 
 /// Checks every schema in `document`: components, parameters, request bodies, responses and
-/// headers, wherever they are written.
-pub fn check_document(file: &str, document: &Value, out: &mut Vec<Diagnostic>) {
+/// headers, wherever they are written. What is wrong is pushed to `errors`; what is invalid but
+/// whose intent is clear is rewritten in place (see [`Walk::lenient`]) and pushed to `warnings`.
+pub fn check_document(
+    file: &str,
+    document: &mut Value,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) {
     let mut walk = Walk {
         file,
-        out,
+        errors,
+        warnings,
         path: Vec::new(),
     };
-    if let Some(paths) = document.get("paths").and_then(Value::as_object) {
-        walk.path.push(Segment::Key("paths"));
-        for (path, item) in paths {
-            walk.path.push(Segment::Key(path));
-            walk.parameters(item.get("parameters"));
-            for method in super::METHODS {
-                let Some(operation) = item.get(method) else {
-                    continue;
-                };
-                walk.path.push(Segment::Key(method));
-                walk.parameters(operation.get("parameters"));
-                if let Some(body) = operation.get("requestBody") {
-                    walk.path.push(Segment::Key("requestBody"));
-                    walk.content(body);
-                    walk.path.pop();
-                }
-                if let Some(responses) = operation.get("responses").and_then(Value::as_object) {
-                    walk.path.push(Segment::Key("responses"));
-                    for (status, response) in responses {
-                        walk.path.push(Segment::Key(status));
-                        walk.response(response);
-                        walk.path.pop();
-                    }
-                    walk.path.pop();
-                }
-                walk.path.pop();
-            }
-            walk.path.pop();
-        }
-        walk.path.pop();
-    }
-    let Some(components) = document.get("components") else {
+    let Some(root) = document.as_object_mut() else {
         return;
     };
-    walk.path.push(Segment::Key("components"));
-    let sections = [
-        "schemas",
-        "parameters",
-        "requestBodies",
-        "responses",
-        "headers",
-    ];
-    for section in sections {
-        let Some(entries) = components.get(section).and_then(Value::as_object) else {
-            continue;
-        };
-        walk.path.push(Segment::Key(section));
-        for (name, entry) in entries {
-            walk.path.push(Segment::Key(name));
-            match section {
-                "schemas" => walk.schema(entry),
-                "requestBodies" => walk.content(entry),
-                "responses" => walk.response(entry),
-                _ => walk.parameter(entry),
-            }
-            walk.path.pop();
+    // The root's entries are visited in one pass so that each is borrowed on its own.
+    for (key, value) in root.iter_mut() {
+        match key.as_str() {
+            "paths" => walk.paths(value),
+            "components" => walk.components(value),
+            _ => {}
         }
-        walk.path.pop();
     }
 }
 
 /// One step of the way from the document's root to a value.
 #[derive(Clone, Copy)]
-enum Segment<'v> {
+pub(super) enum Segment<'v> {
     Key(&'v str),
     Index(usize),
 }
 
 /// The walk's place is kept as a stack of borrowed segments and turned into a `Pointer` only for
-/// a diagnostic, so a valid document costs no allocation per keyword.
+/// a diagnostic, so a valid document costs no allocation per keyword. Objects are walked by
+/// iterating their entries (not by `get_mut` per key), so the keys can be borrowed for the whole
+/// walk while the values are rewritten.
 struct Walk<'v, 'o> {
     file: &'o str,
-    out: &'o mut Vec<Diagnostic>,
+    errors: &'o mut Vec<Diagnostic>,
+    warnings: &'o mut Vec<Diagnostic>,
     path: Vec<Segment<'v>>,
 }
 
 impl<'v> Walk<'v, '_> {
-    fn parameters(&mut self, parameters: Option<&'v Value>) {
-        let Some(parameters) = parameters.and_then(Value::as_array) else {
+    fn paths(&mut self, paths: &'v mut Value) {
+        let Some(paths) = paths.as_object_mut() else {
+            return;
+        };
+        self.path.push(Segment::Key("paths"));
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            self.path.push(Segment::Key(path));
+            for (key, value) in item.iter_mut() {
+                if key == "parameters" {
+                    self.parameters(value);
+                } else if super::METHODS.contains(&key.as_str()) {
+                    self.path.push(Segment::Key(key));
+                    self.operation(value);
+                    self.path.pop();
+                }
+            }
+            self.path.pop();
+        }
+        self.path.pop();
+    }
+
+    fn operation(&mut self, operation: &'v mut Value) {
+        let Some(operation) = operation.as_object_mut() else {
+            return;
+        };
+        for (key, value) in operation.iter_mut() {
+            match key.as_str() {
+                "parameters" => self.parameters(value),
+                "requestBody" => {
+                    self.path.push(Segment::Key("requestBody"));
+                    self.content(value);
+                    self.path.pop();
+                }
+                "responses" => {
+                    let Some(responses) = value.as_object_mut() else {
+                        continue;
+                    };
+                    self.path.push(Segment::Key("responses"));
+                    for (status, response) in responses.iter_mut() {
+                        self.path.push(Segment::Key(status));
+                        self.response(response);
+                        self.path.pop();
+                    }
+                    self.path.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn components(&mut self, components: &'v mut Value) {
+        let Some(components) = components.as_object_mut() else {
+            return;
+        };
+        self.path.push(Segment::Key("components"));
+        for (section, entries) in components.iter_mut() {
+            let section = section.as_str();
+            let sections = [
+                "schemas",
+                "parameters",
+                "requestBodies",
+                "responses",
+                "headers",
+            ];
+            if !sections.contains(&section) {
+                continue;
+            }
+            let Some(entries) = entries.as_object_mut() else {
+                continue;
+            };
+            self.path.push(Segment::Key(section));
+            for (name, entry) in entries.iter_mut() {
+                self.path.push(Segment::Key(name));
+                match section {
+                    "schemas" => self.schema(entry),
+                    "requestBodies" => self.content(entry),
+                    "responses" => self.response(entry),
+                    _ => self.parameter(entry),
+                }
+                self.path.pop();
+            }
+            self.path.pop();
+        }
+        self.path.pop();
+    }
+
+    fn parameters(&mut self, parameters: &'v mut Value) {
+        let Some(parameters) = parameters.as_array_mut() else {
             return;
         };
         self.path.push(Segment::Key("parameters"));
-        for (index, parameter) in parameters.iter().enumerate() {
+        for (index, parameter) in parameters.iter_mut().enumerate() {
             self.path.push(Segment::Index(index));
             self.parameter(parameter);
             self.path.pop();
@@ -170,49 +223,88 @@ impl<'v> Walk<'v, '_> {
     }
 
     /// A parameter or header: its `schema`, or the schemas of its `content`.
-    fn parameter(&mut self, parameter: &'v Value) {
-        if let Some(schema) = parameter.get("schema") {
-            self.path.push(Segment::Key("schema"));
-            self.schema(schema);
-            self.path.pop();
+    fn parameter(&mut self, parameter: &'v mut Value) {
+        let Some(parameter) = parameter.as_object_mut() else {
+            return;
+        };
+        for (key, value) in parameter.iter_mut() {
+            match key.as_str() {
+                "schema" => self.schema_slot(value),
+                "content" => self.media_types(value),
+                _ => {}
+            }
         }
-        self.content(parameter);
     }
 
-    fn response(&mut self, response: &'v Value) {
-        self.content(response);
-        if let Some(headers) = response.get("headers").and_then(Value::as_object) {
-            self.path.push(Segment::Key("headers"));
-            for (name, header) in headers {
-                self.path.push(Segment::Key(name));
-                self.parameter(header);
-                self.path.pop();
+    fn response(&mut self, response: &'v mut Value) {
+        let Some(response) = response.as_object_mut() else {
+            return;
+        };
+        for (key, value) in response.iter_mut() {
+            match key.as_str() {
+                "content" => self.media_types(value),
+                "headers" => {
+                    let Some(headers) = value.as_object_mut() else {
+                        continue;
+                    };
+                    self.path.push(Segment::Key("headers"));
+                    for (name, header) in headers.iter_mut() {
+                        self.path.push(Segment::Key(name));
+                        self.parameter(header);
+                        self.path.pop();
+                    }
+                    self.path.pop();
+                }
+                _ => {}
             }
-            self.path.pop();
         }
     }
 
     /// The schema of each media type in `holder.content`.
-    fn content(&mut self, holder: &'v Value) {
-        let Some(content) = holder.get("content").and_then(Value::as_object) else {
+    fn content(&mut self, holder: &'v mut Value) {
+        if let Some(content) = holder.get_mut("content") {
+            self.media_types(content);
+        }
+    }
+
+    /// The schema of each media type in a `content` map.
+    fn media_types(&mut self, content: &'v mut Value) {
+        let Some(content) = content.as_object_mut() else {
             return;
         };
         self.path.push(Segment::Key("content"));
-        for (media_type, media) in content {
-            if let Some(schema) = media.get("schema") {
+        for (media_type, media) in content.iter_mut() {
+            if let Some(schema) = media.get_mut("schema") {
                 self.path.push(Segment::Key(media_type));
-                self.path.push(Segment::Key("schema"));
-                self.schema(schema);
-                self.path.pop();
+                self.schema_slot(schema);
                 self.path.pop();
             }
         }
         self.path.pop();
     }
 
-    fn schema(&mut self, schema: &'v Value) {
-        let Some(object) = schema.as_object() else {
+    /// The `schema` of a parameter, header or media type. `schema: null` is read as no
+    /// constraint (any JSON value), which is what leaving it out of a media type means.
+    fn schema_slot(&mut self, schema: &'v mut Value) {
+        self.path.push(Segment::Key("schema"));
+        if schema.is_null() {
+            *schema = Value::Object(serde_json::Map::new());
+            self.warn(
+                &[],
+                "`schema` is null: read as any JSON value".to_owned(),
+                "write `schema: {}` for any value, or give the value's type",
+            );
+        }
+        self.schema(schema);
+        self.path.pop();
+    }
+
+    fn schema(&mut self, schema: &'v mut Value) {
+        if !schema.is_object() {
             self.wrong(None, "a schema (an object) or a `$ref`", schema);
+            return;
+        }
+        let Some(object) = schema.as_object_mut() else {
             return;
         };
         if let Some(reference) = object.get("$ref") {
@@ -221,8 +313,9 @@ impl<'v> Walk<'v, '_> {
             }
             return;
         }
+        self.lenient(object);
         // The schema's own entries, looked up in the table: a schema has a few, the table many.
-        for (key, value) in object {
+        for (key, value) in object.iter_mut() {
             if let Some(expected) = expected_for(key) {
                 self.path.push(Segment::Key(key));
                 self.keyword(value, expected);
@@ -232,7 +325,7 @@ impl<'v> Walk<'v, '_> {
     }
 
     /// Checks the keyword value at the walk's place.
-    fn keyword(&mut self, value: &'v Value, expected: Expected) {
+    fn keyword(&mut self, value: &'v mut Value, expected: Expected) {
         match expected {
             Expected::String if !value.is_string() => self.wrong(None, "a string", value),
             Expected::Number if !value.is_number() => self.wrong(None, "a number", value),
@@ -252,26 +345,26 @@ impl<'v> Walk<'v, '_> {
             },
             Expected::Array if !value.is_array() => self.wrong(None, "a list", value),
             Expected::Schema => self.schema(value),
-            Expected::Schemas => match value.as_array() {
-                Some(items) => {
-                    for (index, item) in items.iter().enumerate() {
-                        self.path.push(Segment::Index(index));
-                        self.schema(item);
-                        self.path.pop();
-                    }
+            Expected::Schemas if !value.is_array() => {
+                self.wrong(None, "a list of schemas", value);
+            }
+            Expected::Schemas => {
+                for (index, item) in value.as_array_mut().into_iter().flatten().enumerate() {
+                    self.path.push(Segment::Index(index));
+                    self.schema(item);
+                    self.path.pop();
                 }
-                None => self.wrong(None, "a list of schemas", value),
-            },
-            Expected::SchemaMap => match value.as_object() {
-                Some(entries) => {
-                    for (name, item) in entries {
-                        self.path.push(Segment::Key(name));
-                        self.schema(item);
-                        self.path.pop();
-                    }
+            }
+            Expected::SchemaMap if !value.is_object() => {
+                self.wrong(None, "an object of schemas, one per property", value);
+            }
+            Expected::SchemaMap => {
+                for (name, item) in value.as_object_mut().into_iter().flatten() {
+                    self.path.push(Segment::Key(name));
+                    self.schema(item);
+                    self.path.pop();
                 }
-                None => self.wrong(None, "an object of schemas, one per property", value),
-            },
+            }
             Expected::BoolOrSchema if !value.is_boolean() => self.schema(value),
             Expected::ExternalDocs => match value.get("url") {
                 Some(url) if url.is_string() => {}
@@ -305,16 +398,37 @@ impl<'v> Walk<'v, '_> {
         }
     }
 
-    /// Reports `found` at the walk's place (and one more `segment`, if given).
-    fn wrong(&mut self, segment: Option<Segment<'_>>, expected: &str, found: &Value) {
+    /// Rewrites the invalid-but-clear constructs of the schema at the walk's place (see
+    /// `lenient`), with a warning for each.
+    fn lenient(&mut self, schema: &mut serde_json::Map<String, Value>) {
+        for found in super::lenient::rewrite(schema) {
+            self.warn(&found.at, found.message, found.help);
+        }
+    }
+
+    /// The walk's place, and `more` segments below it, as a pointer.
+    fn pointer(&self, more: &[Segment<'_>]) -> Pointer {
         let mut pointer = Pointer::root();
-        for step in self.path.iter().copied().chain(segment) {
-            pointer = match step {
+        for step in self.path.iter().chain(more) {
+            pointer = match *step {
                 Segment::Key(key) => pointer.join(key),
                 Segment::Index(index) => pointer.join(index),
             };
         }
-        self.out.push(
+        pointer
+    }
+
+    /// Warns at the walk's place (and `more` segments below it).
+    fn warn(&mut self, more: &[Segment<'_>], message: String, help: &str) {
+        let pointer = self.pointer(more);
+        self.warnings
+            .push(Diagnostic::warning_at(self.file, &pointer, message).help(help));
+    }
+
+    /// Reports `found` at the walk's place (and one more `segment`, if given).
+    fn wrong(&mut self, segment: Option<Segment<'_>>, expected: &str, found: &Value) {
+        let pointer = self.pointer(segment.as_slice());
+        self.errors.push(
             Diagnostic::at(
                 self.file,
                 &pointer,

@@ -1,6 +1,7 @@
 //! Lowers an `openapiv3` document into the IR. The only reader of `openapiv3` types, and the place
 //! where spec errors are raised: every problem becomes a `Diagnostic` with a JSON pointer, and
-//! lowering carries on so one run reports them all.
+//! lowering carries on so one run reports them all. What is invalid but clear (a `required` name
+//! with no property) is a warning, returned beside the `Api` in [`Lowered`].
 
 mod docs;
 mod operations;
@@ -19,13 +20,23 @@ use crate::ir::{Api, Model, ModelKind, TypeRef};
 use crate::load::LoadedSpec;
 use crate::naming::{Name, Scope, module_name};
 
+/// A lowered spec and the warnings about it (the loader's first, then the lowering's).
+#[derive(Debug)]
+pub struct Lowered {
+    /// The API.
+    pub api: Api,
+    /// What was read leniently, each a located warning; unsorted.
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Lowers one loaded spec into an `Api` named after `stem` (the spec's file name without extension).
-pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Api, Vec<Diagnostic>> {
+pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Lowered, Vec<Diagnostic>> {
     let document = &spec.document;
     let mut lowerer = Lowerer {
         file: &spec.display_path,
         document,
         diagnostics: Vec::new(),
+        warnings: spec.warnings.clone(),
         types: Scope::default(),
         schema_types: HashMap::new(),
         shared_types: HashMap::new(),
@@ -49,6 +60,7 @@ pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Api, Vec<Diagnostic>> {
     let operations = lowerer.operations();
     let Lowerer {
         diagnostics,
+        warnings,
         mut models,
         ..
     } = lowerer;
@@ -59,7 +71,7 @@ pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Api, Vec<Diagnostic>> {
     recursion::wrap_recursive_aliases(&mut models);
     recursion::box_recursive_fields(&mut models);
     box_large_union_members(&mut models);
-    Ok(Api {
+    let api = Api {
         module: Name {
             rust: module_name(stem),
             wire: stem.to_owned(),
@@ -72,7 +84,8 @@ pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Api, Vec<Diagnostic>> {
         models,
         operations,
         security_schemes,
-    })
+    };
+    Ok(Lowered { api, warnings })
 }
 
 /// State shared by the lowering passes over one document.
@@ -80,6 +93,8 @@ struct Lowerer<'doc> {
     file: &'doc str,
     document: &'doc OpenAPI,
     diagnostics: Vec<Diagnostic>,
+    /// Located warnings: what was read leniently.
+    warnings: Vec<Diagnostic>,
     /// Type names taken in the API's module.
     types: Scope,
     /// Component schema key → Rust type name.
@@ -99,6 +114,10 @@ struct Lowerer<'doc> {
 impl Lowerer<'_> {
     fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    fn warn(&mut self, warning: Diagnostic) {
+        self.warnings.push(warning);
     }
 }
 

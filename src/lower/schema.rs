@@ -365,9 +365,43 @@ impl<'doc> Lowerer<'doc> {
                 });
             }
         }
+        if additional.is_none() {
+            self.warn_unknown_required(&parts, &fields);
+        }
         Struct {
             fields,
             additional_properties: additional,
+        }
+    }
+
+    /// Warns about each `required` name that no part of a struct has among its properties: real
+    /// specs keep names of removed or renamed properties there. It requires nothing the struct
+    /// can hold, so it is ignored. (With `additionalProperties` it may name an extra property,
+    /// which is valid, so such structs are not checked.)
+    fn warn_unknown_required(&mut self, parts: &[ObjectPart<'doc>], fields: &[Field]) {
+        let known: std::collections::HashSet<&str> = fields
+            .iter()
+            .map(|field| field.name.wire.as_str())
+            .collect();
+        for part in parts {
+            for (index, name) in part.required.iter().enumerate() {
+                if known.contains(name.as_str()) {
+                    continue;
+                }
+                let pointer = part.pointer.join("required").join(index);
+                self.warn(
+                    Diagnostic::warning_at(
+                        self.file,
+                        &pointer,
+                        format!(
+                            "`required` names `{name}`, which is not among the properties: ignored"
+                        ),
+                    )
+                    .help(format!(
+                        "add `{name}` to `properties`, or remove it from `required`"
+                    )),
+                );
+            }
         }
     }
 

@@ -53,8 +53,14 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let files = match apigen::generate(&sources) {
-        Ok(files) => files,
+    let files = match apigen::generate_with_warnings(&sources) {
+        Ok(generated) => {
+            // Warnings do not stop generation: the spec was read as each one says.
+            if !generated.warnings.0.is_empty() {
+                eprintln!("{}", generated.warnings);
+            }
+            generated.files
+        }
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
             return Ok(ExitCode::FAILURE);
