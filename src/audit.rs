@@ -20,7 +20,7 @@ pub fn check_spec(source: &crate::SpecSource, files: &Files) -> Vec<String> {
         .and_then(|stem| stem.to_str())
         .unwrap_or("api");
     match crate::load::load(source).and_then(|spec| crate::lower::lower(&spec, stem)) {
-        Ok(api) => wire_names(&api, files),
+        Ok(lowered) => wire_names(&lowered.api, files),
         Err(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
     }
 }
