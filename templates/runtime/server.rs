@@ -261,6 +261,12 @@ impl Incoming {
             .then_some(&self.body[..]))
     }
 
+    /// The media type the body is in, lowercased and without parameters (`application/json`).
+    pub fn media_essence(&self) -> String {
+        let essence = self.content_type().split(';').next().unwrap_or_default();
+        essence.trim().to_ascii_lowercase()
+    }
+
     /// The request's `Content-Type`, or `""`.
     pub fn content_type(&self) -> &str {
         self.header_text(CONTENT_TYPE.as_str()).unwrap_or_default()

@@ -8,12 +8,12 @@ use std::sync::{Arc, Mutex};
 use apis::Binary;
 use apis::form_bodies::client::{Client, SearchParams};
 use apis::form_bodies::models::{
-    Charge, ChargeForm, ChargeFormItemsItem, ChargeFormShipping, ChargeFormShippingAddress,
+    Charge, ChargeForm, ChargeFormItemsItem, Profile, ChargeFormShipping, ChargeFormShippingAddress,
     FileContent, Filter, SearchXContext, StoredFile, UploadFileBody, UploadFileBodyMeta,
     UploadFileBodyPurpose,
 };
 use apis::form_bodies::server::{
-    Api, CreateChargeReply, CreateChargeRequest, FileContentReply, FileContentRequest, SearchReply,
+    Api, CreateChargeReply, CreateChargeRequest, CreateProfileReply, CreateProfileRequest, FileContentReply, FileContentRequest, SearchReply,
     SearchRequest, UploadFileReply, UploadFileRequest, router,
 };
 
@@ -141,6 +141,10 @@ impl Api for Recording {
         }))
     }
 
+    async fn create_profile(&self, request: CreateProfileRequest) -> CreateProfileReply {
+        CreateProfileReply::Created(Box::new(request.body))
+    }
+
     async fn search(&self, request: SearchRequest) -> SearchReply {
         self.searches.lock().expect("log").push(request);
         SearchReply::Ok(Vec::new())
@@ -266,4 +270,47 @@ async fn the_server_reads_multipart_written_by_reqwest_and_rejects_bad_fields() 
     let problem: serde_json::Value =
         serde_json::from_str(&response.text().await.expect("body")).expect("a JSON problem");
     assert_eq!(problem["name"], "filter", "{problem}");
+}
+
+#[tokio::test]
+async fn one_body_type_is_read_in_each_encoding_the_spec_lists() {
+    let base_url = serve(Recording::default()).await;
+    let profile = Profile {
+        name: "Ann Lee".to_owned(),
+        age: 41,
+        tags: Some(vec!["a".to_owned(), "b".to_owned()]),
+    };
+    let client = Client::new(&base_url).expect("client");
+    assert_eq!(client.create_profile(&profile).await.expect("201").body, profile);
+
+    let http = reqwest::Client::new();
+    let url = format!("{base_url}/profiles");
+    let echoed = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), 201);
+        let text = response.text().await.expect("body");
+        serde_json::from_str::<Profile>(&text).expect("a profile")
+    };
+    let form = http
+        .post(&url)
+        .header("content-type", "Application/X-WWW-Form-Urlencoded; charset=utf-8")
+        .body("name=Ann+Lee&age=41&tags=a&tags=b")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(echoed(form).await, profile);
+    let parts = reqwest::multipart::Form::new()
+        .text("name", "Ann Lee")
+        .text("age", "41")
+        .text("tags", "a")
+        .text("tags", "b");
+    let multipart = http.post(&url).multipart(parts).send().await.expect("sent");
+    assert_eq!(echoed(multipart).await, profile);
+    let refused = http
+        .post(&url)
+        .header("content-type", "text/csv")
+        .body("name,age")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 415);
 }

@@ -595,6 +595,7 @@ async fn form_bodies_read_into_their_type() {
                 --XyZ\r\nContent-Disposition: form-data; name=\"age\"\r\n\r\n41\r\n--XyZ--\r\n";
     let incoming = incoming(multipart, body).await;
     assert_eq!(incoming.content_type(), "multipart/form-data; boundary=XyZ");
+    assert_eq!(incoming.media_essence(), "multipart/form-data");
     assert_eq!(
         incoming
             .raw_body(&["multipart/form-data"], true)

@@ -652,7 +652,10 @@ fn form_pairs(key: String, value: Value, pairs: &mut Vec<String>) {
                 .collect(),
             scalar => {
                 let text = scalar_text(scalar);
-                let key = key.split_inclusive(['[', ']']).map(encode_key).collect::<String>();
+                let key = key
+                    .split_inclusive(['[', ']'])
+                    .map(encode_key)
+                    .collect::<String>();
                 pairs.push(format!("{key}={}", encode(&text)));
                 continue;
             }

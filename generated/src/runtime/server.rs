@@ -252,8 +252,20 @@ impl Incoming {
     }
 
     /// The raw body in one of `media_types`, for the form readers.
-    pub fn raw_body(&self, media_types: &[&str], required: bool) -> Result<Option<&[u8]>, Rejection> {
-        Ok(self.has_body(media_types, required)?.then_some(&self.body[..]))
+    pub fn raw_body(
+        &self,
+        media_types: &[&str],
+        required: bool,
+    ) -> Result<Option<&[u8]>, Rejection> {
+        Ok(self
+            .has_body(media_types, required)?
+            .then_some(&self.body[..]))
+    }
+
+    /// The media type the body is in, lowercased and without parameters (`application/json`).
+    pub fn media_essence(&self) -> String {
+        let essence = self.content_type().split(';').next().unwrap_or_default();
+        essence.trim().to_ascii_lowercase()
     }
 
     /// The request's `Content-Type`, or `""`.

@@ -63,8 +63,33 @@ impl Emitter<'_> {
                 } else {
                     quote!(Option<#ty>)
                 };
+                // The same type in other encodings (JSON, form and multipart, as Django REST
+                // specs list them) is read by the encoding the request says it is in.
+                let form = request_body_form(content);
+                let typed = matches!(form, BodyForm::Json | BodyForm::Form | BodyForm::Multipart);
+                let mut forms = vec![form];
+                let mut alternates = Vec::new();
+                for other in &body.contents {
+                    let other_form = request_body_form(other);
+                    let other_typed = matches!(
+                        other_form,
+                        BodyForm::Json | BodyForm::Form | BodyForm::Multipart
+                    );
+                    if typed
+                        && other_typed
+                        && other.ty == content.ty
+                        && !forms.contains(&other_form)
+                    {
+                        forms.push(other_form);
+                        alternates.push((other, other_form));
+                    }
+                }
                 let mut docs = body.docs.clone();
-                docs.push_paragraph(format!("The request body (`{}`).", content.media_type));
+                let encodings: Vec<String> = std::iter::once(content)
+                    .chain(alternates.iter().map(|(other, _)| *other))
+                    .map(|content| format!("`{}`", content.media_type))
+                    .collect();
+                docs.push_paragraph(format!("The request body ({}).", encodings.join(", ")));
                 let docs = doc_attrs(&docs);
                 fields.push(quote!(#docs pub #field: #ty,));
                 let media: Vec<&str> = body
@@ -73,24 +98,26 @@ impl Emitter<'_> {
                     .map(|c| c.media_type.as_str())
                     .collect();
                 let required = body.required;
-                let form = request_body_form(content);
-                let typed = matches!(form, BodyForm::Json | BodyForm::Form | BodyForm::Multipart);
                 reads.push(quote!(let media = [#(#media),*];));
                 // A typed body is read into its own type (an `Option` when it may be left out);
                 // text and bytes come as an `Option`, always `Some` once a required body passed.
-                let read = match form {
-                    BodyForm::Json => quote!(incoming.json_body(&media, #required)?),
-                    BodyForm::Text => quote!(incoming.text_body(&media, #required)?),
-                    BodyForm::Bytes => quote!(incoming.bytes_body(&media, #required)?),
-                    BodyForm::Form => {
-                        self.form_readers.insert("form_body");
-                        quote!(form_body(incoming, &media, #required)?)
-                    }
-                    BodyForm::Multipart => {
-                        self.form_readers.insert("multipart_body");
-                        quote!(multipart_body(incoming, &media, #required)?)
-                    }
-                };
+                let mut read = self.body_read(form, &quote!(&media), required);
+                let mut arms = Vec::new();
+                for (other, other_form) in alternates {
+                    let essence = other.media_type.split(';').next().unwrap_or_default();
+                    let essence = essence.trim().to_ascii_lowercase();
+                    let media_type = &other.media_type;
+                    let other_read = self.body_read(other_form, &quote!(&[#media_type]), required);
+                    arms.push(quote!(#essence => #other_read,));
+                }
+                if !arms.is_empty() {
+                    read = quote! {
+                        match incoming.media_essence().as_str() {
+                            #(#arms)*
+                            _ => #read,
+                        }
+                    };
+                }
                 if !typed && required {
                     reads.push(quote!(let #field = #read.unwrap_or_default();));
                 } else {
@@ -171,6 +198,23 @@ impl Emitter<'_> {
             ParameterLocation::Header if list => quote!(incoming.header_list(#wire)),
             ParameterLocation::Header => quote!(incoming.header(#wire)),
             ParameterLocation::Cookie => quote!(incoming.cookie(#wire)),
+        }
+    }
+
+    /// The call reading a request body of `form` in one of `media` (an array expression).
+    fn body_read(&mut self, form: BodyForm, media: &TokenStream, required: bool) -> TokenStream {
+        match form {
+            BodyForm::Json => quote!(incoming.json_body(#media, #required)?),
+            BodyForm::Text => quote!(incoming.text_body(#media, #required)?),
+            BodyForm::Bytes => quote!(incoming.bytes_body(#media, #required)?),
+            BodyForm::Form => {
+                self.form_readers.insert("form_body");
+                quote!(form_body(incoming, #media, #required)?)
+            }
+            BodyForm::Multipart => {
+                self.form_readers.insert("multipart_body");
+                quote!(multipart_body(incoming, #media, #required)?)
+            }
         }
     }
 
