@@ -27,6 +27,20 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Security schemes in document order.
     pub security_schemes: Vec<SecurityScheme>,
+    /// The groups operations are compiled in, each behind a cargo feature, in first-use order.
+    pub groups: Vec<Group>,
+}
+
+/// A group of operations behind one cargo feature: a tag, a path's first segment, or what
+/// `x-apigen-feature` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The cargo feature (`waldur-marketplace`), unique in the crate.
+    pub feature: String,
+    /// The module its client and server code goes in (`marketplace`), unique in the API.
+    pub module: String,
+    /// What it was made from, for the docs (`the \`marketplace\` tag`).
+    pub source: String,
 }
 
 impl Api {
@@ -61,6 +75,9 @@ pub struct Model {
     /// Whether a value of it is large (about 160 bytes or more, estimated): an enum variant
     /// holding one is boxed, so the enum is not that large for every value.
     pub large: bool,
+    /// The cargo features of the groups whose operations reach it, sorted; empty when it is
+    /// compiled whatever the features (reached by every group, or by none).
+    pub features: Vec<String>,
 }
 
 /// The shapes a named type takes.
@@ -226,6 +243,10 @@ pub struct Operation {
     pub types: OperationTypes,
     /// Set when the operation returns one page of a page-numbered list.
     pub pagination: Option<Pagination>,
+    /// What groups it: `x-apigen-feature`, else its first tag; `None` leaves it to its path.
+    pub group_name: Option<String>,
+    /// Its group, an index into `Api::groups`.
+    pub group: usize,
 }
 
 /// Type names declared per operation; each optional one is `None` when the operation needs none.

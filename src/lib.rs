@@ -125,6 +125,7 @@ fn generate_into(sources: &[SpecSource], timings: &mut Timings) -> Result<Genera
         return Err(Diagnostics::sorted(errors));
     }
     apis.sort_by(|a, b| a.module.rust.cmp(&b.module.rust));
+    warnings.extend(lower::features::fit_limit(&mut apis));
     let internal = |message: String| {
         Diagnostics(vec![Diagnostic::at(
             "generator",

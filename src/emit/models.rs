@@ -30,7 +30,7 @@ pub struct RuntimeUse {
 
 /// Emits every model of `api`.
 pub fn models_file(api: &Api) -> ModelsFile {
-    let mut imports = Imports::default();
+    let mut imports = Imports::new();
     let mut runtime = RuntimeUse::default();
     let items: Vec<TokenStream> = api
         .models

@@ -177,18 +177,81 @@ fn rustdoc_safe(lines: &[String]) -> Vec<String> {
     out
 }
 
-/// Which imports a models file needs, gathered while emitting its types.
+/// Under which cargo features something is used: not at all (`Unused`), whatever the features
+/// (`Always`), or when any of some features is on. An import is compiled under its gate, so a
+/// build with some features off never has an unused one.
+#[derive(Debug, Default, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Gate {
+    /// Nothing uses it.
+    #[default]
+    Unused,
+    /// Items compiled only under these features use it (sorted, never empty).
+    Features(BTreeSet<String>),
+    /// Some item compiled whatever the features uses it.
+    Always,
+}
+
+impl Gate {
+    /// The gate of items compiled under `features` (none: always).
+    pub fn of(features: &[String]) -> Gate {
+        if features.is_empty() {
+            Gate::Always
+        } else {
+            Gate::Features(features.iter().cloned().collect())
+        }
+    }
+
+    /// Widens the gate to also cover a use under `other`.
+    pub fn widen(&mut self, other: &Gate) {
+        *self = match (std::mem::take(self), other) {
+            (Gate::Always, _) | (_, Gate::Always) => Gate::Always,
+            (Gate::Unused, other) => other.clone(),
+            (mine, Gate::Unused) => mine,
+            (Gate::Features(mut mine), Gate::Features(theirs)) => {
+                mine.extend(theirs.iter().cloned());
+                Gate::Features(mine)
+            }
+        };
+    }
+
+    /// Whether anything uses it.
+    pub fn is_used(&self) -> bool {
+        *self != Gate::Unused
+    }
+
+    /// The `#[cfg(…)]` attribute for the gate; nothing when it is `Always` (or `Unused`).
+    pub fn cfg(&self) -> TokenStream {
+        match self {
+            Gate::Features(features) => cfg_any(features.iter().map(String::as_str)),
+            Gate::Unused | Gate::Always => TokenStream::new(),
+        }
+    }
+}
+
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b"))]` for several.
+pub fn cfg_any<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let features: Vec<&str> = features.into_iter().collect();
+    match features.as_slice() {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        several => quote!(#[cfg(any(#(feature = #several),*))]),
+    }
+}
+
+/// Which imports a file needs, gathered while emitting its types, each with its gate.
 #[derive(Debug, Default)]
 pub struct Imports {
     /// Model names written as `models::Name`, because the file has an item of the same name.
     qualified_models: BTreeSet<String>,
-    serde_derives: bool,
-    btree_map: bool,
-    date: bool,
-    date_time: bool,
-    decimal: bool,
-    uuid: bool,
-    binary: bool,
+    /// The gate of the items being emitted now.
+    current: Gate,
+    serde_derives: Gate,
+    btree_map: Gate,
+    date: Gate,
+    date_time: Gate,
+    decimal: Gate,
+    uuid: Gate,
+    binary: Gate,
 }
 
 impl Imports {
@@ -202,8 +265,22 @@ impl Imports {
                 .filter(|name| taken.contains(&name.as_str()))
                 .cloned()
                 .collect(),
+            current: Gate::Always,
             ..Imports::default()
         }
+    }
+
+    /// Imports for a file whose items are compiled whatever the features.
+    pub fn new() -> Imports {
+        Imports {
+            current: Gate::Always,
+            ..Imports::default()
+        }
+    }
+
+    /// Items emitted from now on are compiled under `features` (none: always).
+    pub fn set_features(&mut self, features: &[String]) {
+        self.current = Gate::of(features);
     }
 
     /// The `use` items that bring the models a file names (`used`) into scope: the ones it
@@ -245,7 +322,7 @@ impl Imports {
                 quote!(Vec<#item>)
             }
             TypeRef::Map(value) => {
-                self.btree_map = true;
+                self.btree_map.widen(&self.current);
                 let value = self.type_tokens(value);
                 quote!(BTreeMap<String, #value>)
             }
@@ -261,23 +338,23 @@ impl Imports {
             Primitive::I64 => quote!(i64),
             Primitive::F64 => quote!(f64),
             Primitive::Decimal => {
-                self.decimal = true;
+                self.decimal.widen(&self.current);
                 quote!(Decimal)
             }
             Primitive::Date => {
-                self.date = true;
+                self.date.widen(&self.current);
                 quote!(NaiveDate)
             }
             Primitive::DateTime => {
-                self.date_time = true;
+                self.date_time.widen(&self.current);
                 quote!(DateTime<Utc>)
             }
             Primitive::Uuid => {
-                self.uuid = true;
+                self.uuid.widen(&self.current);
                 quote!(Uuid)
             }
             Primitive::Binary => {
-                self.binary = true;
+                self.binary.widen(&self.current);
                 quote!(Binary)
             }
         }
@@ -286,7 +363,7 @@ impl Imports {
     /// Notes that a type deriving `Serialize` and `Deserialize` was emitted (a file of aliases alone
     /// must not import them: the import would be unused).
     pub fn note_serde_derives(&mut self) {
-        self.serde_derives = true;
+        self.serde_derives.widen(&self.current);
     }
 
     /// `use` items for what was noted, sorted.
@@ -294,46 +371,43 @@ impl Imports {
         self.use_item_list().into_iter().collect()
     }
 
-    /// `use` items for what was noted, one per entry, sorted.
+    /// `use` items for what was noted, one per entry, each under its gate.
     pub fn use_item_list(&self) -> Vec<TokenStream> {
         let mut items = Vec::new();
-        let chrono: Vec<TokenStream> = [
-            (self.date_time, quote!(DateTime)),
-            (self.date, quote!(NaiveDate)),
-            (self.date_time, quote!(Utc)),
-        ]
-        .into_iter()
-        .filter_map(|(used, name)| used.then_some(name))
-        .collect();
-        match chrono.len() {
-            0 => {}
-            1 => items.push(quote!(use chrono::#(#chrono)*;)),
-            _ => items.push(quote!(use chrono::{#(#chrono),*};)),
+        // chrono's names share one `use` where they share a gate.
+        let mut chrono: Vec<(&Gate, Vec<TokenStream>)> = Vec::new();
+        for (gate, name) in [
+            (&self.date_time, quote!(DateTime)),
+            (&self.date, quote!(NaiveDate)),
+            (&self.date_time, quote!(Utc)),
+        ] {
+            if !gate.is_used() {
+                continue;
+            }
+            match chrono.iter_mut().find(|(other, _)| *other == gate) {
+                Some((_, names)) => names.push(name),
+                None => chrono.push((gate, vec![name])),
+            }
         }
-        if self.decimal {
-            items.push(quote!(
-                use rust_decimal::Decimal;
-            ));
+        for (gate, names) in chrono {
+            let cfg = gate.cfg();
+            match names.as_slice() {
+                [one] => items.push(quote!(#cfg use chrono::#one;)),
+                _ => items.push(quote!(#cfg use chrono::{#(#names),*};)),
+            }
         }
-        if self.binary {
-            items.push(quote!(
-                use crate::Binary;
-            ));
-        }
-        if self.serde_derives {
-            items.push(quote!(
-                use serde::{Deserialize, Serialize};
-            ));
-        }
-        if self.btree_map {
-            items.push(quote!(
-                use std::collections::BTreeMap;
-            ));
-        }
-        if self.uuid {
-            items.push(quote!(
-                use uuid::Uuid;
-            ));
+        let single = [
+            (&self.decimal, quote!(use rust_decimal::Decimal;)),
+            (&self.binary, quote!(use crate::Binary;)),
+            (&self.serde_derives, quote!(use serde::{Deserialize, Serialize};)),
+            (&self.btree_map, quote!(use std::collections::BTreeMap;)),
+            (&self.uuid, quote!(use uuid::Uuid;)),
+        ];
+        for (gate, item) in single {
+            if gate.is_used() {
+                let cfg = gate.cfg();
+                items.push(quote!(#cfg #item));
+            }
         }
         items
     }
@@ -341,10 +415,10 @@ impl Imports {
     /// Which crates the generated crate must depend on for these imports.
     pub fn crates(&self) -> CrateUse {
         CrateUse {
-            chrono: self.date || self.date_time,
-            rust_decimal: self.decimal,
-            uuid: self.uuid,
-            binary: self.binary,
+            chrono: self.date.is_used() || self.date_time.is_used(),
+            rust_decimal: self.decimal.is_used(),
+            uuid: self.uuid.is_used(),
+            binary: self.binary.is_used(),
             ..CrateUse::default()
         }
     }
@@ -392,6 +466,11 @@ impl CrateUse {
 pub fn sort_use_items(items: &mut [TokenStream]) {
     items.sort_by_cached_key(|item| {
         let text = item.to_string();
+        // A gated `use` sorts by its path, after the `#[cfg(…)]`.
+        let text = match text.find("] ") {
+            Some(end) if text.starts_with('#') => text[end + 2..].to_owned(),
+            _ => text,
+        };
         let path = text
             .trim_start_matches("pub ")
             .trim_start_matches("use ")

@@ -4,6 +4,7 @@
 //! with no property) is a warning, returned beside the `Api` in [`Lowered`].
 
 mod docs;
+pub mod features;
 mod operations;
 mod pagination;
 mod recursion;
@@ -84,7 +85,10 @@ pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Lowered, Vec<Diagnostic>> 
         models,
         operations,
         security_schemes,
+        groups: Vec::new(),
     };
+    let mut api = api;
+    features::assign(&mut api);
     Ok(Lowered { api, warnings })
 }
 

@@ -204,6 +204,8 @@ impl<'doc> Lowerer<'doc> {
             deprecated: operation.deprecated,
             types,
             pagination,
+            group_name: group_name(operation),
+            group: 0,
         })
     }
 
@@ -798,6 +800,13 @@ impl<'doc> Lowerer<'doc> {
         }
         schemes
     }
+}
+
+/// The spec's word for an operation's feature group: `x-apigen-feature`, else its first tag.
+fn group_name(operation: &openapiv3::Operation) -> Option<String> {
+    let named = operation.extensions.get(super::features::EXTENSION);
+    let named = named.and_then(|value| value.as_str()).map(str::to_owned);
+    named.or_else(|| operation.tags.first().cloned())
 }
 
 /// Whether a parameter's inline schema is a string with `format: uri`.

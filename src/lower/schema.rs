@@ -106,6 +106,7 @@ impl<'doc> Lowerer<'doc> {
                         docs: ir::Docs::default(),
                         kind: ModelKind::Alias(target),
                         large: false,
+                        features: Vec::new(),
                     });
                 }
                 ReferenceOr::Item(schema) => self.define(
@@ -224,6 +225,7 @@ impl<'doc> Lowerer<'doc> {
             docs,
             kind: ModelKind::Alias(TypeRef::Json),
             large: false,
+            features: Vec::new(),
         });
         let kind = self.model_kind(&name.rust, schema, pointer);
         if let Some(model) = self.models.get_mut(index) {

@@ -148,6 +148,7 @@ mod tests {
                 additional_properties: None,
             }),
             large: false,
+            features: Vec::new(),
         }
     }
 
@@ -169,6 +170,7 @@ mod tests {
                 },
             ]),
             large: false,
+            features: Vec::new(),
         };
         let models = vec![strings("Big", 10), strings("Small", 2), union];
         let large = large_models(&models);

@@ -1,0 +1,272 @@
+//! Feature groups: every operation belongs to one group (`x-apigen-feature`, else its first tag,
+//! else the first path segment after the prefix all paths share), each group is a cargo feature
+//! of the generated crate, and each model is compiled under the features of the groups whose
+//! operations reach it. A downstream crate that enables one group compiles that group's
+//! operations and the models they use, nothing else.
+
+use std::collections::HashMap;
+
+use heck::ToKebabCase;
+
+use crate::diagnostics::{Diagnostic, Pointer};
+use crate::ir::{Api, Group, ModelKind, Operation, TypeRef};
+use crate::naming::{Scope, value_name};
+
+/// The operation extension naming its group, overriding its tag.
+pub const EXTENSION: &str = "x-apigen-feature";
+
+/// The most features crates.io accepts for one crate.
+pub const MAX_FEATURES: usize = 300;
+
+/// Features every generated crate has besides the groups: `default`, `client`, `server`.
+const FIXED_FEATURES: usize = 3;
+
+/// The longest group part of a feature name; longer tags are cut at a word.
+const MAX_GROUP_NAME: usize = 40;
+
+/// Module names a group may not take: the client and server files import or define these.
+const RESERVED_MODULES: [&str; 10] = [
+    "models", "fmt", "std", "core", "serde", "axum", "reqwest", "futures", "http", "runtime",
+];
+
+/// How operations are put in groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grouping {
+    /// By `x-apigen-feature` or first tag, else by path.
+    Tags,
+    /// By the first path segment after the common prefix, whatever the tags say.
+    Paths,
+    /// The whole API is one group.
+    Whole,
+}
+
+/// Puts `api`'s operations in groups and gives each model the features that reach it.
+pub fn assign(api: &mut Api) {
+    regroup(api, Grouping::Tags);
+}
+
+/// Keeps the crate within crates.io's feature limit: APIs are regrouped by path, then as one
+/// group each, largest first, until the groups fit; each regrouping is a warning on its spec.
+pub fn fit_limit(apis: &mut [Api]) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let budget = MAX_FEATURES - FIXED_FEATURES;
+    for coarser in [Grouping::Paths, Grouping::Whole] {
+        let mut order: Vec<usize> = (0..apis.len()).collect();
+        order.sort_by_key(|&index| std::cmp::Reverse(apis[index].groups.len()));
+        for index in order {
+            let total: usize = apis.iter().map(|api| api.groups.len()).sum();
+            if total <= budget {
+                return warnings;
+            }
+            let before = apis[index].groups.len();
+            regroup(&mut apis[index], coarser);
+            let after = apis[index].groups.len();
+            if after < before {
+                let how = match coarser {
+                    Grouping::Paths => "by the first segment of their paths",
+                    _ => "as one feature",
+                };
+                warnings.push(
+                    Diagnostic::warning_at(
+                        &apis[index].source,
+                        &Pointer::root(),
+                        format!(
+                            "the crate would have more than {MAX_FEATURES} cargo features, the most \
+                             crates.io accepts: this spec's {before} groups are compiled {how} ({after})"
+                        ),
+                    )
+                    .help(format!(
+                        "group operations with `{EXTENSION}` to choose fewer, larger features"
+                    )),
+                );
+            }
+        }
+    }
+    warnings
+}
+
+fn regroup(api: &mut Api, grouping: Grouping) {
+    let prefix = common_prefix(&api.operations);
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut modules = Scope::default();
+    for reserved in RESERVED_MODULES {
+        modules.try_claim(reserved);
+    }
+    let api_feature = api.module.rust.to_kebab_case();
+    for operation in &mut api.operations {
+        let (name, source) = match (grouping, &operation.group_name) {
+            (Grouping::Whole, _) => (api.module.wire.clone(), "the whole API".to_owned()),
+            (Grouping::Tags, Some(name)) => (name.clone(), format!("`{name}`")),
+            _ => match path_segment(&operation.path, prefix) {
+                Some(segment) => (segment.to_owned(), format!("the paths under `{segment}`")),
+                None => ("root".to_owned(), "the paths at the root".to_owned()),
+            },
+        };
+        let key = feature_word(&name);
+        let index = *by_key.entry(key.clone()).or_insert_with(|| {
+            groups.push(Group {
+                feature: format!("{api_feature}-{key}"),
+                module: modules.claim(value_name(&key)),
+                source,
+            });
+            groups.len() - 1
+        });
+        operation.group = index;
+    }
+    api.groups = groups;
+    assign_model_features(api);
+}
+
+/// How many leading path segments every operation's path shares (`/api/v1/…` → 2); parameters
+/// never count.
+fn common_prefix(operations: &[Operation]) -> usize {
+    let mut paths = operations.iter().map(|operation| segments(&operation.path));
+    let Some(first) = paths.next() else {
+        return 0;
+    };
+    let mut shared: Vec<&str> = first.take_while(|s| !s.starts_with('{')).collect();
+    for path in paths {
+        let same = shared
+            .iter()
+            .zip(path)
+            .take_while(|(a, b)| *a == b)
+            .count();
+        shared.truncate(same);
+    }
+    // A path that is only the prefix (`/api/`) still needs a segment of its own to group by.
+    let longest_shared = operations
+        .iter()
+        .map(|operation| segments(&operation.path).count())
+        .min()
+        .unwrap_or(0);
+    shared.len().min(longest_shared.saturating_sub(1))
+}
+
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|segment| !segment.is_empty())
+}
+
+fn path_segment(path: &str, prefix: usize) -> Option<&str> {
+    segments(path)
+        .skip(prefix)
+        .find(|segment| !segment.starts_with('{'))
+}
+
+/// A group's part of a feature name: lowercase words joined by `-`, ASCII only.
+fn feature_word(name: &str) -> String {
+    let kebab = name.to_kebab_case();
+    let mut word = String::new();
+    for part in kebab.split('-') {
+        let part: String = part
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if part.is_empty() || word.len() + part.len() + 1 > MAX_GROUP_NAME {
+            continue;
+        }
+        if !word.is_empty() {
+            word.push('-');
+        }
+        word.push_str(&part);
+    }
+    if word.is_empty() {
+        "other".to_owned()
+    } else {
+        word
+    }
+}
+
+/// Each model's features: those of the groups whose operations reach it through parameters,
+/// bodies, headers and the models they contain. One walk per group; a model reached by every
+/// group or by none has no features (it is always compiled).
+fn assign_model_features(api: &mut Api) {
+    let index: HashMap<&str, usize> = api
+        .models
+        .iter()
+        .enumerate()
+        .map(|(at, model)| (model.name.rust.as_str(), at))
+        .collect();
+    let mut reached: Vec<Vec<usize>> = vec![Vec::new(); api.models.len()];
+    // The last group (plus one) that reached each model, so the walks share one marker array.
+    let mut mark = vec![0usize; api.models.len()];
+    for group in 0..api.groups.len() {
+        let mut stack: Vec<usize> = Vec::new();
+        let push = |ty: &TypeRef, stack: &mut Vec<usize>| {
+            if let Some(&at) = ty.model().and_then(|name| index.get(name)) {
+                stack.push(at);
+            }
+        };
+        for operation in api.operations.iter().filter(|op| op.group == group) {
+            for ty in operation_types(operation) {
+                push(ty, &mut stack);
+            }
+        }
+        while let Some(at) = stack.pop() {
+            if mark[at] == group + 1 {
+                continue;
+            }
+            mark[at] = group + 1;
+            reached[at].push(group);
+            for ty in model_types(&api.models[at].kind) {
+                push(ty, &mut stack);
+            }
+        }
+    }
+    let all = api.groups.len();
+    for (model, groups) in api.models.iter_mut().zip(reached) {
+        model.features = if groups.is_empty() || groups.len() == all {
+            Vec::new()
+        } else {
+            let mut features: Vec<String> = groups
+                .iter()
+                .map(|&group| api.groups[group].feature.clone())
+                .collect();
+            features.sort();
+            features
+        };
+    }
+}
+
+fn operation_types(operation: &Operation) -> Vec<&TypeRef> {
+    let mut types: Vec<&TypeRef> = operation.parameters.iter().map(|p| &p.ty).collect();
+    if let Some(body) = &operation.request_body {
+        types.extend(body.contents.iter().filter_map(|content| content.ty.as_ref()));
+    }
+    for response in &operation.responses {
+        types.extend(response.contents.iter().filter_map(|content| content.ty.as_ref()));
+        types.extend(response.headers.iter().map(|header| &header.ty));
+    }
+    if let Some(pagination) = &operation.pagination {
+        types.push(&pagination.item);
+    }
+    types
+}
+
+fn model_types(kind: &ModelKind) -> Vec<&TypeRef> {
+    match kind {
+        ModelKind::Struct(shape) => {
+            let mut types: Vec<&TypeRef> = shape.fields.iter().map(|field| &field.ty).collect();
+            types.extend(shape.additional_properties.as_ref().map(|extra| &extra.value));
+            types
+        }
+        ModelKind::Enum(_) => Vec::new(),
+        ModelKind::Alias(target) | ModelKind::Newtype(target) => vec![target],
+        ModelKind::Union(variants) => variants.iter().map(|variant| &variant.ty).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feature_words_are_lowercase_ascii_words() {
+        assert_eq!(feature_word("Marketplace Resources"), "marketplace-resources");
+        assert_eq!(feature_word("customerBalanceTransactions"), "customer-balance-transactions");
+        assert_eq!(feature_word("Ünïcode ✓"), "ncode");
+        assert_eq!(feature_word("✓"), "other");
+        assert!(feature_word(&"word ".repeat(40)).len() <= MAX_GROUP_NAME);
+    }
+}
