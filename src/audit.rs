@@ -56,7 +56,7 @@ pub fn wire_names(api: &Api, files: &Files) -> Vec<String> {
 fn check_models(api: &Api, file: &syn::File, problems: &mut Vec<String>) {
     let mut structs = HashMap::new();
     let mut enums = HashMap::new();
-    for item in &file.items {
+    for item in items(file) {
         match item {
             syn::Item::Struct(item) => {
                 structs.insert(item.ident.to_string(), item);
@@ -169,7 +169,7 @@ fn check_client(api: &Api, file: &syn::File, problems: &mut Vec<String>) {
         .map(|operation| (operation.id.rust.as_str(), operation))
         .collect();
     let mut seen = 0;
-    for item in &file.items {
+    for item in items(file) {
         let syn::Item::Impl(block) = item else {
             continue;
         };
@@ -234,7 +234,7 @@ fn collect_request_paths(block: &syn::Block, paths: &mut Vec<String>) {
 
 fn check_server(api: &Api, file: &syn::File, problems: &mut Vec<String>) {
     let mut readers: HashMap<String, &syn::ItemImpl> = HashMap::new();
-    for item in &file.items {
+    for item in items(file) {
         if let syn::Item::Impl(block) = item {
             let is_reader = block
                 .trait_
@@ -270,6 +270,23 @@ fn check_server(api: &Api, file: &syn::File, problems: &mut Vec<String>) {
             .collect();
         compare_parameters(operation, read, "the server reads", problems);
     }
+}
+
+/// The file's items and those of its inline modules (each operation group's), depth first.
+fn items(file: &syn::File) -> Vec<&syn::Item> {
+    let mut found = Vec::new();
+    let mut pending: Vec<&syn::Item> = file.items.iter().rev().collect();
+    while let Some(item) = pending.pop() {
+        if let syn::Item::Mod(syn::ItemMod {
+            content: Some((_, inner)),
+            ..
+        }) = item
+        {
+            pending.extend(inner.iter().rev());
+        }
+        found.push(item);
+    }
+    found
 }
 
 fn compare_parameters(

@@ -141,14 +141,30 @@ fn separate_nested_items(printed: &str, out: &mut String) {
     ];
     out.reserve(printed.len() + printed.len() / 16);
     let mut previous: Option<&str> = None;
+    // The indent of a `use` being read, and of one that just ended: an inline module's `use`
+    // lines stay together, with a blank line before the first item after them.
+    let mut open_use: Option<usize> = None;
+    let mut ended_use: Option<usize> = None;
     for line in printed.lines() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
+        let is_use = trimmed.starts_with("use ") || trimmed.starts_with("pub use ");
+        let starts_item = ITEM_STARTS.iter().any(|start| trimmed.starts_with(start));
         if let Some(previous) = previous {
             let closes = previous.trim_start() == "}" && previous.len() - 1 == indent;
-            if closes && indent > 0 && ITEM_STARTS.iter().any(|start| trimmed.starts_with(start)) {
+            let after_uses = ended_use == Some(indent) && !is_use;
+            if (closes || after_uses) && indent > 0 && starts_item {
                 out.push('\n');
             }
+        }
+        if is_use {
+            open_use = Some(indent);
+        }
+        if open_use == Some(indent) && trimmed.ends_with(';') {
+            open_use = None;
+            ended_use = Some(indent);
+        } else if open_use.is_none() && ended_use.is_some_and(|at| at >= indent) && !is_use {
+            ended_use = None;
         }
         out.push_str(line);
         out.push('\n');

@@ -25,6 +25,17 @@ struct Context<'a> {
     description: String,
     apis: Vec<ApiSummary<'a>>,
     crates: CrateUse,
+    /// The operation groups of every API, each a cargo feature, in module then group order.
+    groups: Vec<GroupSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupSummary<'a> {
+    feature: &'a str,
+    module: &'a str,
+    title: &'a str,
+    source: &'a str,
+    operations: usize,
 }
 
 #[derive(Serialize)]
@@ -52,6 +63,15 @@ fn toml_string(value: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// Text for the rest of a TOML `#` comment line: control characters (a line break would end the
+/// comment and start a key) become spaces.
+fn comment_text(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Text for one Markdown table cell: control characters become spaces and the punctuation that
@@ -105,6 +125,7 @@ pub fn render(apis: &[Api], crates: CrateUse) -> Result<Vec<(String, String)>, S
     environment.set_syntax(syntax);
     // Every value from a spec is escaped for where it lands.
     environment.add_filter("toml", toml_string);
+    environment.add_filter("comment", comment_text);
     environment.add_filter("markdown", markdown_text);
     environment.add_filter("code", markdown_code);
     let titles: Vec<&str> = apis.iter().map(|api| api.title.as_str()).collect();
@@ -131,6 +152,21 @@ pub fn render(apis: &[Api], crates: CrateUse) -> Result<Vec<(String, String)>, S
             })
             .collect(),
         crates,
+        groups: apis
+            .iter()
+            .flat_map(|api| {
+                api.groups
+                    .iter()
+                    .enumerate()
+                    .map(move |(index, group)| GroupSummary {
+                        feature: &group.feature,
+                        module: &api.module.rust,
+                        title: &api.title,
+                        source: &group.source,
+                        operations: api.operations.iter().filter(|op| op.group == index).count(),
+                    })
+            })
+            .collect(),
     };
     TEMPLATES
         .iter()

@@ -134,7 +134,17 @@ fn describe(output: &Output) -> String {
 fn fixture_crate_passes_clippy_and_rustfmt() {
     let crate_dir = write_fixture_crate();
 
-    // Clippy with every warning an error, with and without the client; then the doctests
+    // The operation groups' features, in the order `default` lists them: one group alone and two
+    // together must compile as cleanly as all of them.
+    let manifest = fs::read_to_string(crate_dir.join("Cargo.toml")).expect("Cargo.toml");
+    let groups = group_features(&manifest);
+    assert!(
+        groups.len() > 20,
+        "the fixtures' groups are features: {groups:?}"
+    );
+    let one_group = format!("client,server,{}", groups[0]);
+    let two_groups = format!("client,server,{},{}", groups[1], groups[groups.len() - 1]);
+    // Clippy with every warning an error, with every feature and with some; then the doctests
     // (descriptions copied into docs must not turn into Rust code that rustdoc tries to compile,
     // and the client example must compile); then the client's wire test.
     for (what, args) in [
@@ -145,6 +155,42 @@ fn fixture_crate_passes_clippy_and_rustfmt() {
         (
             "clippy without the client feature",
             &["clippy", "--no-default-features", "--", "-D", "warnings"][..],
+        ),
+        (
+            "clippy with the client and server but no group",
+            &[
+                "clippy",
+                "--no-default-features",
+                "--features",
+                "client,server",
+                "--",
+                "-D",
+                "warnings",
+            ][..],
+        ),
+        (
+            "clippy with one group",
+            &[
+                "clippy",
+                "--no-default-features",
+                "--features",
+                &one_group,
+                "--",
+                "-D",
+                "warnings",
+            ][..],
+        ),
+        (
+            "clippy with two groups",
+            &[
+                "clippy",
+                "--no-default-features",
+                "--features",
+                &two_groups,
+                "--",
+                "-D",
+                "warnings",
+            ][..],
         ),
         ("the doctests", &["test", "--doc"][..]),
         ("the client wire test", &["test", "--test", "wire"][..]),
@@ -168,6 +214,20 @@ fn fixture_crate_passes_clippy_and_rustfmt() {
         changed.is_empty(),
         "rustfmt would change these files of the crate generated from tests/fixtures/: {changed:?}"
     );
+}
+
+/// The features the generated `Cargo.toml`'s `default` lists besides `client` and `server`.
+fn group_features(manifest: &str) -> Vec<String> {
+    let table: toml_edit::DocumentMut = manifest.parse().expect("Cargo.toml parses");
+    let default = table["features"]["default"]
+        .as_array()
+        .expect("a default feature list");
+    default
+        .iter()
+        .filter_map(|value| value.as_str())
+        .filter(|feature| !["client", "server"].contains(feature))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Writes one crate per fixture into `target/fixture-each/`, members of one workspace, so each

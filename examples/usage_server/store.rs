@@ -72,26 +72,25 @@ fn uuid_of(url: &str) -> Option<uuid::Uuid> {
     url.trim_end_matches('/').rsplit('/').next()?.parse().ok()
 }
 
-/// Whether an allocation user usage passes every filter of a Slurm or OpenPortal list.
-fn allocation_usage_matches(
-    request: &waldur::SlurmAllocationUserUsageListRequest,
-    allocation: &str,
-    user: Option<&str>,
-    month: i64,
-    year: i64,
-) -> bool {
-    let same = |wanted: &Option<String>, value: Option<&str>| {
-        wanted.as_deref().is_none_or(|wanted| value == Some(wanted))
-    };
-    let same_uuid = |wanted: Option<uuid::Uuid>, url: Option<&str>| {
-        wanted.is_none_or(|wanted| url.and_then(uuid_of) == Some(wanted))
-    };
-    same(&request.allocation, Some(allocation))
-        && same_uuid(request.allocation_uuid, Some(allocation))
-        && same(&request.user, user)
-        && same_uuid(request.user_uuid, user)
-        && request.month.is_none_or(|wanted| month == wanted)
-        && request.year.is_none_or(|wanted| year == wanted)
+/// Whether an allocation user usage passes every filter of a Slurm or OpenPortal list: two
+/// request types with the same fields, one per cargo feature, so a macro rather than a function.
+macro_rules! allocation_usage_matches {
+    ($request:expr, $allocation:expr, $user:expr, $month:expr, $year:expr) => {{
+        let (request, allocation, user, month, year): (_, &str, Option<&str>, i64, i64) =
+            ($request, $allocation, $user, $month, $year);
+        let same = |wanted: &Option<String>, value: Option<&str>| {
+            wanted.as_deref().is_none_or(|wanted| value == Some(wanted))
+        };
+        let same_uuid = |wanted: Option<uuid::Uuid>, url: Option<&str>| {
+            wanted.is_none_or(|wanted| url.and_then(uuid_of) == Some(wanted))
+        };
+        same(&request.allocation, Some(allocation))
+            && same_uuid(request.allocation_uuid, Some(allocation))
+            && same(&request.user, user)
+            && same_uuid(request.user_uuid, user)
+            && request.month.is_none_or(|wanted| month == wanted)
+            && request.year.is_none_or(|wanted| year == wanted)
+    }};
 }
 
 /// Whether a component usage passes every filter of the marketplace list.
@@ -244,7 +243,13 @@ impl waldur::Api for WaldurStore {
             .iter()
             .filter(|usage| {
                 let user = usage.user.as_ref().and_then(Option::as_deref);
-                allocation_usage_matches(&request, &usage.allocation, user, usage.month, usage.year)
+                allocation_usage_matches!(
+                    &request,
+                    &usage.allocation,
+                    user,
+                    usage.month,
+                    usage.year
+                )
             })
             .cloned()
             .collect();
@@ -289,7 +294,13 @@ impl waldur::Api for WaldurStore {
             .iter()
             .filter(|usage| {
                 let user = usage.user.as_ref().and_then(Option::as_deref);
-                allocation_usage_matches(&request, &usage.allocation, user, usage.month, usage.year)
+                allocation_usage_matches!(
+                    &request,
+                    &usage.allocation,
+                    user,
+                    usage.month,
+                    usage.year
+                )
             })
             .cloned()
             .collect();

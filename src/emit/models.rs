@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::serde_case::{NameKind, needs_own_rename, pick_rule};
-use super::types::{CrateUse, Imports, doc_attrs, ident};
+use super::types::{CrateUse, Gate, Imports, doc_attrs, gate_items, ident};
 use crate::ir::{
     Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, UnionVariant,
 };
@@ -32,11 +32,18 @@ pub struct RuntimeUse {
 pub fn models_file(api: &Api) -> ModelsFile {
     let mut imports = Imports::new();
     let mut runtime = RuntimeUse::default();
+    // A model reached only by some groups' operations is compiled only with their features,
+    // and so are the imports it alone needs.
     let items: Vec<TokenStream> = api
         .models
         .iter()
-        .map(|model| model_item(model, &mut imports, &mut runtime))
+        .map(|model| {
+            imports.set_features(&model.features);
+            let item = model_item(model, &mut imports, &mut runtime);
+            gate_items(item, &Gate::of(&model.features).cfg())
+        })
         .collect();
+    imports.set_features(&[]);
     let module_doc = format!(
         " Data types of {}, from the schemas in `{}`.",
         api.title, api.source

@@ -7,7 +7,8 @@ use proc_macro2::TokenStream;
 
 use super::types::doc_attrs;
 use crate::ir::{
-    Content, Docs, MediaKind, Operation, Parameter, ParameterLocation, Response, Status, TypeRef,
+    Api, Content, Docs, MediaKind, Operation, Parameter, ParameterLocation, Response, Status,
+    TypeRef,
 };
 
 /// How a request or response body travels.
@@ -126,7 +127,7 @@ pub(super) fn parameter_docs(parameter: &Parameter) -> TokenStream {
 
 /// An operation's rustdoc: summary, description, method and path; with `arguments`, a list of
 /// the required parameters a client method takes as arguments.
-pub(super) fn operation_docs(operation: &Operation, arguments: bool) -> TokenStream {
+pub(super) fn operation_docs(operation: &Operation, arguments: bool, feature: &str) -> TokenStream {
     let mut docs = Docs::default();
     if let Some(summary) = &operation.summary {
         docs.lines.push(summary.clone());
@@ -146,6 +147,7 @@ pub(super) fn operation_docs(operation: &Operation, arguments: bool) -> TokenStr
     if operation.deprecated {
         docs.push_paragraph("Deprecated by the spec.".to_owned());
     }
+    docs.push_paragraph(format!("Compiled with the `{feature}` feature."));
     let required: Vec<&Parameter> = operation.parameters.iter().filter(|p| p.required).collect();
     if arguments && !required.is_empty() {
         docs.lines.push(String::new());
@@ -171,4 +173,11 @@ pub(super) fn operation_docs(operation: &Operation, arguments: bool) -> TokenStr
         }
     }
     doc_attrs(&docs)
+}
+
+/// The cargo feature `operation` is compiled under.
+pub(super) fn group_feature(api: &Api, operation: &Operation) -> String {
+    api.groups
+        .get(operation.group)
+        .map_or_else(String::new, |group| group.feature.clone())
 }

@@ -238,6 +238,63 @@ pub fn cfg_any<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
     }
 }
 
+/// `items` (whole items, written by an emitter) each compiled under `cfg`: the attribute goes
+/// before every item, an item ending at a top-level `;` or at a top-level `{…}` not followed by
+/// `;`.
+pub fn gate_items(items: TokenStream, cfg: &TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    if cfg.is_empty() {
+        return items;
+    }
+    let mut out = TokenStream::new();
+    let mut at_start = true;
+    let mut tokens = items.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        if at_start {
+            out.extend(cfg.clone());
+        }
+        let ends = match &token {
+            TokenTree::Punct(punct) => punct.as_char() == ';',
+            TokenTree::Group(group) => {
+                group.delimiter() == Delimiter::Brace
+                    && !matches!(tokens.peek(), Some(TokenTree::Punct(next)) if next.as_char() == ';')
+            }
+            _ => false,
+        };
+        out.extend([token]);
+        at_start = ends;
+    }
+    out
+}
+
+/// `use path::{…};` for `names`, one line per gate, each compiled under its gate; names in byte
+/// order (types before functions, as rustfmt sorts them).
+pub fn gated_uses<'a>(
+    names: impl Iterator<Item = (&'a str, &'a Gate)>,
+    path: &TokenStream,
+) -> Vec<TokenStream> {
+    let mut by_gate: Vec<(&Gate, Vec<&str>)> = Vec::new();
+    for (name, gate) in names.filter(|(_, gate)| gate.is_used()) {
+        match by_gate.iter_mut().find(|(other, _)| *other == gate) {
+            Some((_, names)) => names.push(name),
+            None => by_gate.push((gate, vec![name])),
+        }
+    }
+    by_gate.sort();
+    by_gate
+        .into_iter()
+        .map(|(gate, mut names)| {
+            names.sort_unstable();
+            let cfg = gate.cfg();
+            let names: Vec<proc_macro2::Ident> = names.into_iter().map(ident).collect();
+            match names.as_slice() {
+                [one] => quote!(#cfg use #path::#one;),
+                _ => quote!(#cfg use #path::{#(#names),*};),
+            }
+        })
+        .collect()
+}
+
 /// Which imports a file needs, gathered while emitting its types, each with its gate.
 #[derive(Debug, Default)]
 pub struct Imports {
@@ -301,6 +358,29 @@ impl Imports {
             items.push(quote!(
                 use super::models;
             ));
+        }
+        items
+    }
+
+    /// [`Imports::model_use_items`] for a module inside one of the API's files, which names the
+    /// models by their path from the crate root (`crate::waldur::models`).
+    pub fn model_use_items_in(
+        &self,
+        used: &BTreeSet<String>,
+        api_module: &str,
+    ) -> Vec<TokenStream> {
+        let api = ident(api_module);
+        let bare: Vec<&String> = used
+            .iter()
+            .filter(|name| !self.qualified_models.contains(*name))
+            .collect();
+        let mut items = Vec::new();
+        if !bare.is_empty() {
+            let models = bare.into_iter().map(|name| ident(name));
+            items.push(quote!(use crate::#api::models::{#(#models),*};));
+        }
+        if used.iter().any(|name| self.qualified_models.contains(name)) {
+            items.push(quote!(use crate::#api::models;));
         }
         items
     }
@@ -397,11 +477,36 @@ impl Imports {
             }
         }
         let single = [
-            (&self.decimal, quote!(use rust_decimal::Decimal;)),
-            (&self.binary, quote!(use crate::Binary;)),
-            (&self.serde_derives, quote!(use serde::{Deserialize, Serialize};)),
-            (&self.btree_map, quote!(use std::collections::BTreeMap;)),
-            (&self.uuid, quote!(use uuid::Uuid;)),
+            (
+                &self.decimal,
+                quote!(
+                    use rust_decimal::Decimal;
+                ),
+            ),
+            (
+                &self.binary,
+                quote!(
+                    use crate::Binary;
+                ),
+            ),
+            (
+                &self.serde_derives,
+                quote!(
+                    use serde::{Deserialize, Serialize};
+                ),
+            ),
+            (
+                &self.btree_map,
+                quote!(
+                    use std::collections::BTreeMap;
+                ),
+            ),
+            (
+                &self.uuid,
+                quote!(
+                    use uuid::Uuid;
+                ),
+            ),
         ];
         for (gate, item) in single {
             if gate.is_used() {

@@ -97,7 +97,10 @@ fn regroup(api: &mut Api, grouping: Grouping) {
     for operation in &mut api.operations {
         let (name, source) = match (grouping, &operation.group_name) {
             (Grouping::Whole, _) => (api.module.wire.clone(), "the whole API".to_owned()),
-            (Grouping::Tags, Some(name)) => (name.clone(), format!("`{name}`")),
+            (Grouping::Tags, Some(name)) if operation.tags.first() == Some(name) => {
+                (name.clone(), format!("the `{name}` tag"))
+            }
+            (Grouping::Tags, Some(name)) => (name.clone(), format!("`{EXTENSION}: {name}`")),
             _ => match path_segment(&operation.path, prefix) {
                 Some(segment) => (segment.to_owned(), format!("the paths under `{segment}`")),
                 None => ("root".to_owned(), "the paths at the root".to_owned()),
@@ -127,11 +130,7 @@ fn common_prefix(operations: &[Operation]) -> usize {
     };
     let mut shared: Vec<&str> = first.take_while(|s| !s.starts_with('{')).collect();
     for path in paths {
-        let same = shared
-            .iter()
-            .zip(path)
-            .take_while(|(a, b)| *a == b)
-            .count();
+        let same = shared.iter().zip(path).take_while(|(a, b)| *a == b).count();
         shared.truncate(same);
     }
     // A path that is only the prefix (`/api/`) still needs a segment of its own to group by.
@@ -232,10 +231,19 @@ fn assign_model_features(api: &mut Api) {
 fn operation_types(operation: &Operation) -> Vec<&TypeRef> {
     let mut types: Vec<&TypeRef> = operation.parameters.iter().map(|p| &p.ty).collect();
     if let Some(body) = &operation.request_body {
-        types.extend(body.contents.iter().filter_map(|content| content.ty.as_ref()));
+        types.extend(
+            body.contents
+                .iter()
+                .filter_map(|content| content.ty.as_ref()),
+        );
     }
     for response in &operation.responses {
-        types.extend(response.contents.iter().filter_map(|content| content.ty.as_ref()));
+        types.extend(
+            response
+                .contents
+                .iter()
+                .filter_map(|content| content.ty.as_ref()),
+        );
         types.extend(response.headers.iter().map(|header| &header.ty));
     }
     if let Some(pagination) = &operation.pagination {
@@ -248,7 +256,12 @@ fn model_types(kind: &ModelKind) -> Vec<&TypeRef> {
     match kind {
         ModelKind::Struct(shape) => {
             let mut types: Vec<&TypeRef> = shape.fields.iter().map(|field| &field.ty).collect();
-            types.extend(shape.additional_properties.as_ref().map(|extra| &extra.value));
+            types.extend(
+                shape
+                    .additional_properties
+                    .as_ref()
+                    .map(|extra| &extra.value),
+            );
             types
         }
         ModelKind::Enum(_) => Vec::new(),
@@ -263,8 +276,14 @@ mod tests {
 
     #[test]
     fn feature_words_are_lowercase_ascii_words() {
-        assert_eq!(feature_word("Marketplace Resources"), "marketplace-resources");
-        assert_eq!(feature_word("customerBalanceTransactions"), "customer-balance-transactions");
+        assert_eq!(
+            feature_word("Marketplace Resources"),
+            "marketplace-resources"
+        );
+        assert_eq!(
+            feature_word("customerBalanceTransactions"),
+            "customer-balance-transactions"
+        );
         assert_eq!(feature_word("Ünïcode ✓"), "ncode");
         assert_eq!(feature_word("✓"), "other");
         assert!(feature_word(&"word ".repeat(40)).len() <= MAX_GROUP_NAME);

@@ -7,7 +7,8 @@ use quote::quote;
 use super::Emitter;
 use crate::emit::SchemeSlot;
 use crate::emit::operation::{
-    BodyForm, body_form, chosen_content, is_success, operation_docs, request_body_form, successes,
+    BodyForm, body_form, chosen_content, group_feature, is_success, operation_docs,
+    request_body_form, successes,
 };
 use crate::emit::types::ident;
 use crate::ir::{
@@ -287,7 +288,7 @@ impl Emitter<'_> {
         let start =
             quote!(let #mutable request = self.transport.request(Method::#http_method, #path););
         let dispatch = status_match(self.success_arms(operation));
-        let docs = operation_docs(operation, true);
+        let docs = operation_docs(operation, true, &group_feature(self.api, operation));
         quote! {
             #docs
             pub async fn #name(&self, #(#arguments),*) -> Result<#success, #error> {

@@ -17,9 +17,9 @@ use quote::quote;
 use super::operation::collect_models;
 use super::runtime::Capabilities;
 use super::same_types::SameTypes;
-use super::types::{Imports, doc_attrs, doc_lines, ident, sort_use_items};
+use super::types::{CrateUse, Imports, doc_attrs, doc_lines, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
-use crate::ir::{Api, ParameterLocation, SecurityKind, TypeRef};
+use crate::ir::{Api, Group, Operation, ParameterLocation, SecurityKind, TypeRef};
 use crate::naming::Scope;
 use crate::render::CRATE_NAME;
 
@@ -43,18 +43,21 @@ pub fn client_file(api: &Api) -> Option<ApiFile> {
         response_imports: BTreeSet::new(),
         multipart: false,
         same: SameTypes::default(),
+        crates: CrateUse::default(),
+        any_paginated: false,
+        any_multipart: false,
     };
     let chunks = emitter.file();
-    let mut crates = emitter.imports.crates();
+    let mut crates = emitter.crates;
     crates.client = true;
-    crates.futures = emitter.paginated;
-    crates.binary |= emitter.multipart;
+    crates.futures = emitter.any_paginated;
+    crates.binary |= emitter.any_multipart;
     let runtime = Capabilities {
         client: true,
-        pagination: emitter.paginated,
-        multipart: emitter.multipart,
+        pagination: emitter.any_paginated,
+        multipart: emitter.any_multipart,
         // The multipart writer knows `Binary` by name.
-        binary: emitter.multipart,
+        binary: emitter.any_multipart,
         ..Capabilities::default()
     };
     Some(ApiFile {
@@ -104,6 +107,12 @@ struct Emitter<'a> {
     multipart: bool,
     /// Per-operation types defined so far, so a repeated definition becomes an alias.
     same: SameTypes,
+    /// What the whole file needs of other crates, gathered over the groups.
+    crates: CrateUse,
+    /// Whether some group has a paginated list.
+    any_paginated: bool,
+    /// Whether some group sends a multipart body.
+    any_multipart: bool,
 }
 
 impl Emitter<'_> {
@@ -121,22 +130,14 @@ impl Emitter<'_> {
                 self.setter(slot, &name)
             })
             .collect();
-        let mut operation_items = Vec::new();
-        let mut operation_methods = Vec::new();
-        for operation in &api.operations {
-            let name = methods.claim(operation.id.rust.clone());
-            let stream_name = operation
-                .pagination
-                .as_ref()
-                .map(|_| methods.claim(format!("{}_stream", operation.id.rust)));
-            operation_items.push(self.operation_types(operation, &name));
-            operation_methods.push(self.operation_method(operation, &name, &slots));
-            if let Some(stream_name) = stream_name {
-                operation_methods.push(self.stream_method(operation, &name, &stream_name));
-            }
+        let mut groups = Vec::new();
+        for (index, group) in api.groups.iter().enumerate() {
+            let operations = api.operations.iter().filter(|op| op.group == index);
+            groups.push(self.group_module(group, operations, &mut methods, &slots));
         }
-        let client = self.client_struct(&slots, &setters, &operation_methods);
-        let uses = self.use_items(!slots.is_empty());
+        self.start_group();
+        let client = self.client_struct(&slots, &setters);
+        let uses = self.root_use_items(!slots.is_empty());
         let module_doc = format!(
             " An async client for {}: one method per operation of `{}`.",
             api.title, api.source
@@ -153,26 +154,111 @@ impl Emitter<'_> {
             #default_base_url
             #client
         }];
-        chunks.extend(operation_items);
+        chunks.extend(groups);
         chunks
     }
 
-    fn use_items(&mut self, has_credentials: bool) -> TokenStream {
-        let mut runtime = self.response_imports.clone();
-        if has_credentials {
-            runtime.insert("Credential");
+    /// Forgets what the previous group imported and defined.
+    fn start_group(&mut self) {
+        self.crates = self.crates.union(self.imports.crates());
+        self.any_paginated |= self.paginated;
+        self.any_multipart |= self.multipart;
+        self.imports = Imports::qualifying(&CLIENT_FILE_NAMES, &self.api.models);
+        self.paginated = false;
+        self.models = BTreeSet::new();
+        self.header_map = false;
+        self.response_imports = BTreeSet::new();
+        self.multipart = false;
+        self.same = SameTypes::default();
+    }
+
+    /// One group's operations, in a module compiled under the group's feature: the `Client`
+    /// methods and the per-operation types, re-exported from the client module.
+    fn group_module<'o>(
+        &mut self,
+        group: &Group,
+        operations: impl Iterator<Item = &'o Operation>,
+        methods: &mut Scope,
+        slots: &[SchemeSlot],
+    ) -> TokenStream {
+        self.start_group();
+        let mut items = Vec::new();
+        let mut operation_methods = Vec::new();
+        for operation in operations {
+            let name = methods.claim(operation.id.rust.clone());
+            let stream_name = operation
+                .pagination
+                .as_ref()
+                .map(|_| methods.claim(format!("{}_stream", operation.id.rust)));
+            items.push(self.operation_types(operation, &name));
+            operation_methods.push(self.operation_method(operation, &name, slots));
+            if let Some(stream_name) = stream_name {
+                operation_methods.push(self.stream_method(operation, &name, &stream_name));
+            }
         }
-        runtime.insert("Transport");
+        let uses = self.group_use_items();
+        let module = ident(&group.module);
+        let feature = &group.feature;
+        let doc = format!(
+            " The operations of {} (the `{feature}` feature).",
+            group.source
+        );
+        // The module's types are the client module's; a module of methods alone exports none.
+        let export = items.iter().any(|item| !item.is_empty()).then(|| {
+            quote! {
+                #[cfg(feature = #feature)]
+                pub use #module::*;
+            }
+        });
+        quote! {
+            #export
+
+            #[doc = #doc]
+            #[cfg(feature = #feature)]
+            mod #module {
+                #uses
+
+                impl Client {
+                    #(#operation_methods)*
+                }
+
+                #(#items)*
+            }
+        }
+    }
+
+    /// The client module's own `use` lines: what its constructors and setters name.
+    fn root_use_items(&mut self, has_credentials: bool) -> TokenStream {
+        let mut runtime = vec![quote!(Transport)];
+        if has_credentials {
+            runtime.insert(0, quote!(Credential));
+        }
+        let mut items = vec![
+            quote!(
+                pub use crate::runtime::client::{
+                    BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
+                };
+            ),
+            quote!(use crate::runtime::client::{#(#runtime),*};),
+        ];
+        sort_use_items(&mut items);
+        items.into_iter().collect()
+    }
+
+    /// A group module's `use` lines: the client, and what its operations name.
+    fn group_use_items(&mut self) -> TokenStream {
         // Byte order puts types before functions, as rustfmt sorts them.
+        let mut runtime: Vec<&str> = self.response_imports.iter().copied().collect();
+        runtime.extend(["Error", "Response"]);
+        runtime.sort_unstable();
         let runtime = runtime.into_iter().map(ident);
         let mut items = self.imports.use_item_list();
         items.push(quote!(
-            pub use crate::runtime::client::{
-                BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
-            };
+            use super::Client;
         ));
         items.push(quote!(use crate::runtime::client::{#(#runtime),*};));
-        items.extend(self.imports.model_use_items(&self.models));
+        let models = self.api.module.rust.as_str();
+        items.extend(self.imports.model_use_items_in(&self.models, models));
         if self.header_map {
             items.push(quote!(
                 use reqwest::header::HeaderMap;
@@ -198,12 +284,7 @@ impl Emitter<'_> {
         items.into_iter().collect()
     }
 
-    fn client_struct(
-        &mut self,
-        slots: &[SchemeSlot],
-        setters: &[TokenStream],
-        operation_methods: &[TokenStream],
-    ) -> TokenStream {
+    fn client_struct(&mut self, slots: &[SchemeSlot], setters: &[TokenStream]) -> TokenStream {
         let api = self.api;
         let fields = slots.iter().map(|slot| {
             let field = ident(&slot.field);
@@ -262,7 +343,6 @@ impl Emitter<'_> {
                 }
 
                 #(#setters)*
-                #(#operation_methods)*
             }
         }
     }

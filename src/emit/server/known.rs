@@ -18,26 +18,22 @@ impl Emitter<'_> {
             .model()
             .is_some_and(|name| self.enum_holders.contains(name));
         if holds {
-            self.use_runtime("Known");
             self.use_runtime("known");
         }
         holds
     }
 
-    /// `Known` for every model of the API but aliases: unknown enum values, found by path.
-    pub(super) fn known_impls(&mut self) -> TokenStream {
-        if !self.runtime.contains("Known") {
-            return TokenStream::new();
-        }
-        let mut impls = Vec::new();
-        for model in &self.api.models {
+    /// `Known` for `model` if it may hold a string enum (aliases use their target's): unknown
+    /// enum values, found by path.
+    pub(super) fn known_impl(&mut self, model: &Model) -> Option<TokenStream> {
+        {
             let holds = self.enum_holders.contains(model.name.rust.as_str());
             if !holds || matches!(model.kind, ModelKind::Alias(_)) {
-                continue;
+                return None;
             }
             let name = self.type_tokens(&TypeRef::Named(model.name.rust.clone()));
             let body = match &model.kind {
-                ModelKind::Alias(_) => continue,
+                ModelKind::Alias(_) => return None,
                 ModelKind::Enum(shape) => {
                     let other = ident(&shape.other_variant);
                     quote!(matches!(self, Self::#other(_)).then(String::new))
@@ -95,15 +91,15 @@ impl Emitter<'_> {
                     }
                 }
             };
-            impls.push(quote! {
+            self.use_runtime("Known");
+            Some(quote! {
                 impl Known for #name {
                     fn unknown(&self) -> Option<String> {
                         #body
                     }
                 }
-            });
+            })
         }
-        quote!(#(#impls)*)
     }
 }
 

@@ -3,7 +3,7 @@
 //! credentials the security schemes define, and `router`, which mounts every operation at its
 //! spec path and checks each request against the spec before the implementation sees it.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -14,9 +14,9 @@ use super::operation::{
 };
 use super::runtime::Capabilities;
 use super::same_types::SameTypes;
-use super::types::{Imports, ident, sort_use_items};
+use super::types::{CrateUse, Gate, Imports, gated_uses, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
-use crate::ir::{Api, Method, Operation, ParameterLocation, SecurityKind, TypeRef};
+use crate::ir::{Api, Group, Method, Operation, ParameterLocation, SecurityKind, TypeRef};
 
 mod known;
 mod types;
@@ -57,11 +57,13 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         form_readers: BTreeSet::new(),
         routing: BTreeSet::new(),
         same: SameTypes::default(),
+        crates: CrateUse::default(),
+        forms: false,
     };
     let chunks = emitter.file();
-    let mut crates = emitter.imports.crates();
+    let mut crates = emitter.crates;
     crates.server = true;
-    let forms = !emitter.form_readers.is_empty();
+    let forms = emitter.forms;
     crates.forms = forms;
     Some(ApiFile {
         chunks,
@@ -89,54 +91,64 @@ struct Emitter<'a> {
     routing: BTreeSet<&'static str>,
     /// Request and reply types defined so far, so a repeated definition becomes an alias.
     same: SameTypes,
+    /// What the whole file needs of other crates, gathered over the groups.
+    crates: CrateUse,
+    /// Whether some group reads a form or multipart body.
+    forms: bool,
 }
 
 impl Emitter<'_> {
     fn file(&mut self) -> Vec<TokenStream> {
         let api = self.api;
         let slots = scheme_slots(api, &[]);
-        let credentials = self.credentials(&slots);
+        let mut groups = Vec::new();
         let mut methods = Vec::new();
-        let mut handlers = Vec::new();
-        let mut types = Vec::new();
-        // Each operation's security alternatives, written once, with their text to compare by.
-        let securities: Vec<Security> = api
-            .operations
-            .iter()
-            .map(|operation| {
-                let alternatives = security_alternatives(operation, &slots);
-                Security {
-                    open: is_open(operation),
-                    key: alternatives.to_string(),
-                    alternatives,
-                }
-            })
-            .collect();
-        let shared = shared_security(&securities);
-        for (operation, security) in api.operations.iter().zip(&securities) {
-            methods.push(self.trait_method(operation, !slots.is_empty()));
-            let alternatives = match shared {
-                Some(shared) if shared.key == security.key => quote!(SECURITY),
-                _ => security.alternatives.clone(),
+        // Root `use`s each under the features of what uses them, so no build leaves one unused.
+        let mut root_uses: BTreeMap<&'static str, Gate> = BTreeMap::new();
+        let mut root_models: BTreeMap<String, Gate> = BTreeMap::new();
+        for (index, group) in api.groups.iter().enumerate() {
+            let operations: Vec<&Operation> = api
+                .operations
+                .iter()
+                .filter(|op| op.group == index)
+                .collect();
+            let gate = Gate::of(std::slice::from_ref(&group.feature));
+            let cfg = gate.cfg();
+            for operation in &operations {
+                let method = self.trait_method(operation, !slots.is_empty(), &group.feature);
+                methods.push(quote!(#cfg #method));
+            }
+            root_uses.entry("not_implemented").or_default().widen(&gate);
+            groups.push(self.group_module(group, &operations, &slots));
+        }
+        self.start_group();
+        let credentials = self.credentials(&slots);
+        for name in std::mem::take(&mut self.runtime) {
+            root_uses.entry(name).or_default().widen(&Gate::Always);
+        }
+        let mut known = Vec::new();
+        for model in &api.models {
+            let Some(tokens) = self.known_impl(model) else {
+                continue;
             };
-            handlers.push(self.handler(operation, &slots, alternatives));
-            types.push(self.request_type(operation));
-            types.push(self.reply_type(operation));
+            let gate = Gate::of(&model.features);
+            let cfg = gate.cfg();
+            known.push(quote!(#cfg #tokens));
+            for name in std::mem::take(&mut self.runtime) {
+                if name != "known" {
+                    root_uses.entry(name).or_default().widen(&gate);
+                }
+            }
+            for name in std::mem::take(&mut self.models) {
+                root_models.entry(name).or_default().widen(&gate);
+            }
         }
         let router = self.router();
-        let known = self.known_impls();
-        let security = shared.map(|Security { alternatives, .. }| {
-            quote! {
-                /// The credentials most operations require: any one alternative, each naming the
-                /// security schemes whose credentials must all be sent.
-                const SECURITY: &[&[&str]] = #alternatives;
-            }
-        });
         let trait_doc = format!(
             " {} as a server implements it: one method per operation. Every method answers `501 Not Implemented` until it is implemented, so an implementation can start with one operation.",
             api.title
         );
-        let uses = self.use_items();
+        let uses = self.root_use_items(&root_uses, &root_models, !slots.is_empty());
         let module_doc = format!(
             " Server stubs for {}: implement [`Api`] and serve it with [`router`].",
             api.title
@@ -153,15 +165,126 @@ impl Emitter<'_> {
             #router
             #credentials
         }];
-        chunks.extend(types);
-        chunks.push(quote!(#security));
-        chunks.extend(handlers);
-        chunks.push(known);
+        chunks.extend(groups);
+        chunks.extend(known);
         chunks
     }
 
-    fn use_items(&mut self) -> TokenStream {
+    /// Forgets what the previous group imported and defined, keeping what the file needs.
+    fn start_group(&mut self) {
+        self.crates = self.crates.union(self.imports.crates());
+        self.forms |= !self.form_readers.is_empty();
+        self.imports = Imports::qualifying(&SERVER_FILE_NAMES, &self.api.models);
+        self.models = BTreeSet::new();
+        self.runtime = BTreeSet::new();
+        self.form_readers = BTreeSet::new();
+        self.routing = BTreeSet::new();
+        self.same = SameTypes::default();
+    }
+
+    /// One group's operations in a module compiled under the group's feature: the request and
+    /// reply types, the handlers, and `routes`, which adds them to the router.
+    fn group_module(
+        &mut self,
+        group: &Group,
+        operations: &[&Operation],
+        slots: &[SchemeSlot],
+    ) -> TokenStream {
+        self.start_group();
+        let mut handlers = Vec::new();
+        let mut types = Vec::new();
+        // Each operation's security alternatives, written once, with their text to compare by.
+        let securities: Vec<Security> = operations
+            .iter()
+            .map(|operation| {
+                let alternatives = security_alternatives(operation, slots);
+                Security {
+                    open: is_open(operation),
+                    key: alternatives.to_string(),
+                    alternatives,
+                }
+            })
+            .collect();
+        let shared = shared_security(&securities);
+        for (operation, security) in operations.iter().zip(&securities) {
+            let alternatives = match shared {
+                Some(shared) if shared.key == security.key => quote!(SECURITY),
+                _ => security.alternatives.clone(),
+            };
+            handlers.push(self.handler(operation, slots, alternatives));
+            types.push(self.request_type(operation));
+            types.push(self.reply_type(operation));
+        }
+        let routes = self.routes(operations);
+        let security = shared.map(|Security { alternatives, .. }| {
+            quote! {
+                /// The credentials most of these operations require: any one alternative, each
+                /// naming the security schemes whose credentials must all be sent.
+                const SECURITY: &[&[&str]] = #alternatives;
+            }
+        });
+        let uses = self.group_use_items();
+        let module = ident(&group.module);
+        let feature = &group.feature;
+        let doc = format!(
+            " The operations of {} (the `{feature}` feature).",
+            group.source
+        );
+        quote! {
+            #[cfg(feature = #feature)]
+            pub use #module::*;
+
+            #[doc = #doc]
+            #[cfg(feature = #feature)]
+            mod #module {
+                #uses
+                #routes
+                #(#types)*
+                #security
+                #(#handlers)*
+            }
+        }
+    }
+
+    /// The server module's own `use` lines, each under the gate of what uses it.
+    fn root_use_items(
+        &mut self,
+        runtime: &BTreeMap<&'static str, Gate>,
+        models: &BTreeMap<String, Gate>,
+        has_credentials: bool,
+    ) -> TokenStream {
+        let mut items = vec![
+            quote!(
+                use std::sync::Arc;
+            ),
+            quote!(
+                use axum::Router;
+            ),
+        ];
+        items.extend(gated_uses(
+            runtime.iter().map(|(name, gate)| (*name, gate)),
+            &quote!(crate::runtime::server),
+        ));
+        let module = ident(&self.api.module.rust);
+        items.extend(gated_uses(
+            models.iter().map(|(name, gate)| (name.as_str(), gate)),
+            &quote!(crate::#module::models),
+        ));
+        if has_credentials {
+            items.push(quote!(
+                use std::fmt;
+            ));
+        }
+        sort_use_items(&mut items);
+        items.into_iter().collect()
+    }
+
+    /// A group module's `use` lines: what its types and handlers name.
+    fn group_use_items(&mut self) -> TokenStream {
         let mut items = self.imports.use_item_list();
+        items.push(quote!(
+            use super::Api;
+        ));
         items.push(quote!(
             use std::sync::Arc;
         ));
@@ -179,12 +302,8 @@ impl Emitter<'_> {
             let readers = self.form_readers.iter().map(|name| ident(name));
             items.push(quote!(use crate::runtime::forms::{#(#readers),*};));
         }
-        items.extend(self.imports.model_use_items(&self.models));
-        if self.runtime.contains("redacted") {
-            items.push(quote!(
-                use std::fmt;
-            ));
-        }
+        let models = self.api.module.rust.as_str();
+        items.extend(self.imports.model_use_items_in(&self.models, models));
         sort_use_items(&mut items);
         items.into_iter().collect()
     }
@@ -293,12 +412,16 @@ impl Emitter<'_> {
         }
     }
 
-    fn trait_method(&mut self, operation: &Operation, has_credentials: bool) -> TokenStream {
+    fn trait_method(
+        &mut self,
+        operation: &Operation,
+        has_credentials: bool,
+        feature: &str,
+    ) -> TokenStream {
         let name = ident(&operation.id.rust);
         let request = ident(&operation.types.request);
         let reply = ident(&operation.types.reply);
-        let docs = operation_docs(operation, false);
-        self.use_runtime("not_implemented");
+        let docs = operation_docs(operation, false, feature);
         let (credentials, unused) = if has_credentials {
             (
                 quote!(, credentials: Credentials),
@@ -317,17 +440,43 @@ impl Emitter<'_> {
     }
 
     fn router(&mut self) -> TokenStream {
-        let api = self.api;
+        let routes = self.api.groups.iter().map(|group| {
+            let feature = &group.feature;
+            let module = ident(&group.module);
+            quote! {
+                #[cfg(feature = #feature)]
+                let router = #module::routes(router);
+            }
+        });
+        quote! {
+            /// A router serving `api` at every path of the spec (trailing slashes as written) whose
+            /// feature is on. Requests are checked against the spec before `api` sees them: a
+            /// parameter or body that is missing or does not parse gets `400`, missing credentials
+            /// `401`, another media type `415`, a body over axum's `DefaultBodyLimit` `413`, and a
+            /// method the path does not serve `405`. Add your own layers (tracing, CORS, a body
+            /// limit) to what it returns.
+            pub fn router<A: Api>(api: A) -> Router {
+                let router = Router::new();
+                #(#routes)*
+                router.with_state(Arc::new(api))
+            }
+        }
+    }
+
+    /// A group's `routes`: its operations added to a router, one statement per path rather
+    /// than one long chain, so thousands of paths never become an expression nested that deep.
+    fn routes(&mut self, operations: &[&Operation]) -> TokenStream {
         // Operations grouped by path, in the order paths first appear.
         let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
-        for operation in &api.operations {
+        for operation in operations {
             match paths.iter_mut().find(|(path, _)| *path == operation.path) {
                 Some((_, operations)) => operations.push(operation),
                 None => paths.push((&operation.path, vec![operation])),
             }
         }
         let mut routes = Vec::new();
-        for (path, operations) in paths {
+        let count = paths.len();
+        for (at, (path, operations)) in paths.into_iter().enumerate() {
             let mut methods = TokenStream::new();
             for (index, operation) in operations.iter().enumerate() {
                 let method = routing_function(operation.method);
@@ -342,25 +491,24 @@ impl Emitter<'_> {
                     quote!(#methods.#method(#handler::<A>))
                 };
             }
-            routes.push(quote! {
-                let path = #path;
-                let methods = #methods;
-                let router = router.route(path, methods);
+            routes.push(if at + 1 == count {
+                quote! {
+                    let path = #path;
+                    let methods = #methods;
+                    router.route(path, methods)
+                }
+            } else {
+                quote! {
+                    let path = #path;
+                    let methods = #methods;
+                    let router = router.route(path, methods);
+                }
             });
         }
         quote! {
-            /// A router serving `api` at every path of the spec (trailing slashes as written).
-            /// Requests are checked against the spec before `api` sees them: a parameter or body
-            /// that is missing or does not parse gets `400`, missing credentials `401`, another
-            /// media type `415`, a body over axum's `DefaultBodyLimit` `413`, and a method the
-            /// path does not serve `405`. Add your own layers (tracing, CORS, a body limit) to
-            /// what it returns.
-            pub fn router<A: Api>(api: A) -> Router {
-                // One statement per path rather than one long chain: a spec with thousands of
-                // paths must not become an expression nested thousands deep.
-                let router = Router::new();
+            /// Adds these operations' paths to `router`.
+            pub(super) fn routes<A: Api>(router: Router<Arc<A>>) -> Router<Arc<A>> {
                 #(#routes)*
-                router.with_state(Arc::new(api))
             }
         }
     }
