@@ -10,3 +10,4 @@ mod fields;
 mod pagination;
 mod runtime;
 mod server;
+mod tagged;

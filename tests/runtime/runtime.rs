@@ -10,4 +10,7 @@ mod fields;
 pub mod pagination;
 #[path = "../../templates/runtime/server.rs"]
 pub mod server;
+#[path = "../../templates/runtime/tagged.rs"]
+mod tagged;
 pub use fields::{nullable, present};
+pub use tagged::Tagged;
