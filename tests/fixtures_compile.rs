@@ -86,6 +86,10 @@ fn write_fixture_crate() -> PathBuf {
         (["tests", "client", "recorder.rs"], "recorder.rs"),
         (["tests", "fixture_crate", "server.rs"], "server.rs"),
         (["tests", "fixture_crate", "unions.rs"], "unions.rs"),
+        (
+            ["tests", "fixture_crate", "discriminator.rs"],
+            "discriminator.rs",
+        ),
     ] {
         let source: PathBuf = from
             .iter()

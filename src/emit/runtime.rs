@@ -37,6 +37,12 @@ const SERVER: RuntimeFile = RuntimeFile {
     text: include_str!("../../templates/runtime/server.rs"),
 };
 
+/// `Tagged`, which reads a union's member by the tag a `discriminator` names.
+const TAGGED: RuntimeFile = RuntimeFile {
+    path: "src/runtime/tagged.rs",
+    text: include_str!("../../templates/runtime/tagged.rs"),
+};
+
 /// Which runtime files the generated code uses.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
@@ -48,6 +54,8 @@ pub struct Capabilities {
     pub pagination: bool,
     /// Some API has a server.
     pub server: bool,
+    /// Some model is a union read by its tag (a `discriminator`).
+    pub tagged: bool,
 }
 
 impl Capabilities {
@@ -58,12 +66,13 @@ impl Capabilities {
             client: self.client || other.client,
             pagination: self.pagination || other.pagination,
             server: self.server || other.server,
+            tagged: self.tagged || other.tagged,
         }
     }
 
     /// Whether the crate has a runtime module at all.
     pub fn any(self) -> bool {
-        self.fields || self.client || self.pagination || self.server
+        self.fields || self.client || self.pagination || self.server || self.tagged
     }
 }
 
@@ -110,10 +119,22 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             pub mod server;
         });
     }
-    // The models name `crate::runtime::present`, so the helpers are re-exported at the root.
+    if capabilities.tagged {
+        files.push(&TAGGED);
+        items.push(quote! {
+            mod tagged;
+        });
+    }
+    // The models name `crate::runtime::present` and `crate::runtime::Tagged`, so the helpers are
+    // re-exported at the root.
     let fields_use = capabilities.fields.then(|| {
         quote! {
             pub use fields::{nullable, present};
+        }
+    });
+    let tagged_use = capabilities.tagged.then(|| {
+        quote! {
+            pub use tagged::Tagged;
         }
     });
     Some(Runtime {
@@ -121,6 +142,7 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             #![doc = " Code shared by the generated modules, copied from apigen's `templates/runtime/`."]
             #(#items)*
             #fields_use
+            #tagged_use
         },
         files,
     })

@@ -3,6 +3,7 @@
 //! body kind, response shape and credential kind the seed APIs do not use, and for path values
 //! that must not change the path.
 
+mod discriminator;
 mod recorder;
 mod server;
 mod unions;
