@@ -90,6 +90,9 @@ pub struct Union {
     /// type is a component schema that declares the property, and each variant lists its tag
     /// values. `None` for an untagged union, read by shape.
     pub tag_property: Option<String>,
+    /// The `discriminator`'s `propertyName` when there is one but the union is read by shape all
+    /// the same (a member is written inline, or does not declare the property), so the docs say so.
+    pub unused_tag_property: Option<String>,
 }
 
 /// One member of a `oneOf` or `anyOf`.

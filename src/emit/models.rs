@@ -6,8 +6,7 @@ use quote::quote;
 use super::serde_case::{NameKind, needs_own_rename, pick_rule};
 use super::types::{CrateUse, Imports, doc_attrs, ident};
 use crate::ir::{
-    Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, Union,
-    UnionVariant,
+    Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, UnionVariant,
 };
 
 /// The `models.rs` of one API, and what it needs of the runtime module and of other crates.
@@ -60,15 +59,20 @@ pub fn models_file(api: &Api) -> ModelsFile {
 fn model_item(model: &Model, imports: &mut Imports, runtime: &mut RuntimeUse) -> TokenStream {
     let fallback = format!("The `{}` schema.", model.name.wire);
     let mut docs = or_fallback(&model.docs, fallback);
-    if let ModelKind::Union(Union {
-        tag_property: Some(property),
-        ..
-    }) = &model.kind
-    {
-        docs.lines.push(String::new());
-        docs.lines.push(format!(
-            "The `{property}` property (the `discriminator`) says which variant a value is."
-        ));
+    if let ModelKind::Union(union) = &model.kind {
+        let note = match (&union.tag_property, &union.unused_tag_property) {
+            (Some(property), _) => Some(format!(
+                "The `{property}` property (the `discriminator`) says which variant a value is."
+            )),
+            (None, Some(property)) => Some(format!(
+                "A value is the first variant it reads as: the `discriminator` (`{property}`) is not used, as a member is written inline or does not declare the property."
+            )),
+            (None, None) => None,
+        };
+        if let Some(note) = note {
+            docs.lines.push(String::new());
+            docs.lines.push(note);
+        }
     }
     let docs = doc_attrs(&docs);
     if !matches!(model.kind, ModelKind::Alias(_)) {

@@ -349,15 +349,18 @@ impl<'doc> Lowerer<'doc> {
         }
         if let Some((key, members)) = union_members(schema) {
             let mut variants = self.union_variants(name, key, members, pointer);
-            let tag_property = match &schema.schema_data.discriminator {
-                Some(discriminator) => {
-                    self.tag_variants(name, discriminator, members, &mut variants, pointer)
-                }
-                None => None,
+            let discriminator = schema.schema_data.discriminator.as_ref();
+            let tag_property = discriminator.and_then(|discriminator| {
+                self.tag_variants(name, discriminator, members, &mut variants, pointer)
+            });
+            let unused_tag_property = match (discriminator, &tag_property) {
+                (Some(discriminator), None) => Some(discriminator.property_name.clone()),
+                _ => None,
             };
             return ModelKind::Union(Union {
                 variants,
                 tag_property,
+                unused_tag_property,
             });
         }
         let mut parts = Vec::new();

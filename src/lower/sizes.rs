@@ -173,6 +173,7 @@ mod tests {
                     },
                 ],
                 tag_property: None,
+                unused_tag_property: None,
             }),
             large: false,
         };
