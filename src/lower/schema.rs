@@ -194,9 +194,33 @@ impl<'doc> Lowerer<'doc> {
             } else {
                 format!("#/components/schemas/{target}")
             };
-            let ty = self.schema_ref(&reference, &mapping_pointer.join(tag));
+            let entry_pointer = mapping_pointer.join(tag);
+            let named = reference
+                .strip_prefix("#/components/schemas/")
+                .filter(|key| !key.contains('/'));
+            if let Some(key) = named {
+                let exists = self
+                    .document
+                    .components
+                    .as_ref()
+                    .is_some_and(|components| components.schemas.contains_key(key));
+                if !exists {
+                    self.error(
+                        Diagnostic::at(
+                            self.file,
+                            &entry_pointer,
+                            format!("the discriminator's mapping names no schema: `{target}`"),
+                        )
+                        .help(format!(
+                            "define `{key}` under `components.schemas`, or map `{tag}` to a schema that is there"
+                        )),
+                    );
+                    continue;
+                }
+            }
+            let ty = self.schema_ref(&reference, &entry_pointer);
             if !matches!(ty, TypeRef::Named(_)) {
-                continue; // a dangling mapping value is reported by `schema_ref`
+                continue; // `schema_ref` said why
             }
             let slot = match variants.iter().position(|variant| variant.ty == ty) {
                 Some(slot) => slot,
