@@ -255,9 +255,9 @@ fn tagged_union_item(
         };
         let doc = match variant.tags.as_slice() {
             [] => format!(
-                " A {member}, never read as one: the tag it would have selects another variant."
+                " {member}, never read: the tag that would select it selects another variant."
             ),
-            tags => format!(" A {member}, whose `{property}` is {}.", either_of(tags)),
+            tags => format!(" {member}, read when `{property}` is {}.", either_of(tags)),
         };
         quote! {
             #[doc = #doc]

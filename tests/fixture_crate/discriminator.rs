@@ -4,7 +4,7 @@
 
 use apis::discriminator::client::{Client, Error};
 use apis::discriminator::models::{
-    Cat, Circle, Dog, Lizard, Owner, OwnerFavourite, Pet, Shape, ShapeOption2, Snake,
+    Cat, Circle, Dog, Impostor, Lizard, Owner, OwnerFavourite, Pet, Shape, ShapeOption2, Snake,
 };
 use apis::discriminator::server::{AddPetReply, AddPetRequest, Api, router};
 
@@ -111,6 +111,17 @@ fn a_union_nested_in_a_property_is_read_by_its_tag_too() {
     let error = read::<Owner>(r#"{"pet":{"petType":"hound"},"favourite":{"petType":"hound"}}"#)
         .expect_err("`hound` is `Pet`'s tag, not `favourite`'s");
     assert!(error.contains("`hound`"), "{error}");
+}
+
+#[test]
+fn a_mapping_entry_wins_over_a_schema_name() {
+    let text = r#"{"petType":"Dog","name":"Tom"}"#;
+    let expected = Impostor::Cat(Cat {
+        pet_type: "Dog".to_owned(),
+        name: "Tom".to_owned(),
+        indoor: None,
+    });
+    assert_eq!(read::<Impostor>(text), Ok(expected));
 }
 
 #[test]
