@@ -5,9 +5,9 @@
 //! derived from where they appear (`Usage` + `dimensions` → `UsageDimensions`). Everything else maps
 //! straight to a `TypeRef`.
 
-use indexmap::IndexMap;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, Discriminator, ReferenceOr, Schema, SchemaKind, StringType, Type,
     VariantOrUnknownOrEmpty,
@@ -181,8 +181,13 @@ impl<'doc> Lowerer<'doc> {
             implicit_tags.push(key);
         }
         let mut variant_names = Scope::default();
-        for variant in variants.iter() {
+        // Each model's first variant, so finding a mapping entry's variant is one lookup.
+        let mut slot_of: HashMap<String, usize> = HashMap::new();
+        for (slot, variant) in variants.iter().enumerate() {
             variant_names.try_claim(&variant.name);
+            if let TypeRef::Named(model) = &variant.ty {
+                slot_of.entry(model.clone()).or_insert(slot);
+            }
         }
         let mut claimed: HashSet<&str> = HashSet::new();
         let mut mapped = vec![false; variants.len()];
@@ -219,11 +224,11 @@ impl<'doc> Lowerer<'doc> {
                 }
             }
             let ty = self.schema_ref(&reference, &entry_pointer);
-            if !matches!(ty, TypeRef::Named(_)) {
+            let TypeRef::Named(model) = &ty else {
                 continue; // `schema_ref` said why
-            }
-            let slot = match variants.iter().position(|variant| variant.ty == ty) {
-                Some(slot) => slot,
+            };
+            let slot = match slot_of.get(model) {
+                Some(&slot) => slot,
                 None => {
                     let declares = self
                         .component_schema(&reference)
@@ -231,6 +236,7 @@ impl<'doc> Lowerer<'doc> {
                     if declares != Some(true) {
                         continue; // it could not write its tag back: the tag stays unknown
                     }
+                    slot_of.insert(model.clone(), variants.len());
                     variants.push(UnionVariant {
                         name: variant_names.claim(variant_name_in(union_name, &ty)),
                         ty: ty.clone(),
