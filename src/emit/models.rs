@@ -6,7 +6,8 @@ use quote::quote;
 use super::serde_case::{NameKind, needs_own_rename, pick_rule};
 use super::types::{CrateUse, Imports, doc_attrs, ident};
 use crate::ir::{
-    Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, UnionVariant,
+    Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, Union,
+    UnionVariant,
 };
 
 /// The `models.rs` of one API, and what it needs of the runtime module and of other crates.
@@ -60,16 +61,7 @@ fn model_item(model: &Model, imports: &mut Imports, runtime: &mut RuntimeUse) ->
     let fallback = format!("The `{}` schema.", model.name.wire);
     let mut docs = or_fallback(&model.docs, fallback);
     if let ModelKind::Union(union) = &model.kind {
-        let note = match (&union.tag_property, &union.unused_tag_property) {
-            (Some(property), _) => Some(format!(
-                "The `{property}` property (the `discriminator`) says which variant a value is."
-            )),
-            (None, Some(property)) => Some(format!(
-                "A value is the first variant it reads as: the `discriminator` (`{property}`) is not used, as a member is written inline or does not declare the property."
-            )),
-            (None, None) => None,
-        };
-        if let Some(note) = note {
+        if let Some(note) = discriminator_note(union) {
             docs.lines.push(String::new());
             docs.lines.push(note);
         }
@@ -105,6 +97,20 @@ fn model_item(model: &Model, imports: &mut Imports, runtime: &mut RuntimeUse) ->
                 pub type #name = #target;
             }
         }
+    }
+}
+
+/// What a union's docs say about its `discriminator`: which property chooses the variant, or
+/// that it chooses nothing.
+fn discriminator_note(union: &Union) -> Option<String> {
+    match (&union.tag_property, &union.unused_tag_property) {
+        (Some(property), _) => Some(format!(
+            "The `{property}` property (the `discriminator`) says which variant a value is."
+        )),
+        (None, Some(property)) => Some(format!(
+            "A value is the first variant it reads as: the `discriminator` (`{property}`) is not used, as a member is written inline or does not declare the property."
+        )),
+        (None, None) => None,
     }
 }
 
