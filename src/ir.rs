@@ -92,8 +92,24 @@ pub enum ModelKind {
     /// A transparent wrapper around a type: used instead of an alias where aliases would refer
     /// to themselves (`Tree = Vec<Tree>`), which Rust does not allow.
     Newtype(TypeRef),
-    /// `oneOf` or `anyOf` with several members: a value is the first member it reads as.
-    Union(Vec<UnionVariant>),
+    /// `oneOf` or `anyOf` with several members: a value is the first member it reads as, or,
+    /// with a `discriminator`, the member its tag names.
+    Union(Union),
+}
+
+/// A `oneOf` or `anyOf` with several members.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// The members in document order (the order an untagged union tries them in), then any
+    /// schema the discriminator's mapping names that is not a member.
+    pub variants: Vec<UnionVariant>,
+    /// The `discriminator`'s `propertyName`, when the member is chosen by it: every variant's
+    /// type is a component schema that declares the property, and each variant lists its tag
+    /// values. `None` for an untagged union, read by shape.
+    pub tag_property: Option<String>,
+    /// The `discriminator`'s `propertyName` when there is one but the union is read by shape all
+    /// the same (a member is written inline, or does not declare the property), so the docs say so.
+    pub unused_tag_property: Option<String>,
 }
 
 /// One member of a `oneOf` or `anyOf`.
@@ -105,6 +121,10 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Whether the variant must be boxed because its type contains this union again.
     pub boxed: bool,
+    /// The tag values that select this variant, in document order (mapping entries first, then
+    /// the implicit one, the schema's name); empty in an untagged union. Each value selects one
+    /// variant only.
+    pub tags: Vec<String>,
 }
 
 /// An object schema.

@@ -88,6 +88,10 @@ fn write_fixture_crate() -> PathBuf {
         (["tests", "fixture_crate", "server.rs"], "server.rs"),
         (["tests", "fixture_crate", "unions.rs"], "unions.rs"),
         (["tests", "fixture_crate", "bodies.rs"], "bodies.rs"),
+        (
+            ["tests", "fixture_crate", "discriminator.rs"],
+            "discriminator.rs",
+        ),
     ] {
         let source: PathBuf = from
             .iter()

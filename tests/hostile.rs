@@ -82,8 +82,13 @@ fn rust_files_hold_only_what_the_generator_wrote() {
 fn readme_table_keeps_one_row_per_api() {
     let files = generated();
     let readme = &files["README.md"];
-    let (apis, features) = readme.split_once("## Features").expect("a features section");
-    let rows: Vec<&str> = apis.lines().filter(|line| line.starts_with("| `")).collect();
+    let (apis, features) = readme
+        .split_once("## Features")
+        .expect("a features section");
+    let rows: Vec<&str> = apis
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .collect();
     assert_eq!(rows.len(), 1, "{readme}");
     let feature_rows: Vec<&str> = features
         .lines()

@@ -225,6 +225,7 @@ fn emit_job(api: &Api, job: Job) -> Done {
             let models = models::models_file(api);
             let runtime = runtime::Capabilities {
                 fields: models.runtime.nullable || models.runtime.present,
+                tagged: models.runtime.tagged,
                 ..runtime::Capabilities::default()
             };
             ("models", Some((models.chunks, runtime, models.crates)))

@@ -6,7 +6,8 @@ use quote::quote;
 use super::serde_case::{NameKind, needs_own_rename, pick_rule};
 use super::types::{CrateUse, Gate, Imports, doc_attrs, gate_items, ident};
 use crate::ir::{
-    Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, UnionVariant,
+    Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, Union,
+    UnionVariant,
 };
 
 /// The `models.rs` of one API, and what it needs of the runtime module and of other crates.
@@ -26,6 +27,8 @@ pub struct RuntimeUse {
     pub present: bool,
     /// `runtime::nullable`: a property that may be both absent and null.
     pub nullable: bool,
+    /// `runtime::Tagged`: a union whose member is named by a property (a `discriminator`).
+    pub tagged: bool,
 }
 
 /// Emits every model of `api`.
@@ -63,7 +66,14 @@ pub fn models_file(api: &Api) -> ModelsFile {
 
 fn model_item(model: &Model, imports: &mut Imports, runtime: &mut RuntimeUse) -> TokenStream {
     let fallback = format!("The `{}` schema.", model.name.wire);
-    let docs = doc_attrs(&or_fallback(&model.docs, fallback));
+    let mut docs = or_fallback(&model.docs, fallback);
+    if let ModelKind::Union(union) = &model.kind {
+        if let Some(note) = discriminator_note(union) {
+            docs.lines.push(String::new());
+            docs.lines.push(note);
+        }
+    }
+    let docs = doc_attrs(&docs);
     if !matches!(model.kind, ModelKind::Alias(_)) {
         imports.note_serde_derives();
     }
@@ -80,7 +90,13 @@ fn model_item(model: &Model, imports: &mut Imports, runtime: &mut RuntimeUse) ->
                 pub struct #name(pub #inner);
             }
         }
-        ModelKind::Union(variants) => union_item(&docs, &name, variants, imports),
+        ModelKind::Union(union) => match &union.tag_property {
+            Some(property) => {
+                runtime.tagged = true;
+                tagged_union_item(&docs, &name, &union.variants, property, imports)
+            }
+            None => union_item(&docs, &name, &union.variants, imports),
+        },
         ModelKind::Alias(target) => {
             let target = imports.type_tokens(target);
             quote! {
@@ -88,6 +104,20 @@ fn model_item(model: &Model, imports: &mut Imports, runtime: &mut RuntimeUse) ->
                 pub type #name = #target;
             }
         }
+    }
+}
+
+/// What a union's docs say about its `discriminator`: which property chooses the variant, or
+/// that it chooses nothing.
+fn discriminator_note(union: &Union) -> Option<String> {
+    match (&union.tag_property, &union.unused_tag_property) {
+        (Some(property), _) => Some(format!(
+            "The `{property}` property (the `discriminator`) says which variant a value is."
+        )),
+        (None, Some(property)) => Some(format!(
+            "A value is the first variant it reads as: the `discriminator` (`{property}`) is not used, as a member is written inline or does not declare the property."
+        )),
+        (None, None) => None,
     }
 }
 
@@ -214,6 +244,78 @@ fn union_item(
         pub enum #name {
             #(#variants)*
         }
+    }
+}
+
+/// A union whose variant is chosen by the `property` of a value (its tag): written as its member
+/// writes itself, as an untagged enum (the member declares the property, so the tag is written
+/// once), and read by hand, through the runtime's `Tagged`, as the member the tag names.
+/// serde's own `#[serde(tag = …)]` would take the property away before the member reads it.
+fn tagged_union_item(
+    docs: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+    property: &str,
+    imports: &mut Imports,
+) -> TokenStream {
+    let items = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let ty = imports.type_tokens(&variant.ty);
+        let ty = if variant.boxed { quote!(Box<#ty>) } else { ty };
+        let member = match &variant.ty {
+            TypeRef::Named(model) => format!("[`{model}`]"),
+            _ => format!("`{}`", variant.name),
+        };
+        let doc = match variant.tags.as_slice() {
+            [] => format!(
+                " {member}, never read: the tag that would select it selects another variant."
+            ),
+            tags => format!(" {member}, read when `{property}` is {}.", either_of(tags)),
+        };
+        quote! {
+            #[doc = #doc]
+            #variant_name(#ty),
+        }
+    });
+    let arms = variants
+        .iter()
+        .filter(|variant| !variant.tags.is_empty())
+        .map(|variant| {
+            let variant_name = ident(&variant.name);
+            let tags = &variant.tags;
+            quote!(#(#tags)|* => tagged.into_member().map(Self::#variant_name),)
+        });
+    let expected = variants.iter().flat_map(|variant| &variant.tags);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#items)*
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                let tagged = crate::runtime::Tagged::read(deserializer, #property)?;
+                match tagged.tag() {
+                    #(#arms)*
+                    _ => Err(tagged.unknown(&[#(#expected),*])),
+                }
+            }
+        }
+    }
+}
+
+/// `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` ``.
+fn either_of(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|value| format!("`{value}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 

@@ -55,6 +55,12 @@ const MULTIPART: RuntimeFile = RuntimeFile {
     text: include_str!("../../templates/runtime/multipart.rs"),
 };
 
+/// `Tagged`, which reads a union's member by the tag a `discriminator` names.
+const TAGGED: RuntimeFile = RuntimeFile {
+    path: "src/runtime/tagged.rs",
+    text: include_str!("../../templates/runtime/tagged.rs"),
+};
+
 /// Which runtime files the generated code uses.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
@@ -72,6 +78,8 @@ pub struct Capabilities {
     pub forms: bool,
     /// Some client sends a multipart body.
     pub multipart: bool,
+    /// Some model is a union read by its tag (a `discriminator`).
+    pub tagged: bool,
 }
 
 impl Capabilities {
@@ -85,12 +93,13 @@ impl Capabilities {
             binary: self.binary || other.binary,
             forms: self.forms || other.forms,
             multipart: self.multipart || other.multipart,
+            tagged: self.tagged || other.tagged,
         }
     }
 
     /// Whether the crate has a runtime module at all.
     pub fn any(self) -> bool {
-        self.fields || self.client || self.pagination || self.server || self.binary
+        self.fields || self.client || self.pagination || self.server || self.binary || self.tagged
     }
 }
 
@@ -157,7 +166,14 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             pub mod server;
         });
     }
-    // The models name `crate::runtime::present`, so the helpers are re-exported at the root.
+    if capabilities.tagged {
+        files.push(&TAGGED);
+        items.push(quote! {
+            mod tagged;
+        });
+    }
+    // The models name `crate::runtime::present` and `crate::runtime::Tagged`, so the helpers are
+    // re-exported at the root.
     let fields_use = capabilities.fields.then(|| {
         quote! {
             pub use fields::{nullable, present};
@@ -168,12 +184,18 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             pub use binary::Binary;
         }
     });
+    let tagged_use = capabilities.tagged.then(|| {
+        quote! {
+            pub use tagged::Tagged;
+        }
+    });
     Some(Runtime {
         root: quote! {
             #![doc = " Code shared by the generated modules, copied from apigen's `templates/runtime/`."]
             #(#items)*
             #binary_use
             #fields_use
+            #tagged_use
         },
         files,
     })

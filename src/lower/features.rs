@@ -213,9 +213,27 @@ fn assign_model_features(api: &mut Api) {
             }
         }
     }
+    // A model compiled whatever the features (reached by every group, or by no operation at
+    // all) needs everything it refers to compiled whatever the features too.
     let all = api.groups.len();
-    for (model, groups) in api.models.iter_mut().zip(reached) {
-        model.features = if groups.is_empty() || groups.len() == all {
+    let mut always: Vec<bool> = reached
+        .iter()
+        .map(|groups| groups.is_empty() || groups.len() == all)
+        .collect();
+    let mut stack: Vec<usize> = (0..always.len()).filter(|&at| always[at]).collect();
+    while let Some(at) = stack.pop() {
+        for ty in model_types(&api.models[at].kind) {
+            if let Some(&next) = ty.model().and_then(|name| index.get(name)) {
+                if !always[next] {
+                    always[next] = true;
+                    stack.push(next);
+                }
+            }
+        }
+    }
+    drop(index);
+    for ((model, groups), always) in api.models.iter_mut().zip(reached).zip(always) {
+        model.features = if always {
             Vec::new()
         } else {
             let mut features: Vec<String> = groups
@@ -266,7 +284,7 @@ fn model_types(kind: &ModelKind) -> Vec<&TypeRef> {
         }
         ModelKind::Enum(_) => Vec::new(),
         ModelKind::Alias(target) | ModelKind::Newtype(target) => vec![target],
-        ModelKind::Union(variants) => variants.iter().map(|variant| &variant.ty).collect(),
+        ModelKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
     }
 }
 

@@ -133,8 +133,8 @@ fn box_large_union_members(models: &mut [Model]) {
     let large: HashSet<String> = sizes::large_models(models);
     for model in models.iter_mut() {
         model.large = large.contains(&model.name.rust);
-        if let ModelKind::Union(variants) = &mut model.kind {
-            for variant in variants.iter_mut() {
+        if let ModelKind::Union(union) = &mut model.kind {
+            for variant in union.variants.iter_mut() {
                 if let TypeRef::Named(name) = &variant.ty {
                     variant.boxed |= large.contains(name);
                 }

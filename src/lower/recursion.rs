@@ -70,7 +70,8 @@ pub fn drop_union_self_members(models: &mut [Model]) {
     let edges: Vec<Vec<usize>> = models
         .iter()
         .map(|model| match &model.kind {
-            ModelKind::Union(variants) => variants
+            ModelKind::Union(union) => union
+                .variants
                 .iter()
                 .filter_map(|variant| target(&variant.ty))
                 .filter(|&index| is_union_or_alias(index))
@@ -87,10 +88,11 @@ pub fn drop_union_self_members(models: &mut [Model]) {
         .iter()
         .enumerate()
         .filter_map(|(index, model)| {
-            let ModelKind::Union(variants) = &model.kind else {
+            let ModelKind::Union(union) = &model.kind else {
                 return None;
             };
-            let looping: Vec<usize> = variants
+            let looping: Vec<usize> = union
+                .variants
                 .iter()
                 .enumerate()
                 .filter(|(_, variant)| {
@@ -105,14 +107,16 @@ pub fn drop_union_self_members(models: &mut [Model]) {
         .collect();
     for (index, looping) in dropped {
         if let Some(model) = models.get_mut(index) {
-            if let ModelKind::Union(variants) = &mut model.kind {
+            if let ModelKind::Union(union) = &mut model.kind {
                 // `looping` is ascending: removing from the back keeps the other slots in place.
+                // A tagged union loses the dropped member's tags with it: reading the member
+                // would read the union again, with the same tag, without end.
                 for slot in looping.into_iter().rev() {
-                    if slot < variants.len() {
-                        variants.remove(slot);
+                    if slot < union.variants.len() {
+                        union.variants.remove(slot);
                     }
                 }
-                if variants.is_empty() {
+                if union.variants.is_empty() {
                     model.kind = ModelKind::Alias(TypeRef::Json);
                 }
             }
@@ -169,8 +173,8 @@ pub fn box_recursive_fields(models: &mut [Model]) {
                     field.boxed = true;
                 }
             }
-            Some(ModelKind::Union(variants)) => {
-                if let Some(variant) = variants.get_mut(slot) {
+            Some(ModelKind::Union(union)) => {
+                if let Some(variant) = union.variants.get_mut(slot) {
                     variant.boxed = true;
                 }
             }
@@ -183,7 +187,7 @@ pub fn box_recursive_fields(models: &mut [Model]) {
 fn slot_types(model: &Model) -> Vec<&TypeRef> {
     match &model.kind {
         ModelKind::Struct(s) => s.fields.iter().map(|field| &field.ty).collect(),
-        ModelKind::Union(variants) => variants.iter().map(|variant| &variant.ty).collect(),
+        ModelKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
         _ => Vec::new(),
     }
 }

@@ -5,9 +5,11 @@
 //! derived from where they appear (`Usage` + `dimensions` → `UsageDimensions`). Everything else maps
 //! straight to a `TypeRef`.
 
+use std::collections::{HashMap, HashSet};
+
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringType, Type,
+    AdditionalProperties, Discriminator, ReferenceOr, Schema, SchemaKind, StringType, Type,
     VariantOrUnknownOrEmpty,
 };
 
@@ -16,7 +18,7 @@ use super::docs::{constraints, docs};
 use super::refs::component_key;
 use crate::diagnostics::{Diagnostic, Pointer};
 use crate::ir::{
-    self, Field, Model, ModelKind, Name, Presence, Primitive, StringEnum, Struct, TypeRef,
+    self, Field, Model, ModelKind, Name, Presence, Primitive, StringEnum, Struct, TypeRef, Union,
     UnionVariant,
 };
 use crate::naming::{Scope, type_name, value_name, variant_name};
@@ -141,23 +143,163 @@ impl<'doc> Lowerer<'doc> {
                     &hint,
                     &pointer.join(key).join(index),
                 );
-                // `ShapeOption1` in `Shape` reads as `Shape::Option1`.
-                let variant = match &ty {
-                    TypeRef::Named(model) => match model.strip_prefix(name) {
-                        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => {
-                            rest.to_owned()
-                        }
-                        _ => model.clone(),
-                    },
-                    other => builtin_variant_name(other).to_owned(),
-                };
                 UnionVariant {
-                    name: names.claim(variant),
+                    name: names.claim(variant_name_in(name, &ty)),
                     ty,
                     boxed: false,
+                    tags: Vec::new(),
                 }
             })
             .collect()
+    }
+
+    /// Gives each variant of a union with a `discriminator` the tag values that select it: the
+    /// mapping's values for the members it names, their schema names for the others (each value
+    /// selects the first variant that claims it). A schema the mapping names that is not a member
+    /// becomes a variant of its own after the members, so a value carrying its tag is read as the
+    /// mapping says. Returns the tag property, or `None` when the union must stay untagged,
+    /// read by shape: a member written inline has no name to be its tag, and a member that does
+    /// not declare the property as a field would not write the tag back.
+    fn tag_variants(
+        &mut self,
+        union_name: &str,
+        discriminator: &'doc Discriminator,
+        members: &'doc [ReferenceOr<Schema>],
+        variants: &mut Vec<UnionVariant>,
+        pointer: &Pointer,
+    ) -> Option<String> {
+        let property = discriminator.property_name.as_str();
+        let mut implicit_tags = Vec::new();
+        for member in members {
+            let ReferenceOr::Reference { reference } = member else {
+                return None;
+            };
+            let key = reference.strip_prefix("#/components/schemas/")?;
+            let schema = self.component_schema(reference)?;
+            if self.object_declares(schema, property, 0) != Some(true) {
+                return None;
+            }
+            implicit_tags.push(key);
+        }
+        let mut variant_names = Scope::default();
+        // Each model's first variant, so finding a mapping entry's variant is one lookup.
+        let mut slot_of: HashMap<String, usize> = HashMap::new();
+        for (slot, variant) in variants.iter().enumerate() {
+            variant_names.try_claim(&variant.name);
+            if let TypeRef::Named(model) = &variant.ty {
+                slot_of.entry(model.clone()).or_insert(slot);
+            }
+        }
+        let mut claimed: HashSet<&str> = HashSet::new();
+        let mut mapped = vec![false; variants.len()];
+        let mapping_pointer = pointer.join("discriminator").join("mapping");
+        for (tag, target) in &discriminator.mapping {
+            // A mapping value is a `$ref` or, as OpenAPI allows, a bare schema name.
+            let reference = if target.starts_with('#') || target.contains('/') {
+                target.clone()
+            } else {
+                format!("#/components/schemas/{target}")
+            };
+            let entry_pointer = mapping_pointer.join(tag);
+            let named = reference
+                .strip_prefix("#/components/schemas/")
+                .filter(|key| !key.contains('/'));
+            if let Some(key) = named {
+                let exists = self
+                    .document
+                    .components
+                    .as_ref()
+                    .is_some_and(|components| components.schemas.contains_key(key));
+                if !exists {
+                    self.error(
+                        Diagnostic::at(
+                            self.file,
+                            &entry_pointer,
+                            format!("the discriminator's mapping names no schema: `{target}`"),
+                        )
+                        .help(format!(
+                            "define `{key}` under `components.schemas`, or map `{tag}` to a schema that is there"
+                        )),
+                    );
+                    continue;
+                }
+            }
+            let ty = self.schema_ref(&reference, &entry_pointer);
+            let TypeRef::Named(model) = &ty else {
+                continue; // `schema_ref` said why
+            };
+            let slot = match slot_of.get(model) {
+                Some(&slot) => slot,
+                None => {
+                    let declares = self
+                        .component_schema(&reference)
+                        .and_then(|schema| self.object_declares(schema, property, 0));
+                    if declares != Some(true) {
+                        continue; // it could not write its tag back: the tag stays unknown
+                    }
+                    slot_of.insert(model.clone(), variants.len());
+                    variants.push(UnionVariant {
+                        name: variant_names.claim(variant_name_in(union_name, &ty)),
+                        ty: ty.clone(),
+                        boxed: false,
+                        tags: Vec::new(),
+                    });
+                    variants.len() - 1
+                }
+            };
+            if let Some(flag) = mapped.get_mut(slot) {
+                *flag = true;
+            }
+            if claimed.insert(tag.as_str()) {
+                if let Some(variant) = variants.get_mut(slot) {
+                    variant.tags.push(tag.clone());
+                }
+            }
+        }
+        // Members the mapping does not name are tagged with their schema's name.
+        for (slot, key) in implicit_tags.into_iter().enumerate() {
+            if mapped.get(slot) == Some(&false) && claimed.insert(key) {
+                if let Some(variant) = variants.get_mut(slot) {
+                    variant.tags.push(key.to_owned());
+                }
+            }
+        }
+        Some(property.to_owned())
+    }
+
+    /// Whether `schema`, lowered, is a struct with a field for `property`: `None` when it is not
+    /// object-shaped at all. Follows `allOf` and its `$ref`s as `object_parts` does.
+    fn object_declares(&self, schema: &'doc Schema, property: &str, depth: usize) -> Option<bool> {
+        if depth > MAX_ALL_OF_DEPTH {
+            return None;
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                Some(object.properties.contains_key(property))
+            }
+            SchemaKind::Any(any)
+                if !any.properties.is_empty() || any.additional_properties.is_some() =>
+            {
+                Some(any.properties.contains_key(property))
+            }
+            SchemaKind::AllOf { all_of } => {
+                let mut declares = false;
+                for member in all_of {
+                    let member = match member {
+                        ReferenceOr::Item(member) => member,
+                        ReferenceOr::Reference { reference } => {
+                            match self.component_schema(reference) {
+                                Some(target) => target,
+                                None => continue,
+                            }
+                        }
+                    };
+                    declares |= self.object_declares(member, property, depth + 1)?;
+                }
+                Some(declares)
+            }
+            _ => None,
+        }
     }
 
     /// The type of a schema slot; inline schemas that need a type of their own get one named `hint`.
@@ -238,7 +380,20 @@ impl<'doc> Lowerer<'doc> {
             return ModelKind::Enum(string_enum(values));
         }
         if let Some((key, members)) = union_members(schema) {
-            return ModelKind::Union(self.union_variants(name, key, members, pointer));
+            let mut variants = self.union_variants(name, key, members, pointer);
+            let discriminator = schema.schema_data.discriminator.as_ref();
+            let tag_property = discriminator.and_then(|discriminator| {
+                self.tag_variants(name, discriminator, members, &mut variants, pointer)
+            });
+            let unused_tag_property = match (discriminator, &tag_property) {
+                (Some(discriminator), None) => Some(discriminator.property_name.clone()),
+                _ => None,
+            };
+            return ModelKind::Union(Union {
+                variants,
+                tag_property,
+                unused_tag_property,
+            });
         }
         let mut parts = Vec::new();
         if self.object_parts(schema, pointer, &mut parts, 0) && !parts.is_empty() {
@@ -592,6 +747,19 @@ fn union_members(schema: &Schema) -> Option<(&'static str, &Vec<ReferenceOr<Sche
         SchemaKind::OneOf { one_of } if one_of.len() > 1 => Some(("oneOf", one_of)),
         SchemaKind::AnyOf { any_of } if any_of.len() > 1 => Some(("anyOf", any_of)),
         _ => None,
+    }
+}
+
+/// The name of the variant of union `union_name` that holds `ty`: the type's own name, with the
+/// union's name taken off the front (`ShapeOption1` in `Shape` reads as `Shape::Option1`), or a
+/// word for a built-in type.
+fn variant_name_in(union_name: &str, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(model) => match model.strip_prefix(union_name) {
+            Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
+            _ => model.clone(),
+        },
+        other => builtin_variant_name(other).to_owned(),
     }
 }
 

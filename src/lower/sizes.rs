@@ -78,8 +78,9 @@ impl<'a> Sizes<'a> {
             }
             ModelKind::Enum(_) => 3 * WORD,
             ModelKind::Alias(target) | ModelKind::Newtype(target) => self.type_ref(target),
-            ModelKind::Union(variants) => {
-                let largest = variants
+            ModelKind::Union(union) => {
+                let largest = union
+                    .variants
                     .iter()
                     .map(|variant| {
                         if variant.boxed {
@@ -120,7 +121,7 @@ impl<'a> Sizes<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Docs, Field, Struct, UnionVariant};
+    use crate::ir::{Docs, Field, Struct, Union, UnionVariant};
     use crate::naming::Name;
 
     fn name(text: &str) -> Name {
@@ -157,18 +158,24 @@ mod tests {
         let union = Model {
             name: name("Either"),
             docs: Docs::default(),
-            kind: ModelKind::Union(vec![
-                UnionVariant {
-                    name: "Big".to_owned(),
-                    ty: TypeRef::Named("Big".to_owned()),
-                    boxed: false,
-                },
-                UnionVariant {
-                    name: "Me".to_owned(),
-                    ty: TypeRef::Named("Either".to_owned()),
-                    boxed: false,
-                },
-            ]),
+            kind: ModelKind::Union(Union {
+                variants: vec![
+                    UnionVariant {
+                        name: "Big".to_owned(),
+                        ty: TypeRef::Named("Big".to_owned()),
+                        boxed: false,
+                        tags: Vec::new(),
+                    },
+                    UnionVariant {
+                        name: "Me".to_owned(),
+                        ty: TypeRef::Named("Either".to_owned()),
+                        boxed: false,
+                        tags: Vec::new(),
+                    },
+                ],
+                tag_property: None,
+                unused_tag_property: None,
+            }),
             large: false,
             features: Vec::new(),
         };

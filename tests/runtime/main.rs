@@ -11,3 +11,4 @@ mod forms;
 mod pagination;
 mod runtime;
 mod server;
+mod tagged;

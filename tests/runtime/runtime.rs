@@ -16,5 +16,8 @@ pub mod multipart;
 pub mod pagination;
 #[path = "../../templates/runtime/server.rs"]
 pub mod server;
+#[path = "../../templates/runtime/tagged.rs"]
+mod tagged;
 pub use binary::Binary;
 pub use fields::{nullable, present};
+pub use tagged::Tagged;

@@ -452,11 +452,14 @@ mod tests {
             assert!(client.contains(&format!("/v{copy}/api/slurm-allocation-user-usage/")));
             assert!(client.contains(&format!("SlurmAllocationUserUsageV{copy}")));
             assert!(client.contains(&format!("\"month_v{copy}\"")));
-            // Each copy's list parameters are its own; within a copy, OpenPortal's are Slurm's.
-            let params = format!("pub struct SlurmAllocationUserUsageList{copy}Params {{");
-            assert!(client.contains(&params), "{params}");
-            let alias = format!("OpenportalAllocationUserUsageList{copy}Params = Slurm");
-            assert!(client.contains(&alias), "{alias}");
+            // Each copy's list parameters are its own, and each group's (a feature each).
+            for list in [
+                "SlurmAllocationUserUsageList",
+                "OpenportalAllocationUserUsageList",
+            ] {
+                let params = format!("pub struct {list}{copy}Params {{");
+                assert!(client.contains(&params), "{params}");
+            }
         }
     }
 }

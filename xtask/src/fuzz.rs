@@ -48,10 +48,11 @@ const STACK: usize = 8 * 1024 * 1024;
 const TIME_LIMIT: Duration = Duration::from_secs(30);
 
 /// The crates a generated `Cargo.toml` may depend on: the generator chooses them, never a spec.
-const ALLOWED_DEPENDENCIES: [&str; 10] = [
+const ALLOWED_DEPENDENCIES: [&str; 11] = [
     "axum",
     "chrono",
     "futures",
+    "multer",
     "percent-encoding",
     "reqwest",
     "rust_decimal",
@@ -297,6 +298,28 @@ fn manifest_problems(manifest: &toml_edit::DocumentMut) -> Vec<String> {
         for (name, _) in dependencies.iter() {
             if !ALLOWED_DEPENDENCIES.contains(&name) {
                 problems.push(format!("Cargo.toml gained the dependency `{name}`"));
+            }
+        }
+    }
+    // Group features come from tags: plain names, each enabling nothing but other features.
+    if let Some(features) = manifest.get("features").and_then(|item| item.as_table()) {
+        let names: BTreeSet<&str> = features.iter().map(|(name, _)| name).collect();
+        for (name, value) in features.iter() {
+            let plain = name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !plain {
+                problems.push(format!("Cargo.toml has the feature `{name}`"));
+            }
+            let enables = value.as_array().into_iter().flatten();
+            for enabled in enables.filter_map(|item| item.as_str()) {
+                let known = match enabled.strip_prefix("dep:") {
+                    Some(dependency) => ALLOWED_DEPENDENCIES.contains(&dependency),
+                    None => names.contains(enabled),
+                };
+                if !known {
+                    problems.push(format!("the feature `{name}` enables `{enabled}`"));
+                }
             }
         }
     }

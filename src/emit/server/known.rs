@@ -39,7 +39,8 @@ impl Emitter<'_> {
                     quote!(matches!(self, Self::#other(_)).then(String::new))
                 }
                 ModelKind::Newtype(_) => quote!(self.0.unknown()),
-                ModelKind::Union(variants) => {
+                ModelKind::Union(union) => {
+                    let variants = &union.variants;
                     let mut arms = Vec::new();
                     for variant in variants {
                         if self.may_hold_enum(&variant.ty) {
@@ -122,7 +123,10 @@ pub(super) fn enum_holders<'a>(models: &'a [Model]) -> HashSet<&'a str> {
                 }
             }
             ModelKind::Alias(target) | ModelKind::Newtype(target) => refers(target),
-            ModelKind::Union(variants) => variants.iter().for_each(|variant| refers(&variant.ty)),
+            ModelKind::Union(union) => union
+                .variants
+                .iter()
+                .for_each(|variant| refers(&variant.ty)),
             ModelKind::Enum(_) => {}
         }
     }
