@@ -251,6 +251,16 @@ pub fn gate_items(items: TokenStream, cfg: &TokenStream) -> TokenStream {
     let mut tokens = items.into_iter().peekable();
     while let Some(token) = tokens.next() {
         if at_start {
+            // The item's doc comment first, as a person writes it, then the `cfg`.
+            let is_doc = matches!(&token, TokenTree::Punct(punct) if punct.as_char() == '#')
+                && matches!(tokens.peek(), Some(TokenTree::Group(group))
+                    if group.delimiter() == Delimiter::Bracket
+                        && group.stream().into_iter().next().is_some_and(|first| first.to_string() == "doc"));
+            if is_doc {
+                out.extend([token]);
+                out.extend(tokens.next());
+                continue;
+            }
             out.extend(cfg.clone());
         }
         let ends = match &token {

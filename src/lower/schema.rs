@@ -278,9 +278,24 @@ impl<'doc> Lowerer<'doc> {
                 Some(object.properties.contains_key(property))
             }
             SchemaKind::Any(any)
-                if !any.properties.is_empty() || any.additional_properties.is_some() =>
+                if !any.properties.is_empty()
+                    || any.additional_properties.is_some()
+                    || !any.all_of.is_empty() =>
             {
-                Some(any.properties.contains_key(property))
+                let mut declares = any.properties.contains_key(property);
+                for member in &any.all_of {
+                    let member = match member {
+                        ReferenceOr::Item(member) => member,
+                        ReferenceOr::Reference { reference } => {
+                            match self.component_schema(reference) {
+                                Some(target) => target,
+                                None => continue,
+                            }
+                        }
+                    };
+                    declares |= self.object_declares(member, property, depth + 1)?;
+                }
+                Some(declares)
             }
             SchemaKind::AllOf { all_of } => {
                 let mut declares = false;
@@ -432,8 +447,12 @@ impl<'doc> Lowerer<'doc> {
                 });
                 true
             }
+            // `type: object` beside `allOf` (or properties beside it): the schema's own
+            // properties, then its `allOf` members', as one object.
             SchemaKind::Any(any)
-                if !any.properties.is_empty() || any.additional_properties.is_some() =>
+                if !any.properties.is_empty()
+                    || any.additional_properties.is_some()
+                    || !any.all_of.is_empty() =>
             {
                 parts.push(ObjectPart {
                     properties: &any.properties,
@@ -441,31 +460,38 @@ impl<'doc> Lowerer<'doc> {
                     additional: any.additional_properties.as_ref(),
                     pointer: pointer.clone(),
                 });
-                true
+                self.all_of_parts(&any.all_of, pointer, parts, depth)
             }
-            SchemaKind::AllOf { all_of } => {
-                for (index, member) in all_of.iter().enumerate() {
-                    let member_pointer = pointer.join("allOf").join(index);
-                    let (member, member_pointer) = match member {
-                        ReferenceOr::Item(member) => (member, member_pointer),
-                        ReferenceOr::Reference { reference } => {
-                            match self.component_schema(reference) {
-                                Some(target) => (target, self.schema_pointer(reference)),
-                                None => {
-                                    self.schema_ref(reference, &member_pointer);
-                                    continue;
-                                }
-                            }
-                        }
-                    };
-                    if !self.object_parts(member, &member_pointer, parts, depth + 1) {
-                        return false;
-                    }
-                }
-                true
-            }
+            SchemaKind::AllOf { all_of } => self.all_of_parts(all_of, pointer, parts, depth),
             _ => false,
         }
+    }
+
+    /// The object parts of each `allOf` member of the schema at `pointer`, `$ref`s followed.
+    fn all_of_parts(
+        &mut self,
+        all_of: &'doc [ReferenceOr<Schema>],
+        pointer: &Pointer,
+        parts: &mut Vec<ObjectPart<'doc>>,
+        depth: usize,
+    ) -> bool {
+        for (index, member) in all_of.iter().enumerate() {
+            let member_pointer = pointer.join("allOf").join(index);
+            let (member, member_pointer) = match member {
+                ReferenceOr::Item(member) => (member, member_pointer),
+                ReferenceOr::Reference { reference } => match self.component_schema(reference) {
+                    Some(target) => (target, self.schema_pointer(reference)),
+                    None => {
+                        self.schema_ref(reference, &member_pointer);
+                        continue;
+                    }
+                },
+            };
+            if !self.object_parts(member, &member_pointer, parts, depth + 1) {
+                return false;
+            }
+        }
+        true
     }
 
     fn struct_of(&mut self, name: &str, parts: Vec<ObjectPart<'doc>>) -> Struct {
@@ -585,6 +611,19 @@ impl<'doc> Lowerer<'doc> {
             }
             SchemaKind::Any(any) if any.items.is_some() => {
                 self.array_of(any.items.as_ref(), hint, pointer)
+            }
+            // `type: object` with a single `allOf` member and nothing else: that member.
+            SchemaKind::Any(any)
+                if any.all_of.len() == 1 && any.properties.is_empty() && any.one_of.is_empty() =>
+            {
+                match any.all_of.first() {
+                    Some(member) => self.type_of(
+                        SchemaView::from(member),
+                        hint,
+                        &pointer.join("allOf").join(0),
+                    ),
+                    None => TypeRef::Json,
+                }
             }
             SchemaKind::Any(any) if any.typ.as_deref() == Some("object") => {
                 self.map_of(any.additional_properties.as_ref(), hint, pointer)
@@ -735,7 +774,7 @@ fn needs_model(schema: &Schema) -> bool {
     }
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
-        SchemaKind::Any(any) => !any.properties.is_empty(),
+        SchemaKind::Any(any) => !any.properties.is_empty() || any.all_of.len() > 1,
         SchemaKind::AllOf { all_of } => all_of.len() > 1,
         _ => false,
     }

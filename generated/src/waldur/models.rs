@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "waldur-marketplace-component-user-usages")]
 use uuid::Uuid;
 
-#[cfg(feature = "waldur-slurm-allocation-user-usage")]
 /// The `SlurmAllocationUserUsage` schema.
+#[cfg(feature = "waldur-slurm-allocation-user-usage")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SlurmAllocationUserUsage {
     /// Constraints: minimum -9223372036854775808, maximum 9223372036854775807.
@@ -50,8 +50,8 @@ pub struct SlurmAllocationUserUsage {
     pub full_name: String,
 }
 
-#[cfg(feature = "waldur-openportal-allocation-user-usage")]
 /// The `AllocationUserUsage` schema.
+#[cfg(feature = "waldur-openportal-allocation-user-usage")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AllocationUserUsage {
     /// Constraints: pattern `^-?\d{0,18}(?:\.\d{0,2})?$`.
@@ -76,8 +76,8 @@ pub struct AllocationUserUsage {
     pub full_name: String,
 }
 
-#[cfg(feature = "waldur-marketplace-component-user-usages")]
 /// The `ComponentUserUsage` schema.
+#[cfg(feature = "waldur-marketplace-component-user-usages")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ComponentUserUsage {
     /// Read-only: set by the server, ignored in requests.
@@ -172,8 +172,8 @@ pub struct ComponentUserUsage {
     pub billing_period: Option<NaiveDate>,
 }
 
-#[cfg(feature = "waldur-marketplace-component-user-usages")]
 /// The schema defined inline at `#/components/parameters/ComponentUserUsageField/schema/items`.
+#[cfg(feature = "waldur-marketplace-component-user-usages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComponentUserUsageField {
@@ -262,8 +262,8 @@ impl std::fmt::Display for ComponentUserUsageField {
     }
 }
 
-#[cfg(feature = "waldur-marketplace-component-user-usages")]
 /// The schema defined inline at `#/components/parameters/ComponentUserUsageOrdering/schema/items`.
+#[cfg(feature = "waldur-marketplace-component-user-usages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ComponentUserUsageOrdering {
