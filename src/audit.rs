@@ -95,31 +95,99 @@ fn check_models(api: &Api, file: &syn::File, problems: &mut Vec<String>) {
                 }
             }
             ModelKind::Enum(values) => {
-                let Some(item) = enums.get(name) else {
+                if !enums.contains_key(name) {
                     problems.push(format!("models.rs has no enum `{name}`"));
                     continue;
-                };
-                let rule = serde_value(&item.attrs, "rename_all");
-                let sent: Vec<String> = item
-                    .variants
-                    .iter()
-                    .filter(|variant| !has_serde_flag(&variant.attrs, "untagged"))
-                    .map(|variant| {
-                        serde_value(&variant.attrs, "rename").unwrap_or_else(|| {
-                            rename_variant(rule.as_deref(), &unraw(&variant.ident))
-                        })
-                    })
-                    .collect();
+                }
+                // Written as `as_str` says and read back as `From<String>` says.
+                let written = match_arms(file, name, "as_str");
+                let read = match_arms(file, name, "from");
                 let expected: Vec<&str> = values.variants.iter().map(|v| v.wire.as_str()).collect();
+                let sent: Vec<&str> = written.iter().map(|(_, wire)| wire.as_str()).collect();
                 if sent != expected {
                     problems.push(format!(
                         "enum `{name}` is sent as {sent:?}, the spec says {expected:?}"
+                    ));
+                }
+                let mut read_back: Vec<(String, String)> = read
+                    .into_iter()
+                    .map(|(wire, variant)| (variant, wire))
+                    .collect();
+                let mut written = written;
+                read_back.sort();
+                written.sort();
+                if read_back != written {
+                    problems.push(format!(
+                        "enum `{name}` reads {read_back:?} but writes {written:?}"
                     ));
                 }
             }
             ModelKind::Alias(_) | ModelKind::Newtype(_) | ModelKind::Union(_) => {}
         }
     }
+}
+
+/// The arms of the `match` in `name`'s method `method` (`as_str`, or `from` of `From<String>`)
+/// that pair a variant with a string literal: `(variant, literal)` for `Self::A => "a"`,
+/// `(literal, variant)` for `"a" => Self::A`, in order.
+fn match_arms(file: &syn::File, name: &str, method: &str) -> Vec<(String, String)> {
+    let mut arms = Vec::new();
+    for item in items(file) {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let is_type = matches!(&*block.self_ty, syn::Type::Path(ty) if ty.path.is_ident(name));
+        if !is_type {
+            continue;
+        }
+        for member in &block.items {
+            let syn::ImplItem::Fn(function) = member else {
+                continue;
+            };
+            if function.sig.ident != method {
+                continue;
+            }
+            for statement in &function.block.stmts {
+                let syn::Stmt::Expr(syn::Expr::Match(matched), _) = statement else {
+                    continue;
+                };
+                for arm in &matched.arms {
+                    let variant = |pat: &syn::Pat| match pat {
+                        syn::Pat::Path(path) => {
+                            path.path.segments.last().map(|s| s.ident.to_string())
+                        }
+                        _ => None,
+                    };
+                    let literal = |expr: &syn::Expr| match expr {
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(text),
+                            ..
+                        }) => Some(text.value()),
+                        _ => None,
+                    };
+                    let pat_literal = match &arm.pat {
+                        syn::Pat::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(text),
+                            ..
+                        }) => Some(text.value()),
+                        _ => None,
+                    };
+                    let body_variant = match &*arm.body {
+                        syn::Expr::Path(path) => {
+                            path.path.segments.last().map(|s| s.ident.to_string())
+                        }
+                        _ => None,
+                    };
+                    if let (Some(variant), Some(wire)) = (variant(&arm.pat), literal(&arm.body)) {
+                        arms.push((variant, wire));
+                    } else if let (Some(wire), Some(variant)) = (pat_literal, body_variant) {
+                        arms.push((wire, variant));
+                    }
+                }
+            }
+        }
+    }
+    arms
 }
 
 /// The string literals given to `receiver.method(…)` calls, by method name, in order.
@@ -371,31 +439,5 @@ fn rename_field(rule: Option<&str>, field: &str) -> String {
         }
         Some("kebab-case") => field.replace('_', "-"),
         Some(_) => field.to_ascii_uppercase().replace('_', "-"),
-    }
-}
-
-/// serde's `rename_all` applied to a `PascalCase` variant name.
-fn rename_variant(rule: Option<&str>, variant: &str) -> String {
-    let mut snake = String::new();
-    for (index, c) in variant.char_indices() {
-        if index > 0 && c.is_uppercase() {
-            snake.push('_');
-        }
-        snake.push(c.to_ascii_lowercase());
-    }
-    match rule {
-        None | Some("PascalCase") => variant.to_owned(),
-        Some("lowercase") => variant.to_ascii_lowercase(),
-        Some("UPPERCASE") => variant.to_ascii_uppercase(),
-        Some("camelCase") => {
-            let mut chars = variant.chars();
-            chars.next().map_or(String::new(), |first| {
-                first.to_ascii_lowercase().to_string() + chars.as_str()
-            })
-        }
-        Some("snake_case") => snake,
-        Some("SCREAMING_SNAKE_CASE") => snake.to_ascii_uppercase(),
-        Some("kebab-case") => snake.replace('_', "-"),
-        Some(_) => snake.to_ascii_uppercase().replace('_', "-"),
     }
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::serde_case::{NameKind, needs_own_rename, pick_rule};
+use super::serde_case::{needs_own_rename, pick_rule};
 use super::types::{CrateUse, Gate, Imports, doc_attrs, gate_items, ident};
 use crate::ir::{
     Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, Union,
@@ -136,7 +136,7 @@ fn struct_item(
     });
     let default = all_optional.then(|| quote!(Default,));
     let names: Vec<&Name> = shape.fields.iter().map(|field| &field.name).collect();
-    let rule = pick_rule(&names, NameKind::Field);
+    let rule = pick_rule(&names);
     let rename_all = rule.map(|rule| quote!(#[serde(rename_all = #rule)]));
     let fields: Vec<TokenStream> = shape
         .fields
@@ -184,7 +184,7 @@ fn field_tokens(
         ty = quote!(Box<#ty>);
     }
     let mut serde_args: Vec<TokenStream> = Vec::new();
-    if needs_own_rename(&field.name, rule, NameKind::Field) {
+    if needs_own_rename(&field.name, rule) {
         let wire = &field.name.wire;
         serde_args.push(quote!(rename = #wire));
     }
@@ -319,36 +319,35 @@ fn either_of(values: &[String]) -> String {
     }
 }
 
+/// A string enum that keeps unknown values. Its serde impls are written out rather than
+/// derived: serde's derive for an enum with an `untagged` variant buffers the value and tries each
+/// variant, which costs far more to compile (thousands of enums in a large spec) than a `match`.
 fn enum_item(docs: &TokenStream, name: &proc_macro2::Ident, shape: &StringEnum) -> TokenStream {
     let other = ident(&shape.other_variant);
-    let names: Vec<&Name> = shape.variants.iter().collect();
-    let rule = pick_rule(&names, NameKind::Variant);
-    let rename_all = rule.map(|rule| quote!(#[serde(rename_all = #rule)]));
     let variants = shape.variants.iter().map(|variant| {
         let rust = ident(&variant.rust);
-        let wire = &variant.wire;
-        let doc = format!(" `{wire}`");
-        let rename = needs_own_rename(variant, rule, NameKind::Variant)
-            .then(|| quote!(#[serde(rename = #wire)]));
+        let doc = format!(" `{}`", variant.wire);
         quote! {
             #[doc = #doc]
-            #rename
             #rust,
         }
     });
-    let arms = shape.variants.iter().map(|variant| {
+    let to_wire = shape.variants.iter().map(|variant| {
         let rust = ident(&variant.rust);
         let wire = &variant.wire;
         quote!(Self::#rust => #wire,)
     });
+    let from_wire = shape.variants.iter().map(|variant| {
+        let rust = ident(&variant.rust);
+        let wire = &variant.wire;
+        quote!(#wire => Self::#rust,)
+    });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #rename_all
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(#variants)*
             /// A value this version of the spec does not list, kept as sent.
-            #[serde(untagged)]
             #other(String),
         }
 
@@ -356,8 +355,17 @@ fn enum_item(docs: &TokenStream, name: &proc_macro2::Ident, shape: &StringEnum) 
             /// The value as it is written on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
-                    #(#arms)*
+                    #(#to_wire)*
                     Self::#other(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_wire)*
+                    _ => Self::#other(value),
                 }
             }
         }
@@ -365,6 +373,18 @@ fn enum_item(docs: &TokenStream, name: &proc_macro2::Ident, shape: &StringEnum) 
         impl std::fmt::Display for #name {
             fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
             }
         }
     }

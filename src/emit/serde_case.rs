@@ -1,18 +1,9 @@
-//! Picks a `#[serde(rename_all = "...")]` rule for a struct's fields or an enum's variants, so the
+//! Picks a `#[serde(rename_all = "...")]` rule for a struct's fields, so the
 //! generated code says once what a person would say once, and `#[serde(rename)]` is left only on
 //! the names the rule does not produce (`-usage`, `type`). The conversions mirror serde's own
 //! `RenameRule`, which is what serde will apply to the Rust names.
 
 use crate::ir::Name;
-
-/// What kind of Rust names the rule is applied to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameKind {
-    /// `snake_case` struct fields.
-    Field,
-    /// `UpperCamelCase` enum variants.
-    Variant,
-}
 
 const RULES: [&str; 8] = [
     "lowercase",
@@ -28,13 +19,13 @@ const RULES: [&str; 8] = [
 /// The rule covering the most names, if it saves at least two `#[serde(rename)]` attributes over
 /// no rule at all (so a snake_case type with one `type_` field does not become "camelCase"); ties go
 /// to the earlier rule in `RULES`, so the choice is deterministic.
-pub fn pick_rule(names: &[&Name], kind: NameKind) -> Option<&'static str> {
+pub fn pick_rule(names: &[&Name]) -> Option<&'static str> {
     let covered_without_rule = names.iter().filter(|name| !name.needs_rename()).count();
     let mut best: Option<(&'static str, usize)> = None;
     for rule in RULES {
         let covered = names
             .iter()
-            .filter(|name| apply(rule, &name.rust, kind) == name.wire)
+            .filter(|name| apply(rule, &name.rust) == name.wire)
             .count();
         if covered >= covered_without_rule + 2 && covered > best.map_or(0, |(_, count)| count) {
             best = Some((rule, covered));
@@ -44,49 +35,23 @@ pub fn pick_rule(names: &[&Name], kind: NameKind) -> Option<&'static str> {
 }
 
 /// Whether a name still needs its own `#[serde(rename)]` under `rule`.
-pub fn needs_own_rename(name: &Name, rule: Option<&str>, kind: NameKind) -> bool {
+pub fn needs_own_rename(name: &Name, rule: Option<&str>) -> bool {
     match rule {
-        Some(rule) => apply(rule, &name.rust, kind) != name.wire,
+        Some(rule) => apply(rule, &name.rust) != name.wire,
         None => name.needs_rename(),
     }
 }
 
-/// The wire name serde derives from `rust` under `rule`.
-fn apply(rule: &str, rust: &str, kind: NameKind) -> String {
-    match kind {
-        NameKind::Variant => {
-            let snake = pascal_to_snake(rust);
-            match rule {
-                "lowercase" => rust.to_ascii_lowercase(),
-                "UPPERCASE" => rust.to_ascii_uppercase(),
-                "PascalCase" => rust.to_owned(),
-                "camelCase" => lower_first(rust),
-                "snake_case" => snake,
-                "SCREAMING_SNAKE_CASE" => snake.to_ascii_uppercase(),
-                "kebab-case" => snake.replace('_', "-"),
-                _ => snake.to_ascii_uppercase().replace('_', "-"),
-            }
-        }
-        NameKind::Field => match rule {
-            "lowercase" | "snake_case" => rust.to_owned(),
-            "UPPERCASE" | "SCREAMING_SNAKE_CASE" => rust.to_ascii_uppercase(),
-            "PascalCase" => snake_to_pascal(rust),
-            "camelCase" => lower_first(&snake_to_pascal(rust)),
-            "kebab-case" => rust.replace('_', "-"),
-            _ => rust.to_ascii_uppercase().replace('_', "-"),
-        },
+/// The wire name serde derives from the `snake_case` field name `rust` under `rule`.
+fn apply(rule: &str, rust: &str) -> String {
+    match rule {
+        "lowercase" | "snake_case" => rust.to_owned(),
+        "UPPERCASE" | "SCREAMING_SNAKE_CASE" => rust.to_ascii_uppercase(),
+        "PascalCase" => snake_to_pascal(rust),
+        "camelCase" => lower_first(&snake_to_pascal(rust)),
+        "kebab-case" => rust.replace('_', "-"),
+        _ => rust.to_ascii_uppercase().replace('_', "-"),
     }
-}
-
-fn pascal_to_snake(pascal: &str) -> String {
-    let mut snake = String::new();
-    for (index, c) in pascal.char_indices() {
-        if c.is_uppercase() && index > 0 {
-            snake.push('_');
-        }
-        snake.push(c.to_ascii_lowercase());
-    }
-    snake
 }
 
 fn snake_to_pascal(snake: &str) -> String {
@@ -125,39 +90,24 @@ mod tests {
     }
 
     #[test]
-    fn picks_the_rule_that_covers_most_and_keeps_exceptions() {
-        let ordering = [
-            name("UsageDesc", "-usage"),
-            name("Usage", "usage"),
-            name("BillingPeriod", "billing_period"),
-        ];
-        let refs: Vec<&Name> = ordering.iter().collect();
-        let rule = pick_rule(&refs, NameKind::Variant);
-        assert_eq!(rule, Some("snake_case"));
-        assert!(needs_own_rename(&ordering[0], rule, NameKind::Variant));
-        assert!(!needs_own_rename(&ordering[2], rule, NameKind::Variant));
-
-        let screaming = [name("Instance", "INSTANCE"), name("Egress", "EGRESS")];
-        let refs: Vec<&Name> = screaming.iter().collect();
-        assert_eq!(pick_rule(&refs, NameKind::Variant), Some("UPPERCASE"));
-
+    fn picks_the_rule_that_covers_most() {
         let camel = [
             name("full_name", "fullName"),
             name("type_", "type"),
             name("id", "id"),
         ];
         let refs: Vec<&Name> = camel.iter().collect();
-        let rule = pick_rule(&refs, NameKind::Field);
+        let rule = pick_rule(&refs);
         assert_eq!(rule, Some("camelCase"));
         // serde's camelCase drops the trailing underscore too, so `type_` needs no rename of its own.
-        assert!(!needs_own_rename(&camel[1], rule, NameKind::Field));
-        assert!(!needs_own_rename(&camel[0], rule, NameKind::Field));
+        assert!(!needs_own_rename(&camel[1], rule));
+        assert!(!needs_own_rename(&camel[0], rule));
     }
 
     #[test]
     fn no_rule_when_names_already_match() {
         let fields = [name("user", "user"), name("type_", "type")];
         let refs: Vec<&Name> = fields.iter().collect();
-        assert_eq!(pick_rule(&refs, NameKind::Field), None);
+        assert_eq!(pick_rule(&refs), None);
     }
 }

@@ -34,8 +34,7 @@ pub struct Usage {
 }
 
 /// The schema defined inline at `#/components/schemas/Usage/properties/product_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UsageProductType {
     /// `INSTANCE`
     Instance,
@@ -44,7 +43,6 @@ pub enum UsageProductType {
     /// `SUPPORT`
     Support,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -60,8 +58,33 @@ impl UsageProductType {
     }
 }
 
+impl From<String> for UsageProductType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "INSTANCE" => Self::Instance,
+            "EGRESS" => Self::Egress,
+            "SUPPORT" => Self::Support,
+            _ => Self::Other(value),
+        }
+    }
+}
+
 impl std::fmt::Display for UsageProductType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
+    }
+}
+
+impl Serialize for UsageProductType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UsageProductType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }

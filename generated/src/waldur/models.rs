@@ -174,8 +174,7 @@ pub struct ComponentUserUsage {
 
 /// The schema defined inline at `#/components/parameters/ComponentUserUsageField/schema/items`.
 #[cfg(feature = "waldur-marketplace-component-user-usages")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComponentUserUsageField {
     /// `backend_id`
     BackendId,
@@ -220,7 +219,6 @@ pub enum ComponentUserUsageField {
     /// `uuid`
     Uuid,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -256,35 +254,75 @@ impl ComponentUserUsageField {
 }
 
 #[cfg(feature = "waldur-marketplace-component-user-usages")]
+impl From<String> for ComponentUserUsageField {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "backend_id" => Self::BackendId,
+            "billing_period" => Self::BillingPeriod,
+            "component_type" => Self::ComponentType,
+            "component_usage" => Self::ComponentUsage,
+            "created" => Self::Created,
+            "customer_name" => Self::CustomerName,
+            "customer_uuid" => Self::CustomerUuid,
+            "date" => Self::Date,
+            "description" => Self::Description,
+            "measured_unit" => Self::MeasuredUnit,
+            "modified" => Self::Modified,
+            "offering_name" => Self::OfferingName,
+            "offering_uuid" => Self::OfferingUuid,
+            "project_name" => Self::ProjectName,
+            "project_uuid" => Self::ProjectUuid,
+            "resource_name" => Self::ResourceName,
+            "resource_uuid" => Self::ResourceUuid,
+            "usage" => Self::Usage,
+            "user" => Self::User,
+            "username" => Self::Username,
+            "uuid" => Self::Uuid,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+#[cfg(feature = "waldur-marketplace-component-user-usages")]
 impl std::fmt::Display for ComponentUserUsageField {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "waldur-marketplace-component-user-usages")]
+impl Serialize for ComponentUserUsageField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "waldur-marketplace-component-user-usages")]
+impl<'de> Deserialize<'de> for ComponentUserUsageField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
 /// The schema defined inline at `#/components/parameters/ComponentUserUsageOrdering/schema/items`.
 #[cfg(feature = "waldur-marketplace-component-user-usages")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComponentUserUsageOrdering {
     /// `-component_usage__billing_period`
-    #[serde(rename = "-component_usage__billing_period")]
     ComponentUsageBillingPeriodDesc,
     /// `-usage`
-    #[serde(rename = "-usage")]
     UsageDesc,
     /// `-username`
-    #[serde(rename = "-username")]
     UsernameDesc,
     /// `component_usage__billing_period`
-    #[serde(rename = "component_usage__billing_period")]
     ComponentUsageBillingPeriod,
     /// `usage`
     Usage,
     /// `username`
     Username,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -305,8 +343,39 @@ impl ComponentUserUsageOrdering {
 }
 
 #[cfg(feature = "waldur-marketplace-component-user-usages")]
+impl From<String> for ComponentUserUsageOrdering {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "-component_usage__billing_period" => Self::ComponentUsageBillingPeriodDesc,
+            "-usage" => Self::UsageDesc,
+            "-username" => Self::UsernameDesc,
+            "component_usage__billing_period" => Self::ComponentUsageBillingPeriod,
+            "usage" => Self::Usage,
+            "username" => Self::Username,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+#[cfg(feature = "waldur-marketplace-component-user-usages")]
 impl std::fmt::Display for ComponentUserUsageOrdering {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "waldur-marketplace-component-user-usages")]
+impl Serialize for ComponentUserUsageOrdering {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "waldur-marketplace-component-user-usages")]
+impl<'de> Deserialize<'de> for ComponentUserUsageOrdering {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
