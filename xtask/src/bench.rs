@@ -33,7 +33,8 @@ pub struct Args {
     #[arg(long = "spec", value_name = "FILE")]
     specs: Vec<PathBuf>,
     /// Also time the grown spec with the generator at this git revision (for example `HEAD~1`),
-    /// built in `target/bench-baseline/`, alternating with this one.
+    /// built in `target/bench-baseline/`, alternating with this one (with --compile: check every
+    /// spec's crate as that generator writes it too)
     #[arg(long, value_name = "REV")]
     against: Option<String>,
     /// Measure the generated crate's compile cost instead: its dependencies built once, then the

@@ -403,7 +403,7 @@ fn cargo_check(
     flags: &[String],
     time: Option<&Path>,
 ) -> std::result::Result<Check, String> {
-    let report = dir.join("target-time.txt");
+    let report = dir.join("bench-time.txt");
     let mut command = match time {
         Some(time) => {
             let mut command = Command::new(time);
