@@ -383,7 +383,7 @@ fn download(dir: &Path, package: &Package) -> Result<PathBuf> {
 
 /// Writes the generated crate as a workspace of its own, on the project's lock file (so the
 /// dependencies are the versions the project already builds).
-fn write_crate(root: &Path, crate_dir: &Path, files: &Files) -> Result<()> {
+pub(crate) fn write_crate(root: &Path, crate_dir: &Path, files: &Files) -> Result<()> {
     if crate_dir.exists() {
         std::fs::remove_dir_all(crate_dir)?;
     }

@@ -8,6 +8,7 @@
 )]
 
 mod bench;
+mod bench_compile;
 mod codegen;
 mod conformance;
 mod corpus;
@@ -44,7 +45,8 @@ enum Command {
     /// Run every check, stopping at the first failure: cargo fmt, cargo clippy, cargo test,
     /// then the conformance suites
     Test(test::Args),
-    /// Time the generator on the Waldur spec grown to thousands of operations
+    /// Time the generator on the Waldur spec grown to thousands of operations, or with --compile
+    /// measure what the generated crate costs to compile (`cargo check` time and peak memory)
     Bench(bench::Args),
     /// Generate, compile and lint the crates of real public specs (fetched from npm, pinned and
     /// checked), and print a table of the results
