@@ -32,10 +32,37 @@ struct Context<'a> {
 #[derive(Serialize)]
 struct GroupSummary<'a> {
     feature: &'a str,
-    module: &'a str,
     title: &'a str,
-    source: &'a str,
+    /// What the feature compiles, as a phrase.
+    what: String,
     operations: usize,
+}
+
+/// The features of `api`: one per operation group, and the one of the schemas no operation uses.
+fn group_summaries(api: &Api) -> Vec<GroupSummary<'_>> {
+    let mut summaries: Vec<GroupSummary<'_>> = api
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| GroupSummary {
+            feature: &group.feature,
+            title: &api.title,
+            what: format!(
+                "the operations of {}, and the models they use",
+                group.source
+            ),
+            operations: api.operations.iter().filter(|op| op.group == index).count(),
+        })
+        .collect();
+    if let Some(feature) = &api.other_schemas {
+        summaries.push(GroupSummary {
+            feature,
+            title: &api.title,
+            what: "the schemas no operation uses".to_owned(),
+            operations: 0,
+        });
+    }
+    summaries
 }
 
 #[derive(Serialize)]
@@ -152,21 +179,7 @@ pub fn render(apis: &[Api], crates: CrateUse) -> Result<Vec<(String, String)>, S
             })
             .collect(),
         crates,
-        groups: apis
-            .iter()
-            .flat_map(|api| {
-                api.groups
-                    .iter()
-                    .enumerate()
-                    .map(move |(index, group)| GroupSummary {
-                        feature: &group.feature,
-                        module: &api.module.rust,
-                        title: &api.title,
-                        source: &group.source,
-                        operations: api.operations.iter().filter(|op| op.group == index).count(),
-                    })
-            })
-            .collect(),
+        groups: apis.iter().flat_map(group_summaries).collect(),
     };
     TEMPLATES
         .iter()

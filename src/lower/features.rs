@@ -54,7 +54,10 @@ pub fn fit_limit(apis: &mut [Api]) -> Vec<Diagnostic> {
         let mut order: Vec<usize> = (0..apis.len()).collect();
         order.sort_by_key(|&index| std::cmp::Reverse(apis[index].groups.len()));
         for index in order {
-            let total: usize = apis.iter().map(|api| api.groups.len()).sum();
+            let total: usize = apis
+                .iter()
+                .map(|api| api.groups.len() + usize::from(api.other_schemas.is_some()))
+                .sum();
             if total <= budget {
                 return warnings;
             }
@@ -188,37 +191,43 @@ fn assign_model_features(api: &mut Api) {
         .map(|(at, model)| (model.name.rust.as_str(), at))
         .collect();
     let mut reached: Vec<Vec<usize>> = vec![Vec::new(); api.models.len()];
-    // The last group (plus one) that reached each model, so the walks share one marker array.
+    // The last walk (plus one) that reached each model, so the walks share one marker array.
     let mut mark = vec![0usize; api.models.len()];
-    for group in 0..api.groups.len() {
-        let mut stack: Vec<usize> = Vec::new();
-        let push = |ty: &TypeRef, stack: &mut Vec<usize>| {
-            if let Some(&at) = ty.model().and_then(|name| index.get(name)) {
-                stack.push(at);
-            }
-        };
-        for operation in api.operations.iter().filter(|op| op.group == group) {
-            for ty in operation_types(operation) {
-                push(ty, &mut stack);
-            }
-        }
+    let groups = api.groups.len();
+    let mut walk = |walk_index: usize, mut stack: Vec<usize>, reached: &mut Vec<Vec<usize>>| {
         while let Some(at) = stack.pop() {
-            if mark[at] == group + 1 {
+            if mark[at] == walk_index + 1 {
                 continue;
             }
-            mark[at] = group + 1;
-            reached[at].push(group);
+            mark[at] = walk_index + 1;
+            reached[at].push(walk_index);
             for ty in model_types(&api.models[at].kind) {
-                push(ty, &mut stack);
+                stack.extend(ty.model().and_then(|name| index.get(name)).copied());
             }
         }
+    };
+    for group in 0..groups {
+        let mut roots = Vec::new();
+        for operation in api.operations.iter().filter(|op| op.group == group) {
+            for ty in operation_types(operation) {
+                roots.extend(ty.model().and_then(|name| index.get(name)).copied());
+            }
+        }
+        walk(group, roots, &mut reached);
     }
-    // A model compiled whatever the features (reached by every group, or by no operation at
-    // all) needs everything it refers to compiled whatever the features too.
-    let all = api.groups.len();
+    // Schemas no operation uses are compiled under one more feature of their own (on by
+    // default), so a build of some groups leaves them out; so is what only they refer to.
+    let unused: Vec<usize> = (0..reached.len())
+        .filter(|&at| reached[at].is_empty())
+        .collect();
+    let other = (!unused.is_empty() && groups > 0).then(|| {
+        walk(groups, unused, &mut reached);
+        format!("{}-other-schemas", api.module.rust.to_kebab_case())
+    });
+    // A model every group reaches is compiled whatever the features, and so is all it refers to.
     let mut always: Vec<bool> = reached
         .iter()
-        .map(|groups| groups.is_empty() || groups.len() == all)
+        .map(|walks| groups == 0 || walks.iter().filter(|&&walk| walk < groups).count() == groups)
         .collect();
     let mut stack: Vec<usize> = (0..always.len()).filter(|&at| always[at]).collect();
     while let Some(at) = stack.pop() {
@@ -232,18 +241,22 @@ fn assign_model_features(api: &mut Api) {
         }
     }
     drop(index);
-    for ((model, groups), always) in api.models.iter_mut().zip(reached).zip(always) {
+    for ((model, walks), always) in api.models.iter_mut().zip(reached).zip(always) {
         model.features = if always {
             Vec::new()
         } else {
-            let mut features: Vec<String> = groups
+            let mut features: Vec<String> = walks
                 .iter()
-                .map(|&group| api.groups[group].feature.clone())
+                .map(|&walk| match api.groups.get(walk) {
+                    Some(group) => group.feature.clone(),
+                    None => other.clone().unwrap_or_default(),
+                })
                 .collect();
             features.sort();
             features
         };
     }
+    api.other_schemas = other;
 }
 
 fn operation_types(operation: &Operation) -> Vec<&TypeRef> {

@@ -71,6 +71,7 @@ pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Lowered, Vec<Diagnostic>> 
     recursion::drop_union_self_members(&mut models);
     recursion::wrap_recursive_aliases(&mut models);
     recursion::box_recursive_fields(&mut models);
+    merge_identical_models(&mut models);
     box_large_union_members(&mut models);
     let api = Api {
         module: Name {
@@ -86,6 +87,7 @@ pub fn lower(spec: &LoadedSpec, stem: &str) -> Result<Lowered, Vec<Diagnostic>> 
         operations,
         security_schemes,
         groups: Vec::new(),
+        other_schemas: None,
     };
     let mut api = api;
     features::assign(&mut api);
@@ -122,6 +124,72 @@ impl Lowerer<'_> {
 
     fn warn(&mut self, warning: Diagnostic) {
         self.warnings.push(warning);
+    }
+}
+
+/// Makes each struct or string enum that is identical to an earlier one (the same fields with
+/// the same types, names and docs, or the same values) an alias of it. Large specs repeat small
+/// shapes under many names (Stripe's `object: "list"` enums, its `metadata` objects): one type
+/// and its impls compile once, and every name still exists.
+const MERGE_PASSES: usize = 6;
+
+fn merge_identical_models(models: &mut [Model]) {
+    // Which earlier model each merged one now names: a struct whose fields differ only in naming
+    // merged types is identical too, so passes repeat until nothing merges (a few at most: each
+    // pass is linear, and a hostile spec must not make them quadratic).
+    let mut merged: HashMap<String, String> = HashMap::new();
+    for _ in 0..MERGE_PASSES {
+        let mut first: HashMap<String, String> = HashMap::new();
+        let mut changed = false;
+        for model in models.iter_mut() {
+            let key = match &model.kind {
+                ModelKind::Enum(_) => format!("{:?}", model.kind),
+                ModelKind::Struct(shape) => {
+                    let mut shape = shape.clone();
+                    for field in &mut shape.fields {
+                        canonical(&mut field.ty, &merged);
+                    }
+                    if let Some(extra) = &mut shape.additional_properties {
+                        canonical(&mut extra.value, &merged);
+                    }
+                    format!("{shape:?}")
+                }
+                _ => continue,
+            };
+            match first.get(&key) {
+                Some(same) => {
+                    if model.docs.lines.is_empty() {
+                        let wire = &model.name.wire;
+                        model.docs.lines.push(format!("The `{wire}` schema."));
+                    }
+                    model.docs.push_paragraph(format!(
+                        "The same type as [`{same}`]: the spec gives both the same shape."
+                    ));
+                    merged.insert(model.name.rust.clone(), same.clone());
+                    model.kind = ModelKind::Alias(TypeRef::Named(same.clone()));
+                    changed = true;
+                }
+                None => {
+                    first.insert(key, model.name.rust.clone());
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// `ty` with every merged model named by the model it is now an alias of.
+fn canonical(ty: &mut TypeRef, merged: &HashMap<String, String>) {
+    match ty {
+        TypeRef::Named(name) => {
+            if let Some(same) = merged.get(name) {
+                *name = same.clone();
+            }
+        }
+        TypeRef::Array(inner) | TypeRef::Map(inner) => canonical(inner, merged),
+        TypeRef::Primitive(_) | TypeRef::Json => {}
     }
 }
 
