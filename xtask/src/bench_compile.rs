@@ -212,6 +212,27 @@ fn feature_names(manifest: &str) -> Result<BTreeSet<String>> {
         .unwrap_or_default())
 }
 
+/// In a feature set, the crate's every group feature (none for a crate without groups).
+const ALL_GROUPS: &str = "*";
+
+/// `features` for `krate`: `*` replaced by its group features.
+fn crate_features(krate: &Crate, features: &str) -> String {
+    features
+        .split(',')
+        .flat_map(|feature| {
+            if feature == ALL_GROUPS {
+                tag_features(&krate.features)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            } else {
+                vec![feature.to_owned()]
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The tag features among a crate's features: all but `default`, `client` and `server`.
 fn tag_features(features: &BTreeSet<String>) -> Vec<&str> {
     features
@@ -242,7 +263,8 @@ fn feature_sets(
             continue;
         }
         if features.contains(side) {
-            sets.push((format!("{side} only"), Some(side.to_owned())));
+            // Every operation group of the side: `*` stands for the crate's group features.
+            sets.push((format!("{side} only"), Some(format!("{side},{ALL_GROUPS}"))));
         } else {
             notes.push(format!(
                 "{spec}: the {side}-only row is skipped: the crate has no `{side}` feature"
@@ -314,19 +336,21 @@ fn measure(
     time: Option<&Path>,
     runs: usize,
 ) -> Result<Row> {
-    let flags: Vec<String> = match features {
-        None => Vec::new(),
-        Some(features) => vec![
-            "--no-default-features".to_owned(),
-            "--features".to_owned(),
-            features.clone(),
-        ],
+    let flags = |krate: &Crate| -> Vec<String> {
+        match features {
+            None => Vec::new(),
+            Some(features) => vec![
+                "--no-default-features".to_owned(),
+                "--features".to_owned(),
+                crate_features(krate, features),
+            ],
+        }
     };
     let has_features = |krate: &Crate| {
         features.as_deref().is_none_or(|features| {
             features
                 .split(',')
-                .all(|feature| krate.features.contains(feature))
+                .all(|feature| feature == ALL_GROUPS || krate.features.contains(feature))
         })
     };
     let mut checked: Vec<(&Crate, std::result::Result<Vec<Check>, String>)> = Vec::new();
@@ -337,7 +361,7 @@ fn measure(
                 crates.name,
                 krate.dir.display()
             );
-            cargo_check(&krate.dir, target, &flags, None).map(|_| Vec::new())
+            cargo_check(&krate.dir, target, &flags(krate), None).map(|_| Vec::new())
         } else {
             Err(format!("no feature {}", features.as_deref().unwrap_or("")))
         };
@@ -347,7 +371,7 @@ fn measure(
         for (krate, checks) in &mut checked {
             let Ok(done) = checks else { continue };
             touch(&krate.dir.join("src").join("lib.rs"))?;
-            match cargo_check(&krate.dir, target, &flags, time) {
+            match cargo_check(&krate.dir, target, &flags(krate), time) {
                 Ok(check) => {
                     eprintln!(
                         "bench: {} {label}: run {run}: {:.1} s, peak {} ({})",

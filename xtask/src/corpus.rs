@@ -276,12 +276,12 @@ fn measure(root: &Path, dir: &Path, spec: &Spec, compile: bool) -> Result<Row> {
     // The target directory the fixture crates build in (`tests/fixtures_compile.rs`): the same
     // lock file, so the dependencies are built once for both.
     let target = root.join("target").join("fixture-crate-target");
+    // The client with every operation group: all default features but the server.
+    let client = client_features(files.get("Cargo.toml").map_or("", String::as_str));
+    let client_only = ["--no-default-features", "--features", client.as_str()];
     for (features, flags) in [
         ("default features", &[][..]),
-        (
-            "client only",
-            &["--no-default-features", "--features", "client"][..],
-        ),
+        ("client only", &client_only[..]),
     ] {
         let check = cargo_step(&crate_dir, &target, &["check", "--all-targets"], flags);
         let result = check.and_then(|check| {
@@ -471,4 +471,25 @@ fn table(rows: &[Row]) -> String {
         );
     }
     out
+}
+
+/// The generated crate's default features without `server`, comma-separated.
+fn client_features(manifest: &str) -> String {
+    let Ok(document) = manifest.parse::<toml_edit::DocumentMut>() else {
+        return "client".to_owned();
+    };
+    let defaults = document
+        .get("features")
+        .and_then(|features| features.get("default"))
+        .and_then(|default| default.as_array());
+    let mut features: Vec<&str> = defaults
+        .into_iter()
+        .flatten()
+        .filter_map(|value| value.as_str())
+        .filter(|feature| *feature != "server")
+        .collect();
+    if features.is_empty() {
+        features.push("client");
+    }
+    features.join(",")
 }
