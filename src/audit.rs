@@ -93,6 +93,12 @@ fn check_models(api: &Api, file: &syn::File, problems: &mut Vec<String>) {
                         "struct `{name}` is sent with the keys {sent:?}, the spec says {expected:?}"
                     ));
                 }
+                let read = read_keys(file, name);
+                if read != expected {
+                    problems.push(format!(
+                        "struct `{name}` is read from the keys {read:?}, the spec says {expected:?}"
+                    ));
+                }
             }
             ModelKind::Enum(values) => {
                 if !enums.contains_key(name) {
@@ -188,6 +194,46 @@ fn match_arms(file: &syn::File, name: &str, method: &str) -> Vec<(String, String
         }
     }
     arms
+}
+
+/// The keys `name`'s `Deserialize` impl reads: the string patterns of its `match key.as_str()`.
+fn read_keys(file: &syn::File, name: &str) -> Vec<String> {
+    struct Keys(Vec<String>);
+    impl<'ast> Visit<'ast> for Keys {
+        fn visit_expr_match(&mut self, matched: &'ast syn::ExprMatch) {
+            let on_key = matches!(&*matched.expr, syn::Expr::MethodCall(call)
+                if call.method == "as_str"
+                    && matches!(&*call.receiver, syn::Expr::Path(path) if path.path.is_ident("key")));
+            if on_key {
+                for arm in &matched.arms {
+                    if let syn::Pat::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) = &arm.pat
+                    {
+                        self.0.push(text.value());
+                    }
+                }
+            }
+            syn::visit::visit_expr_match(self, matched);
+        }
+    }
+    let mut keys = Keys(Vec::new());
+    for item in items(file) {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let reads = block.trait_.as_ref().is_some_and(|(path, _)| {
+            path.segments
+                .last()
+                .is_some_and(|s| s.ident == "Deserialize")
+        });
+        let is_type = matches!(&*block.self_ty, syn::Type::Path(ty) if ty.path.is_ident(name));
+        if reads && is_type {
+            keys.visit_item_impl(block);
+        }
+    }
+    keys.0
 }
 
 /// The string literals given to `receiver.method(…)` calls, by method name, in order.

@@ -132,4 +132,16 @@ fn the_audit_catches_struct_keys_that_change() {
             "{problems:?}"
         );
     }
+    let mut tampered = files.clone();
+    let text = tampered.get(models).expect("models").clone();
+    assert!(text.contains("\"type\" =>"), "the reader matches the key");
+    tampered.insert(
+        models.to_owned(),
+        text.replacen("\"type\" =>", "\"kind\" =>", 1),
+    );
+    let problems = apigen::audit::check_spec(&source, &tampered);
+    assert!(
+        problems.iter().any(|p| p.contains("is read from the keys")),
+        "{problems:?}"
+    );
 }

@@ -224,7 +224,7 @@ fn emit_job(api: &Api, job: Job) -> Done {
         Job::Models => {
             let models = models::models_file(api);
             let runtime = runtime::Capabilities {
-                fields: models.runtime.nullable || models.runtime.present,
+                fields: models.runtime.reader,
                 tagged: models.runtime.tagged,
                 ..runtime::Capabilities::default()
             };

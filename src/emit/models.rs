@@ -4,11 +4,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::serde_case::{needs_own_rename, pick_rule};
-use super::types::{CrateUse, Gate, Imports, doc_attrs, gate_items, ident};
+use super::types::{CrateUse, Gate, Imports, doc_attrs, gate_items, ident, sort_use_items};
 use crate::ir::{
     Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, Union,
     UnionVariant,
 };
+use crate::naming::Scope;
 
 /// The `models.rs` of one API, and what it needs of the runtime module and of other crates.
 pub struct ModelsFile {
@@ -23,10 +24,8 @@ pub struct ModelsFile {
 /// The runtime helpers model fields deserialize with.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RuntimeUse {
-    /// `runtime::present`: a property that may be absent but not null.
-    pub present: bool,
-    /// `runtime::nullable`: a property that may be both absent and null.
-    pub nullable: bool,
+    /// `runtime::{Key, required, skip}`: some struct reads an object.
+    pub reader: bool,
     /// `runtime::Tagged`: a union whose member is named by a property (a `discriminator`).
     pub tagged: bool,
 }
@@ -51,7 +50,9 @@ pub fn models_file(api: &Api) -> ModelsFile {
         " Data types of {}, from the schemas in `{}`.",
         api.title, api.source
     );
-    let uses = imports.use_items();
+    let mut uses = imports.use_item_list();
+    sort_use_items(&mut uses);
+    let uses: TokenStream = uses.into_iter().collect();
     let mut chunks = vec![quote! {
         #![doc = #module_doc]
         #uses
@@ -141,7 +142,7 @@ fn struct_item(
     let fields: Vec<TokenStream> = shape
         .fields
         .iter()
-        .map(|field| field_tokens(field, rule, imports, runtime))
+        .map(|field| field_tokens(field, rule, imports))
         .collect();
     let additional = shape.additional_properties.as_ref().map(|additional| {
         let field = ident(&additional.field);
@@ -152,23 +153,126 @@ fn struct_item(
             pub #field: #map,
         }
     });
+    let reader = object_reader(name, shape, imports, runtime);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize)]
         #rename_all
         pub struct #name {
             #(#fields)*
             #additional
         }
+
+        #reader
     }
 }
 
-fn field_tokens(
-    field: &Field,
-    rule: Option<&str>,
+/// `Deserialize` for a struct, written out: one loop over the object's keys, a `match` arm per
+/// property. serde's derive writes about five times the code per field (a field enum with three
+/// visitors, reading from a sequence too, and a wrapper type per `deserialize_with`), which is
+/// most of what a large spec's models cost to compile. An absent optional property is `None`;
+/// one that is not nullable refuses `null`, since `T` does; a nullable one reads `null` as
+/// `Some(None)`; a missing required one is an error naming it.
+fn object_reader(
+    name: &proc_macro2::Ident,
+    shape: &Struct,
     imports: &mut Imports,
     runtime: &mut RuntimeUse,
 ) -> TokenStream {
+    runtime.reader = true;
+    imports.note_runtime("runtime");
+    let expecting = format!("an object (`{name}`)");
+    // The properties' locals never take the names of the visitor's own (`map`, `key`).
+    let mut scope = Scope::default();
+    for taken in ["map", "key", "self"] {
+        scope.try_claim(taken);
+    }
+    let mut locals = Vec::new();
+    let mut arms = Vec::new();
+    let mut inits = Vec::new();
+    for field in &shape.fields {
+        let field_name = ident(&field.name.rust);
+        let local = ident(&scope.claim(field.name.rust.clone()));
+        let wire = &field.name.wire;
+        locals.push(quote!(let mut #local = None;));
+        arms.push(quote!(#wire => #local = Some(map.next_value()?),));
+        let value = match field.presence {
+            Presence::Required => quote!(runtime::required(#local, #wire)?),
+            Presence::RequiredNullable => quote!(#local.flatten()),
+            Presence::Optional | Presence::OptionalNullable => quote!(#local),
+        };
+        inits.push(if local == field_name {
+            match field.presence {
+                Presence::Optional | Presence::OptionalNullable => quote!(#field_name,),
+                _ => quote!(#field_name: #value,),
+            }
+        } else {
+            quote!(#field_name: #value,)
+        });
+    }
+    let other = match &shape.additional_properties {
+        Some(additional) => {
+            let field_name = ident(&additional.field);
+            let extra = ident(&scope.claim(additional.field.clone()));
+            locals.push(quote!(let mut #extra = BTreeMap::new();));
+            inits.push(if extra == field_name {
+                quote!(#extra,)
+            } else {
+                quote!(#field_name: #extra,)
+            });
+            quote!(_ => {
+                #extra.insert(key.into_string(), map.next_value()?);
+            })
+        }
+        None => quote!(_ => runtime::skip(&mut map)?,),
+    };
+    let read = if arms.is_empty() && shape.additional_properties.is_none() {
+        quote! {
+            while map.next_key::<runtime::Key>()?.is_some() {
+                runtime::skip(&mut map)?;
+            }
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key::<runtime::Key>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    #other
+                }
+            }
+        }
+    };
+    // Any name but the model's own: the visitor's `Value` is the model.
+    let visitor = ident(&format!(
+        "{}Visitor",
+        name.to_string().trim_start_matches("r#")
+    ));
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct #visitor;
+
+                impl<'de> serde::de::Visitor<'de> for #visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        formatter.write_str(#expecting)
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(#locals)*
+                        #read
+                        Ok(#name { #(#inits)* })
+                    }
+                }
+
+                deserializer.deserialize_map(#visitor)
+            }
+        }
+    }
+}
+
+fn field_tokens(field: &Field, rule: Option<&str>, imports: &mut Imports) -> TokenStream {
     let mut docs = or_fallback(&field.docs, format!("The `{}` property.", field.name.wire));
     if field.presence == Presence::OptionalNullable {
         docs.lines.push(String::new());
@@ -191,17 +295,13 @@ fn field_tokens(
     let ty = match field.presence {
         Presence::Required => ty,
         Presence::RequiredNullable => quote!(Option<#ty>),
+        // Absent is `None` and is not sent back; reading is `Deserialize`'s (`object_reader`).
         Presence::Optional => {
-            // Absent is `None`; `null` is refused, as the spec does not allow it.
-            runtime.present = true;
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
-            serde_args.push(quote!(deserialize_with = "crate::runtime::present"));
+            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
             quote!(Option<#ty>)
         }
         Presence::OptionalNullable => {
-            runtime.nullable = true;
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
-            serde_args.push(quote!(deserialize_with = "crate::runtime::nullable"));
+            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
             quote!(Option<Option<#ty>>)
         }
     };

@@ -13,7 +13,7 @@ pub struct RuntimeFile {
     pub text: &'static str,
 }
 
-/// `present` and `nullable`, for model properties that may be absent or null.
+/// `Key`, `required` and `skip`, for the models' `Deserialize` impls.
 const FIELDS: RuntimeFile = RuntimeFile {
     path: "src/runtime/fields.rs",
     text: include_str!("../../templates/runtime/fields.rs"),
@@ -64,7 +64,7 @@ const TAGGED: RuntimeFile = RuntimeFile {
 /// Which runtime files the generated code uses.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
-    /// Some model reads a property with `present` or `nullable`.
+    /// Some model reads an object with `Key`, `required` and `skip`.
     pub fields: bool,
     /// Some API has a client.
     pub client: bool,
@@ -172,11 +172,11 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             mod tagged;
         });
     }
-    // The models name `crate::runtime::present` and `crate::runtime::Tagged`, so the helpers are
+    // The models name `crate::runtime::Key` and `crate::runtime::Tagged`, so the helpers are
     // re-exported at the root.
     let fields_use = capabilities.fields.then(|| {
         quote! {
-            pub use fields::{nullable, present};
+            pub use fields::{Key, required, skip};
         }
     });
     let binary_use = capabilities.binary.then(|| {

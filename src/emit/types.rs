@@ -319,6 +319,8 @@ pub struct Imports {
     decimal: Gate,
     uuid: Gate,
     binary: Gate,
+    /// Items of the runtime module named in the file (`Key`, `required`, `skip`).
+    runtime: std::collections::BTreeMap<&'static str, Gate>,
 }
 
 impl Imports {
@@ -343,6 +345,11 @@ impl Imports {
             current: Gate::Always,
             ..Imports::default()
         }
+    }
+
+    /// Notes that the items being emitted name `crate::runtime::<name>`.
+    pub fn note_runtime(&mut self, name: &'static str) {
+        self.runtime.entry(name).or_default().widen(&self.current);
     }
 
     /// Items emitted from now on are compiled under `features` (none: always).
@@ -523,6 +530,11 @@ impl Imports {
                 let cfg = gate.cfg();
                 items.push(quote!(#cfg #item));
             }
+        }
+        // The models' readers name `runtime::Key` and so on: the module, never a model's name.
+        if let Some(gate) = self.runtime.get("runtime") {
+            let cfg = gate.cfg();
+            items.push(quote!(#cfg use crate::runtime;));
         }
         items
     }

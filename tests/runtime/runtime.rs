@@ -19,5 +19,5 @@ pub mod server;
 #[path = "../../templates/runtime/tagged.rs"]
 mod tagged;
 pub use binary::Binary;
-pub use fields::{nullable, present};
+pub use fields::{Key, required, skip};
 pub use tagged::Tagged;
