@@ -460,7 +460,24 @@ pub(crate) fn grown(seed: &str, copies: usize) -> Result<String> {
 fn copied(text: &str, suffix: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // The indent of the `tags:` list being read: each copy's operations get tags of their own,
+    // as a large API's areas have (so the copies are feature groups of their own too).
+    let mut tags_at: Option<usize> = None;
     for (index, line) in lines.iter().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        match tags_at {
+            Some(at) if indent > at || (indent == at && line.trim_start().starts_with("- ")) => {
+                let item = line.trim_start().strip_prefix("- ");
+                if item.is_some_and(|item| !item.contains(':')) {
+                    out.push_str(&format!("{line}-{}\n", suffix.to_lowercase()));
+                    continue;
+                }
+            }
+            _ => tags_at = None,
+        }
+        if line.trim() == "tags:" {
+            tags_at = Some(indent);
+        }
         let trimmed = line.trim_start().trim_start_matches("- ");
         let in_query = lines
             .iter()
@@ -513,6 +530,10 @@ mod tests {
             })
             .expect("a client");
         assert_eq!(client.matches("pub async fn ").count(), 18);
+        // Each copy's three tags are its own: nine operation groups, a feature each.
+        let manifest = &files["Cargo.toml"];
+        assert_eq!(manifest.matches("-usage-v2 = []").count(), 2, "{manifest}");
+        assert_eq!(manifest.matches("-usages-v2 = []").count(), 1, "{manifest}");
         for copy in 0..3 {
             assert!(client.contains(&format!("/v{copy}/api/slurm-allocation-user-usage/")));
             assert!(client.contains(&format!("SlurmAllocationUserUsageV{copy}")));
