@@ -164,7 +164,8 @@ fn match_arms(file: &syn::File, name: &str, method: &str) -> Vec<(String, String
                         }
                         _ => None,
                     };
-                    let literal = |expr: &syn::Expr| match expr {
+                    // A long arm is printed as a block: `Self::A => { "a" }`.
+                    let literal = |expr: &syn::Expr| match unblock(expr) {
                         syn::Expr::Lit(syn::ExprLit {
                             lit: syn::Lit::Str(text),
                             ..
@@ -178,7 +179,7 @@ fn match_arms(file: &syn::File, name: &str, method: &str) -> Vec<(String, String
                         }) => Some(text.value()),
                         _ => None,
                     };
-                    let body_variant = match &*arm.body {
+                    let body_variant = match unblock(&arm.body) {
                         syn::Expr::Path(path) => {
                             path.path.segments.last().map(|s| s.ident.to_string())
                         }
@@ -194,6 +195,17 @@ fn match_arms(file: &syn::File, name: &str, method: &str) -> Vec<(String, String
         }
     }
     arms
+}
+
+/// The expression a block of one expression holds, or `expr` itself.
+fn unblock(expr: &syn::Expr) -> &syn::Expr {
+    match expr {
+        syn::Expr::Block(block) => match block.block.stmts.as_slice() {
+            [syn::Stmt::Expr(inner, None)] => unblock(inner),
+            _ => expr,
+        },
+        _ => expr,
+    }
 }
 
 /// The keys `name`'s `Deserialize` impl reads: the string patterns of its `match key.as_str()`.
