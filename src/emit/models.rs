@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::serde_case::{needs_own_rename, pick_rule};
-use super::types::{CrateUse, Gate, Imports, doc_attrs, gate_items, ident, sort_use_items};
+use super::types::{
+    CrateUse, Gate, Imports, PLACEHOLDER_NAMES, doc_attrs, gate_items, ident, sort_use_items,
+};
 use crate::ir::{
     Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, Union,
     UnionVariant,
@@ -182,9 +184,10 @@ fn object_reader(
     runtime.reader = true;
     imports.note_runtime("runtime");
     let expecting = format!("an object (`{name}`)");
-    // The properties' locals never take the names of the visitor's own (`map`, `key`).
+    // The properties' locals never take the names of the visitor's own (`map`, `key`), nor
+    // ones clippy refuses for a binding (`foo`).
     let mut scope = Scope::default();
-    for taken in ["map", "key", "self"] {
+    for taken in ["map", "key", "self"].iter().chain(&PLACEHOLDER_NAMES) {
         scope.try_claim(taken);
     }
     let mut locals = Vec::new();

@@ -228,6 +228,10 @@ impl Gate {
     }
 }
 
+/// Names clippy's `disallowed_names` refuses for a binding: a local or argument generated from
+/// a spec's name takes another.
+pub const PLACEHOLDER_NAMES: [&str; 3] = ["foo", "baz", "quux"];
+
 /// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b"))]` for several.
 pub fn cfg_any<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let features: Vec<&str> = features.into_iter().collect();

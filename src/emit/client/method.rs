@@ -10,7 +10,7 @@ use crate::emit::operation::{
     BodyForm, body_form, chosen_content, group_feature, is_success, operation_docs,
     request_body_form, successes,
 };
-use crate::emit::types::ident;
+use crate::emit::types::{PLACEHOLDER_NAMES, ident};
 use crate::ir::{
     Operation, Parameter, ParameterLocation, Primitive, Response, Status, Style, TypeRef,
 };
@@ -468,7 +468,6 @@ const LOCALS: [&str; 7] = [
 
 /// Names clippy's `disallowed_names` refuses for bindings by default; an argument for a
 /// parameter so named gets a suffix instead.
-const PLACEHOLDER_NAMES: [&str; 3] = ["foo", "baz", "quux"];
 
 /// `match response.code() { arms… _ => otherwise }`, or just `otherwise` when there are no arms.
 pub(super) fn status_match((arms, otherwise): (Vec<TokenStream>, TokenStream)) -> TokenStream {
