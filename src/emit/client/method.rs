@@ -466,9 +466,6 @@ const LOCALS: [&str; 7] = [
     "this_page",
 ];
 
-/// Names clippy's `disallowed_names` refuses for bindings by default; an argument for a
-/// parameter so named gets a suffix instead.
-
 /// `match response.code() { arms… _ => otherwise }`, or just `otherwise` when there are no arms.
 pub(super) fn status_match((arms, otherwise): (Vec<TokenStream>, TokenStream)) -> TokenStream {
     if arms.is_empty() {
