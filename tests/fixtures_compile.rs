@@ -146,6 +146,8 @@ fn fixture_crate_passes_clippy_and_rustfmt() {
         groups.len() > 20,
         "the fixtures' groups are features: {groups:?}"
     );
+    let client_only = format!("client,{}", groups.join(","));
+    let server_only = format!("server,{}", groups.join(","));
     let one_group = format!("client,server,{}", groups[0]);
     let two_groups = format!("client,server,{},{}", groups[1], groups[groups.len() - 1]);
     // Clippy with every warning an error, with every feature and with some; then the doctests
@@ -159,6 +161,30 @@ fn fixture_crate_passes_clippy_and_rustfmt() {
         (
             "clippy without the client feature",
             &["clippy", "--no-default-features", "--", "-D", "warnings"][..],
+        ),
+        (
+            "clippy with the client alone (every group)",
+            &[
+                "clippy",
+                "--no-default-features",
+                "--features",
+                &client_only,
+                "--",
+                "-D",
+                "warnings",
+            ][..],
+        ),
+        (
+            "clippy with the server alone (every group)",
+            &[
+                "clippy",
+                "--no-default-features",
+                "--features",
+                &server_only,
+                "--",
+                "-D",
+                "warnings",
+            ][..],
         ),
         (
             "clippy with the client and server but no group",
