@@ -361,30 +361,9 @@ impl Imports {
         self.current = Gate::of(features);
     }
 
-    /// The `use` items that bring the models a file names (`used`) into scope: the ones it
-    /// writes bare, sorted, and `super::models` itself when some
-    /// are written `models::Name`.
-    pub fn model_use_items(&self, used: &BTreeSet<String>) -> Vec<TokenStream> {
-        let bare: Vec<&String> = used
-            .iter()
-            .filter(|name| !self.qualified_models.contains(*name))
-            .collect();
-        let mut items = Vec::new();
-        if !bare.is_empty() {
-            let models = bare.into_iter().map(|name| ident(name));
-            items.push(quote!(use super::models::{#(#models),*};));
-        }
-        // Only when some model the file names is written `models::Name`.
-        if used.iter().any(|name| self.qualified_models.contains(name)) {
-            items.push(quote!(
-                use super::models;
-            ));
-        }
-        items
-    }
-
-    /// [`Imports::model_use_items`] for a module inside one of the API's files, which names the
-    /// models by their path from the crate root (`crate::waldur::models`).
+    /// The `use` items that bring the models a module names (`used`) into scope, by their path
+    /// from the crate root (`crate::waldur::models`): the ones it writes bare, sorted, and the
+    /// `models` module itself when some are written `models::Name`.
     pub fn model_use_items_in(
         &self,
         used: &BTreeSet<String>,

@@ -282,39 +282,33 @@ impl<'doc> Lowerer<'doc> {
                     || any.additional_properties.is_some()
                     || !any.all_of.is_empty() =>
             {
-                let mut declares = any.properties.contains_key(property);
-                for member in &any.all_of {
-                    let member = match member {
-                        ReferenceOr::Item(member) => member,
-                        ReferenceOr::Reference { reference } => {
-                            match self.component_schema(reference) {
-                                Some(target) => target,
-                                None => continue,
-                            }
-                        }
-                    };
-                    declares |= self.object_declares(member, property, depth + 1)?;
-                }
-                Some(declares)
+                let members = self.all_of_declares(&any.all_of, property, depth)?;
+                Some(any.properties.contains_key(property) || members)
             }
-            SchemaKind::AllOf { all_of } => {
-                let mut declares = false;
-                for member in all_of {
-                    let member = match member {
-                        ReferenceOr::Item(member) => member,
-                        ReferenceOr::Reference { reference } => {
-                            match self.component_schema(reference) {
-                                Some(target) => target,
-                                None => continue,
-                            }
-                        }
-                    };
-                    declares |= self.object_declares(member, property, depth + 1)?;
-                }
-                Some(declares)
-            }
+            SchemaKind::AllOf { all_of } => self.all_of_declares(all_of, property, depth),
             _ => None,
         }
+    }
+
+    /// Whether some `allOf` member declares `property` (`None` when one is not object-shaped).
+    fn all_of_declares(
+        &self,
+        all_of: &'doc [ReferenceOr<Schema>],
+        property: &str,
+        depth: usize,
+    ) -> Option<bool> {
+        let mut declares = false;
+        for member in all_of {
+            let member = match member {
+                ReferenceOr::Item(member) => member,
+                ReferenceOr::Reference { reference } => match self.component_schema(reference) {
+                    Some(target) => target,
+                    None => continue,
+                },
+            };
+            declares |= self.object_declares(member, property, depth + 1)?;
+        }
+        Some(declares)
     }
 
     /// The type of a schema slot; inline schemas that need a type of their own get one named `hint`.
