@@ -15,6 +15,9 @@ use crate::naming::{Scope, value_name};
 /// The operation extension naming its group, overriding its tag.
 pub const EXTENSION: &str = "x-apigen-feature";
 
+/// The same, as the issue that asked for it spells it.
+pub const EXTENSION_PLURAL: &str = "x-apigen-features";
+
 /// The most features crates.io accepts for one crate.
 pub const MAX_FEATURES: usize = 300;
 
@@ -304,6 +307,53 @@ fn model_types(kind: &ModelKind) -> Vec<&TypeRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{SpecSource, generate_with_warnings};
+
+    fn spec_with_tags(tags: usize) -> SpecSource {
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: Many, version: '1'}\npaths:\n");
+        for index in 0..tags {
+            text.push_str(&format!(
+                "  /area{index}/things:\n    get:\n      operationId: list{index}\n      tags: [area{index}]\n      responses:\n        '204': {{description: ok}}\n"
+            ));
+        }
+        SpecSource {
+            display_path: "spec/many.yaml".to_owned(),
+            text,
+        }
+    }
+
+    #[test]
+    fn past_the_feature_limit_groups_become_coarser_with_a_warning() {
+        let generated = generate_with_warnings(&[spec_with_tags(310)]).expect("generates");
+        let manifest = &generated.files["Cargo.toml"];
+        let groups = manifest.matches(" = []").count();
+        assert!(groups <= MAX_FEATURES - FIXED_FEATURES, "{groups} groups");
+        let warning = generated
+            .warnings
+            .0
+            .iter()
+            .find(|w| w.message.contains("cargo features"));
+        assert!(warning.is_some(), "{:?}", generated.warnings);
+        // Each tag was its own path segment, so the path grouping cannot help: one feature.
+        assert_eq!(groups, 1, "{manifest}");
+        let fits = generate_with_warnings(&[spec_with_tags(20)]).expect("generates");
+        assert_eq!(fits.files["Cargo.toml"].matches(" = []").count(), 20);
+        assert!(fits.warnings.0.is_empty(), "{:?}", fits.warnings);
+    }
+
+    #[test]
+    fn the_extension_overrides_the_tag() {
+        let mut source = spec_with_tags(2);
+        source.text = source.text.replace(
+            "tags: [area1]",
+            "tags: [area1]\n      x-apigen-feature: Billing Reports",
+        );
+        let generated = generate_with_warnings(&[source]).expect("generates");
+        let manifest = &generated.files["Cargo.toml"];
+        assert!(manifest.contains("many-billing-reports = []"), "{manifest}");
+        assert!(manifest.contains("many-area0 = []"), "{manifest}");
+        assert!(!manifest.contains("many-area1 = []"), "{manifest}");
+    }
 
     #[test]
     fn feature_words_are_lowercase_ascii_words() {

@@ -804,7 +804,9 @@ impl<'doc> Lowerer<'doc> {
 
 /// The spec's word for an operation's feature group: `x-apigen-feature`, else its first tag.
 fn group_name(operation: &openapiv3::Operation) -> Option<String> {
-    let named = operation.extensions.get(super::features::EXTENSION);
+    let extensions = &operation.extensions;
+    let named = extensions.get(super::features::EXTENSION);
+    let named = named.or_else(|| extensions.get(super::features::EXTENSION_PLURAL));
     let named = named.and_then(|value| value.as_str()).map(str::to_owned);
     named.or_else(|| operation.tags.first().cloned())
 }
