@@ -182,7 +182,7 @@ fn object_reader(
     runtime: &mut RuntimeUse,
 ) -> TokenStream {
     runtime.reader = true;
-    imports.note_runtime("runtime");
+    imports.note_runtime();
     let expecting = format!("an object (`{name}`)");
     // The properties' locals never take the names of the visitor's own (`map`, `key`), nor
     // ones clippy refuses for a binding (`foo`).

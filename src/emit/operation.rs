@@ -46,6 +46,13 @@ pub(super) fn body_form(content: &Content) -> BodyForm {
     }
 }
 
+impl BodyForm {
+    /// Whether the body is read into its schema's type (rather than as text or bytes).
+    pub(super) fn is_typed(self) -> bool {
+        matches!(self, BodyForm::Json | BodyForm::Form | BodyForm::Multipart)
+    }
+}
+
 /// How a request body travels: a form or multipart body with a schema is its typed fields.
 pub(super) fn request_body_form(content: &Content) -> BodyForm {
     match content.kind {
@@ -176,8 +183,8 @@ pub(super) fn operation_docs(operation: &Operation, arguments: bool, feature: &s
 }
 
 /// The cargo feature `operation` is compiled under.
-pub(super) fn group_feature(api: &Api, operation: &Operation) -> String {
+pub(super) fn group_feature<'a>(api: &'a Api, operation: &Operation) -> &'a str {
     api.groups
         .get(operation.group)
-        .map_or_else(String::new, |group| group.feature.clone())
+        .map_or("", |group| group.feature.as_str())
 }

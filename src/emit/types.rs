@@ -323,8 +323,8 @@ pub struct Imports {
     decimal: Gate,
     uuid: Gate,
     binary: Gate,
-    /// Items of the runtime module named in the file (`Key`, `required`, `skip`).
-    runtime: std::collections::BTreeMap<&'static str, Gate>,
+    /// The `runtime` module, whose `Key`, `required` and `skip` the models' readers name.
+    runtime: Gate,
 }
 
 impl Imports {
@@ -351,9 +351,9 @@ impl Imports {
         }
     }
 
-    /// Notes that the items being emitted name `crate::runtime::<name>`.
-    pub fn note_runtime(&mut self, name: &'static str) {
-        self.runtime.entry(name).or_default().widen(&self.current);
+    /// Notes that the items being emitted name the `runtime` module (`runtime::Key`).
+    pub fn note_runtime(&mut self) {
+        self.runtime.widen(&self.current);
     }
 
     /// Items emitted from now on are compiled under `features` (none: always).
@@ -515,8 +515,8 @@ impl Imports {
             }
         }
         // The models' readers name `runtime::Key` and so on: the module, never a model's name.
-        if let Some(gate) = self.runtime.get("runtime") {
-            let cfg = gate.cfg();
+        if self.runtime.is_used() {
+            let cfg = self.runtime.cfg();
             items.push(quote!(#cfg use crate::runtime;));
         }
         items

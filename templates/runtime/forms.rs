@@ -25,8 +25,8 @@ pub enum FormValue {
 }
 
 impl FormValue {
-    /// The fields `(key, value)` as a tree; `None` when a key nests deeper than [`MAX_DEPTH`]
-    /// or is used both as a value and as an object.
+    /// The fields `(key, value)` as a tree; an error when a key nests deeper than
+    /// [`MAX_DEPTH`] or is used both as a value and as an object.
     pub fn from_fields(fields: Vec<(String, FormValue)>) -> Result<FormValue, String> {
         let mut root = BTreeMap::new();
         for (key, value) in fields {
@@ -325,64 +325,53 @@ mod de {
     }
 }
 
-/// The fields of `body`, a `multipart/form-data` body sent with `content_type`, in order.
+/// The fields of `body`, a `multipart/form-data` body sent with `content_type`, in order: a
+/// part sent as JSON is `Json`, a file or a part that is not UTF-8 `Bytes`, any other `Text`.
 pub fn multipart_fields(
     content_type: &str,
     body: &[u8],
 ) -> Result<Vec<(String, FormValue)>, String> {
-    multipart::parts(content_type, body)
-}
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
 
-/// Reading `multipart/form-data`.
-mod multipart {
-    use super::FormValue;
-
-    pub(super) fn parts(
-        content_type: &str,
-        body: &[u8],
-    ) -> Result<Vec<(String, FormValue)>, String> {
-        use std::future::Future;
-        use std::task::{Context, Poll, Waker};
-
-        let boundary = multer::parse_boundary(content_type).map_err(|error| error.to_string())?;
-        let bytes = axum::body::Bytes::copy_from_slice(body);
-        let stream = futures::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
-        let mut multipart = multer::Multipart::new(stream, boundary);
-        // The whole body is already in memory, so every step completes on its first poll.
-        let mut context = Context::from_waker(Waker::noop());
-        let mut fields = Vec::new();
-        loop {
-            let next = std::pin::pin!(multipart.next_field()).poll(&mut context);
-            let field = match next {
-                Poll::Ready(Ok(Some(field))) => field,
-                Poll::Ready(Ok(None)) => break,
-                Poll::Ready(Err(error)) => return Err(error.to_string()),
-                Poll::Pending => return Err("the body ended early".to_owned()),
-            };
-            let name = field.name().unwrap_or_default().to_owned();
-            let is_file = field.file_name().is_some();
-            let media = field
-                .content_type()
-                .map(|mime| mime.essence_str().to_owned());
-            let bytes = match std::pin::pin!(field.bytes()).poll(&mut context) {
-                Poll::Ready(Ok(bytes)) => bytes.to_vec(),
-                Poll::Ready(Err(error)) => return Err(error.to_string()),
-                Poll::Pending => return Err("the body ended early".to_owned()),
-            };
-            let value = match media.as_deref() {
-                Some(media) if media == "application/json" || media.ends_with("+json") => {
-                    let json = serde_json::from_slice(&bytes)
-                        .map_err(|error| format!("the part `{name}` is not JSON: {error}"))?;
-                    FormValue::Json(json)
-                }
-                _ if is_file => FormValue::Bytes(bytes),
-                _ => match String::from_utf8(bytes) {
-                    Ok(text) => FormValue::Text(text),
-                    Err(error) => FormValue::Bytes(error.into_bytes()),
-                },
-            };
-            fields.push((name, value));
-        }
-        Ok(fields)
+    let boundary = multer::parse_boundary(content_type).map_err(|error| error.to_string())?;
+    let bytes = axum::body::Bytes::copy_from_slice(body);
+    let stream = futures::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    // The whole body is already in memory, so every step completes on its first poll.
+    let mut context = Context::from_waker(Waker::noop());
+    let mut fields = Vec::new();
+    loop {
+        let next = std::pin::pin!(multipart.next_field()).poll(&mut context);
+        let field = match next {
+            Poll::Ready(Ok(Some(field))) => field,
+            Poll::Ready(Ok(None)) => break,
+            Poll::Ready(Err(error)) => return Err(error.to_string()),
+            Poll::Pending => return Err("the body ended early".to_owned()),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let is_file = field.file_name().is_some();
+        let media = field
+            .content_type()
+            .map(|mime| mime.essence_str().to_owned());
+        let bytes = match std::pin::pin!(field.bytes()).poll(&mut context) {
+            Poll::Ready(Ok(bytes)) => bytes.to_vec(),
+            Poll::Ready(Err(error)) => return Err(error.to_string()),
+            Poll::Pending => return Err("the body ended early".to_owned()),
+        };
+        let value = match media.as_deref() {
+            Some(media) if media == "application/json" || media.ends_with("+json") => {
+                let json = serde_json::from_slice(&bytes)
+                    .map_err(|error| format!("the part `{name}` is not JSON: {error}"))?;
+                FormValue::Json(json)
+            }
+            _ if is_file => FormValue::Bytes(bytes),
+            _ => match String::from_utf8(bytes) {
+                Ok(text) => FormValue::Text(text),
+                Err(error) => FormValue::Bytes(error.into_bytes()),
+            },
+        };
+        fields.push((name, value));
     }
+    Ok(fields)
 }

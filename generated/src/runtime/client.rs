@@ -650,8 +650,8 @@ fn form_pairs(key: String, value: Value, pairs: &mut Vec<String>) {
                 .into_iter()
                 .map(|(field, item)| (format!("{key}[{field}]"), item))
                 .collect(),
-            scalar => {
-                let text = scalar_text(scalar);
+            value => {
+                let text = scalar(value).unwrap_or_default();
                 let key = key
                     .split_inclusive(['[', ']'])
                     .map(encode_key)
@@ -671,10 +671,6 @@ fn encode_key(piece: &str) -> String {
         Some(name) => format!("{}{}", encode(name), &piece[name.len()..]),
         None => encode(piece),
     }
-}
-
-fn scalar_text(value: Value) -> String {
-    scalar(value).unwrap_or_default()
 }
 
 /// A value in the `simple` style: lists as `a,b`, objects as `k,v` or, exploded, `k=v`.

@@ -288,7 +288,7 @@ impl Emitter<'_> {
         let start =
             quote!(let #mutable request = self.transport.request(Method::#http_method, #path););
         let dispatch = status_match(self.success_arms(operation));
-        let docs = operation_docs(operation, true, &group_feature(self.api, operation));
+        let docs = operation_docs(operation, true, group_feature(self.api, operation));
         quote! {
             #docs
             pub async fn #name(&self, #(#arguments),*) -> Result<#success, #error> {

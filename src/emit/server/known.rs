@@ -13,94 +13,87 @@ use crate::ir::{Model, ModelKind, Name, TypeRef};
 
 impl Emitter<'_> {
     /// Whether a value of `ty` may hold a string enum, whose unknown values a server refuses.
-    pub(super) fn may_hold_enum(&mut self, ty: &TypeRef) -> bool {
-        let holds = ty
-            .model()
-            .is_some_and(|name| self.enum_holders.contains(name));
-        if holds {
-            self.use_runtime("known");
-        }
-        holds
+    pub(super) fn may_hold_enum(&self, ty: &TypeRef) -> bool {
+        ty.model()
+            .is_some_and(|name| self.enum_holders.contains(name))
     }
 
     /// `Known` for `model` if it may hold a string enum (aliases use their target's): unknown
     /// enum values, found by path.
     pub(super) fn known_impl(&mut self, model: &Model) -> Option<TokenStream> {
-        {
-            let holds = self.enum_holders.contains(model.name.rust.as_str());
-            if !holds || matches!(model.kind, ModelKind::Alias(_)) {
-                return None;
-            }
-            let name = self.type_tokens(&TypeRef::Named(model.name.rust.clone()));
-            let body = match &model.kind {
-                ModelKind::Alias(_) => return None,
-                ModelKind::Enum(shape) => {
-                    let other = ident(&shape.other_variant);
-                    quote!(matches!(self, Self::#other(_)).then(String::new))
-                }
-                ModelKind::Newtype(_) => quote!(self.0.unknown()),
-                ModelKind::Union(union) => {
-                    let variants = &union.variants;
-                    let mut arms = Vec::new();
-                    for variant in variants {
-                        if self.may_hold_enum(&variant.ty) {
-                            let name = ident(&variant.name);
-                            arms.push(quote!(Self::#name(value) => value.unknown(),));
-                        }
-                    }
-                    let rest = (arms.len() < variants.len()).then(|| quote!(_ => None,));
-                    quote! {
-                        match self {
-                            #(#arms)*
-                            #rest
-                        }
-                    }
-                }
-                ModelKind::Struct(shape) => {
-                    let mut checks = Vec::new();
-                    let fields = shape.fields.iter().map(|f| (&f.name, &f.ty));
-                    let extra = shape.additional_properties.as_ref().map(|extra| {
-                        (
-                            Name {
-                                rust: extra.field.clone(),
-                                wire: String::new(),
-                            },
-                            extra.value.clone(),
-                        )
-                    });
-                    let mut all: Vec<(String, String, TypeRef)> = fields
-                        .map(|(name, ty)| (name.rust.clone(), name.wire.clone(), ty.clone()))
-                        .collect();
-                    if let Some((name, value)) = extra {
-                        all.push((name.rust, String::new(), TypeRef::Map(Box::new(value))));
-                    }
-                    for (rust, wire, ty) in all {
-                        if !self.may_hold_enum(&ty) {
-                            continue;
-                        }
-                        self.use_runtime("within");
-                        let field = ident(&rust);
-                        checks.push(quote! {
-                            if let Some(path) = self.#field.unknown() {
-                                return Some(within(#wire, path));
-                            }
-                        });
-                    }
-                    quote! {
-                        #(#checks)*
-                        None
-                    }
-                }
-            };
-            self.use_runtime("Known");
-            Some(quote! {
-                impl Known for #name {
-                    fn unknown(&self) -> Option<String> {
-                        #body
-                    }
-                }
-            })
+        let holds = self.enum_holders.contains(model.name.rust.as_str());
+        if !holds || matches!(model.kind, ModelKind::Alias(_)) {
+            return None;
         }
+        let name = self.type_tokens(&TypeRef::Named(model.name.rust.clone()));
+        let body = match &model.kind {
+            ModelKind::Alias(_) => return None,
+            ModelKind::Enum(shape) => {
+                let other = ident(&shape.other_variant);
+                quote!(matches!(self, Self::#other(_)).then(String::new))
+            }
+            ModelKind::Newtype(_) => quote!(self.0.unknown()),
+            ModelKind::Union(union) => {
+                let variants = &union.variants;
+                let mut arms = Vec::new();
+                for variant in variants {
+                    if self.may_hold_enum(&variant.ty) {
+                        let name = ident(&variant.name);
+                        arms.push(quote!(Self::#name(value) => value.unknown(),));
+                    }
+                }
+                let rest = (arms.len() < variants.len()).then(|| quote!(_ => None,));
+                quote! {
+                    match self {
+                        #(#arms)*
+                        #rest
+                    }
+                }
+            }
+            ModelKind::Struct(shape) => {
+                let mut checks = Vec::new();
+                let fields = shape.fields.iter().map(|f| (&f.name, &f.ty));
+                let extra = shape.additional_properties.as_ref().map(|extra| {
+                    (
+                        Name {
+                            rust: extra.field.clone(),
+                            wire: String::new(),
+                        },
+                        extra.value.clone(),
+                    )
+                });
+                let mut all: Vec<(String, String, TypeRef)> = fields
+                    .map(|(name, ty)| (name.rust.clone(), name.wire.clone(), ty.clone()))
+                    .collect();
+                if let Some((name, value)) = extra {
+                    all.push((name.rust, String::new(), TypeRef::Map(Box::new(value))));
+                }
+                for (rust, wire, ty) in all {
+                    if !self.may_hold_enum(&ty) {
+                        continue;
+                    }
+                    self.use_runtime("within");
+                    let field = ident(&rust);
+                    checks.push(quote! {
+                        if let Some(path) = self.#field.unknown() {
+                            return Some(within(#wire, path));
+                        }
+                    });
+                }
+                quote! {
+                    #(#checks)*
+                    None
+                }
+            }
+        };
+        self.use_runtime("Known");
+        Some(quote! {
+            impl Known for #name {
+                fn unknown(&self) -> Option<String> {
+                    #body
+                }
+            }
+        })
     }
 }
 

@@ -135,9 +135,7 @@ impl Emitter<'_> {
             let cfg = gate.cfg();
             known.push(quote!(#cfg #tokens));
             for name in std::mem::take(&mut self.runtime) {
-                if name != "known" {
-                    root_uses.entry(name).or_default().widen(&gate);
-                }
+                root_uses.entry(name).or_default().widen(&gate);
             }
             for name in std::mem::take(&mut self.models) {
                 root_models.entry(name).or_default().widen(&gate);

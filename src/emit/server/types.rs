@@ -51,6 +51,7 @@ impl Emitter<'_> {
             checks.extend(uri_check);
             inits.push(quote!(#field: #read?,));
             if may_hold_enum {
+                self.use_runtime("known");
                 checks.push(quote!(known(&request.#field, #location, #wire_name)?;));
             }
         }
@@ -66,17 +67,13 @@ impl Emitter<'_> {
                 // The same type in other encodings (JSON, form and multipart, as Django REST
                 // specs list them) is read by the encoding the request says it is in.
                 let form = request_body_form(content);
-                let typed = matches!(form, BodyForm::Json | BodyForm::Form | BodyForm::Multipart);
+                let typed = form.is_typed();
                 let mut forms = vec![form];
                 let mut alternates = Vec::new();
                 for other in &body.contents {
                     let other_form = request_body_form(other);
-                    let other_typed = matches!(
-                        other_form,
-                        BodyForm::Json | BodyForm::Form | BodyForm::Multipart
-                    );
                     if typed
-                        && other_typed
+                        && other_form.is_typed()
                         && other.ty == content.ty
                         && !forms.contains(&other_form)
                     {
@@ -124,6 +121,7 @@ impl Emitter<'_> {
                     reads.push(quote!(let #field = #read;));
                 }
                 if typed && content.ty.as_ref().is_some_and(|ty| self.may_hold_enum(ty)) {
+                    self.use_runtime("known");
                     reads.push(quote!(known(&#field, "body", "")?;));
                 }
                 inits.push(quote!(#field,));
