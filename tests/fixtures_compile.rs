@@ -121,6 +121,9 @@ fn cargo_in(crate_dir: &Path, args: &[&str], offline: bool) -> Output {
             "CARGO_TARGET_DIR",
             workspace_root().join("target").join("fixture-crate-target"),
         )
+        // The crate is written afresh on every run and checked under several feature sets:
+        // incremental caches would never be reused and grow by gigabytes a run.
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .expect("cargo can be started")
 }

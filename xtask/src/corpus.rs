@@ -417,6 +417,9 @@ fn cargo_step(
         .args(flags)
         .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", target)
+        // Each spec's crate is checked once per feature set and never again: incremental caches
+        // would only fill the disk (tens of gigabytes over the corpus).
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .map_err(|error| format!("could not run cargo: {error}"))?;
     if output.status.success() {
