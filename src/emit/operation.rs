@@ -120,7 +120,7 @@ pub(super) fn parameter_docs(parameter: &Parameter) -> TokenStream {
         ParameterLocation::Header => "header",
         ParameterLocation::Cookie => "cookie",
     };
-    docs.push_paragraph(format!(
+    docs.push_sentence(format!(
         "The `{}` {location} parameter.{}",
         parameter.name.wire,
         if parameter.deprecated {
@@ -145,16 +145,23 @@ pub(super) fn operation_docs(operation: &Operation, arguments: bool, feature: &s
         }
         docs.lines.extend(operation.docs.lines.iter().cloned());
     }
+    // One paragraph of facts: where it is served, its id, the feature it is compiled under.
+    let compiled = if feature.is_empty() {
+        String::new()
+    } else {
+        format!(", compiled with the `{feature}` feature")
+    };
     docs.push_paragraph(format!(
-        "`{} {}` (`{}`).",
+        "`{} {}` (`{}`){compiled}.{}",
         operation.method.as_str(),
         operation.path,
-        operation.id.wire
+        operation.id.wire,
+        if operation.deprecated {
+            " Deprecated by the spec."
+        } else {
+            ""
+        }
     ));
-    if operation.deprecated {
-        docs.push_paragraph("Deprecated by the spec.".to_owned());
-    }
-    docs.push_paragraph(format!("Compiled with the `{feature}` feature."));
     let required: Vec<&Parameter> = operation.parameters.iter().filter(|p| p.required).collect();
     if arguments && !required.is_empty() {
         docs.lines.push(String::new());

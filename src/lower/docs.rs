@@ -29,6 +29,47 @@ impl Docs {
         }
         self.lines.push(paragraph);
     }
+
+    /// Appends a sentence to the last paragraph when that paragraph is one line of plain prose
+    /// (`Total number of results.` → `Total number of results. The `x-count` header.`), else as a
+    /// paragraph of its own. A field's docs stay one line where the spec says one thing about it:
+    /// a separate paragraph for the wire name would cost two lines on every field.
+    pub fn push_sentence(&mut self, sentence: String) {
+        let last_paragraph_start = self
+            .lines
+            .iter()
+            .rposition(String::is_empty)
+            .map_or(0, |blank| blank + 1);
+        let one_line = last_paragraph_start + 1 == self.lines.len();
+        let Some(last) = self
+            .lines
+            .last_mut()
+            .filter(|last| one_line && is_plain_prose(last))
+        else {
+            self.push_paragraph(sentence);
+            return;
+        };
+        if !last.ends_with(['.', '!', '?']) {
+            last.push('.');
+        }
+        last.push(' ');
+        last.push_str(&sentence);
+    }
+}
+
+/// Whether a line reads as a sentence that another may follow: not a markdown list item,
+/// heading, quote, table row or code, and ending in a word, a period or a closing mark.
+fn is_plain_prose(line: &str) -> bool {
+    let block_start = ["-", "*", "+", "#", ">", "|", "```", "~~~", "    ", "\t"];
+    let numbered = line.split_once(['.', ')']).is_some_and(|(number, _)| {
+        !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
+    });
+    !line.is_empty()
+        && !numbered
+        && !block_start.iter().any(|start| line.starts_with(start))
+        && line.chars().next_back().is_some_and(|last| {
+            last.is_alphanumeric() || matches!(last, '.' | '!' | '?' | ')' | '`')
+        })
 }
 
 /// Removes the common indentation, trailing spaces and leading/trailing blank lines, and squashes
@@ -178,5 +219,36 @@ mod tests {
             docs(Some("Title"), Some("Body")).lines,
             ["Title", "", "Body"]
         );
+    }
+
+    #[test]
+    fn sentences_join_one_line_of_prose_only() {
+        let joined = |lines: &[&str]| {
+            let mut docs = Docs {
+                lines: lines.iter().map(|line| (*line).to_owned()).collect(),
+            };
+            docs.push_sentence("The `x` header.".to_owned());
+            docs.lines
+        };
+        assert_eq!(joined(&[]), ["The `x` header."]);
+        assert_eq!(joined(&["Total."]), ["Total. The `x` header."]);
+        assert_eq!(joined(&["Page size"]), ["Page size. The `x` header."]);
+        assert_eq!(
+            joined(&["Title", "", "Format: `uri`."]),
+            ["Title", "", "Format: `uri`. The `x` header."]
+        );
+        // Two lines of one paragraph, a list, code, a colon: a paragraph of its own.
+        for lines in [
+            &["One", "two"][..],
+            &["- item"],
+            &["1. first"],
+            &["```", "code", "```"],
+            &["    indented code"],
+            &["One of:"],
+        ] {
+            let mut expected: Vec<String> = lines.iter().map(|line| (*line).to_owned()).collect();
+            expected.extend([String::new(), "The `x` header.".to_owned()]);
+            assert_eq!(joined(lines), expected, "{lines:?}");
+        }
     }
 }

@@ -90,9 +90,7 @@ mod usage {
     impl Client {
         /// Retrieve all usages
         ///
-        /// `GET /usages` (`find_usages`).
-        ///
-        /// Compiled with the `graalsystems-usage` feature.
+        /// `GET /usages` (`find_usages`), compiled with the `graalsystems-usage` feature.
         ///
         /// Arguments:
         /// - `x_tenant`: the `X-Tenant` header parameter
@@ -118,9 +116,7 @@ mod usage {
 
         /// Create an usage
         ///
-        /// `POST /usages` (`create_usage`).
-        ///
-        /// Compiled with the `graalsystems-usage` feature.
+        /// `POST /usages` (`create_usage`), compiled with the `graalsystems-usage` feature.
         ///
         /// Arguments:
         /// - `x_tenant`: the `X-Tenant` header parameter

@@ -14,9 +14,7 @@ pub trait Api: Send + Sync + 'static {
     #[cfg(feature = "graalsystems-usage")]
     /// Retrieve all usages
     ///
-    /// `GET /usages` (`find_usages`).
-    ///
-    /// Compiled with the `graalsystems-usage` feature.
+    /// `GET /usages` (`find_usages`), compiled with the `graalsystems-usage` feature.
     fn find_usages(
         &self,
         request: FindUsagesRequest,
@@ -29,9 +27,7 @@ pub trait Api: Send + Sync + 'static {
     #[cfg(feature = "graalsystems-usage")]
     /// Create an usage
     ///
-    /// `POST /usages` (`create_usage`).
-    ///
-    /// Compiled with the `graalsystems-usage` feature.
+    /// `POST /usages` (`create_usage`), compiled with the `graalsystems-usage` feature.
     fn create_usage(
         &self,
         request: CreateUsageRequest,
@@ -171,9 +167,7 @@ mod usage {
     pub struct CreateUsageRequest {
         /// The `X-Tenant` header parameter.
         pub x_tenant: String,
-        /// The usage to be created
-        ///
-        /// The request body (`application/vnd.graal.systems.v1.usage+json`).
+        /// The usage to be created. The request body (`application/vnd.graal.systems.v1.usage+json`).
         pub body: Usage,
     }
 

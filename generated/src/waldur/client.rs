@@ -102,9 +102,7 @@ mod slurm_allocation_user_usage {
     impl Client {
         /// List Slurm Allocation User Usage
         ///
-        /// `GET /api/slurm-allocation-user-usage/` (`slurm_allocation_user_usage_list`).
-        ///
-        /// Compiled with the `waldur-slurm-allocation-user-usage` feature.
+        /// `GET /api/slurm-allocation-user-usage/` (`slurm_allocation_user_usage_list`), compiled with the `waldur-slurm-allocation-user-usage` feature.
         pub async fn slurm_allocation_user_usage_list(
             &self,
             params: &SlurmAllocationUserUsageListParams,
@@ -154,9 +152,7 @@ mod slurm_allocation_user_usage {
 
         /// Retrieve
         ///
-        /// `GET /api/slurm-allocation-user-usage/{id}/` (`slurm_allocation_user_usage_retrieve`).
-        ///
-        /// Compiled with the `waldur-slurm-allocation-user-usage` feature.
+        /// `GET /api/slurm-allocation-user-usage/{id}/` (`slurm_allocation_user_usage_retrieve`), compiled with the `waldur-slurm-allocation-user-usage` feature.
         ///
         /// Arguments:
         /// - `id`: the `id` path parameter: A unique integer value identifying this allocation user usage.
@@ -184,25 +180,17 @@ mod slurm_allocation_user_usage {
     /// Optional parameters of [`Client::slurm_allocation_user_usage_list`]; `Default` leaves them all unset.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct SlurmAllocationUserUsageListParams {
-        /// Format: `uri`.
-        ///
-        /// The `allocation` query parameter.
+        /// Format: `uri`. The `allocation` query parameter.
         pub allocation: Option<String>,
         /// The `allocation_uuid` query parameter.
         pub allocation_uuid: Option<Uuid>,
         /// The `month` query parameter.
         pub month: Option<i64>,
-        /// A page number within the paginated result set.
-        ///
-        /// The `page` query parameter.
+        /// A page number within the paginated result set. The `page` query parameter.
         pub page: Option<i64>,
-        /// Number of results to return per page.
-        ///
-        /// The `page_size` query parameter.
+        /// Number of results to return per page. The `page_size` query parameter.
         pub page_size: Option<i64>,
-        /// Format: `uri`.
-        ///
-        /// The `user` query parameter.
+        /// Format: `uri`. The `user` query parameter.
         pub user: Option<String>,
         /// The `user_uuid` query parameter.
         pub user_uuid: Option<Uuid>,
@@ -213,9 +201,7 @@ mod slurm_allocation_user_usage {
     /// The headers declared for the `200` response of [`Client::slurm_allocation_user_usage_list`].
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct SlurmAllocationUserUsageListHeaders {
-        /// Total number of results.
-        ///
-        /// The `x-result-count` header.
+        /// Total number of results. The `x-result-count` header.
         pub x_result_count: Option<i64>,
     }
 
@@ -276,9 +262,7 @@ mod openportal_allocation_user_usage {
     impl Client {
         /// List Openportal Allocation User Usage
         ///
-        /// `GET /api/openportal-allocation-user-usage/` (`openportal_allocation_user_usage_list`).
-        ///
-        /// Compiled with the `waldur-openportal-allocation-user-usage` feature.
+        /// `GET /api/openportal-allocation-user-usage/` (`openportal_allocation_user_usage_list`), compiled with the `waldur-openportal-allocation-user-usage` feature.
         pub async fn openportal_allocation_user_usage_list(
             &self,
             params: &OpenportalAllocationUserUsageListParams,
@@ -330,9 +314,7 @@ mod openportal_allocation_user_usage {
 
         /// Retrieve
         ///
-        /// `GET /api/openportal-allocation-user-usage/{id}/` (`openportal_allocation_user_usage_retrieve`).
-        ///
-        /// Compiled with the `waldur-openportal-allocation-user-usage` feature.
+        /// `GET /api/openportal-allocation-user-usage/{id}/` (`openportal_allocation_user_usage_retrieve`), compiled with the `waldur-openportal-allocation-user-usage` feature.
         ///
         /// Arguments:
         /// - `id`: the `id` path parameter: A unique integer value identifying this allocation user usage.
@@ -360,25 +342,17 @@ mod openportal_allocation_user_usage {
     /// Optional parameters of [`Client::openportal_allocation_user_usage_list`]; `Default` leaves them all unset.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct OpenportalAllocationUserUsageListParams {
-        /// Format: `uri`.
-        ///
-        /// The `allocation` query parameter.
+        /// Format: `uri`. The `allocation` query parameter.
         pub allocation: Option<String>,
         /// The `allocation_uuid` query parameter.
         pub allocation_uuid: Option<Uuid>,
         /// The `month` query parameter.
         pub month: Option<i64>,
-        /// A page number within the paginated result set.
-        ///
-        /// The `page` query parameter.
+        /// A page number within the paginated result set. The `page` query parameter.
         pub page: Option<i64>,
-        /// Number of results to return per page.
-        ///
-        /// The `page_size` query parameter.
+        /// Number of results to return per page. The `page_size` query parameter.
         pub page_size: Option<i64>,
-        /// Format: `uri`.
-        ///
-        /// The `user` query parameter.
+        /// Format: `uri`. The `user` query parameter.
         pub user: Option<String>,
         /// The `user_uuid` query parameter.
         pub user_uuid: Option<Uuid>,
@@ -389,9 +363,7 @@ mod openportal_allocation_user_usage {
     /// The headers declared for the `200` response of [`Client::openportal_allocation_user_usage_list`].
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct OpenportalAllocationUserUsageListHeaders {
-        /// Total number of results.
-        ///
-        /// The `x-result-count` header.
+        /// Total number of results. The `x-result-count` header.
         pub x_result_count: Option<i64>,
     }
 
@@ -459,9 +431,7 @@ mod marketplace_component_user_usages {
         /// This provides a granular view of resource consumption, breaking down the total usage of a component
         /// by individual users.
         ///
-        /// `GET /api/marketplace-component-user-usages/` (`marketplace_component_user_usages_list`).
-        ///
-        /// Compiled with the `waldur-marketplace-component-user-usages` feature.
+        /// `GET /api/marketplace-component-user-usages/` (`marketplace_component_user_usages_list`), compiled with the `waldur-marketplace-component-user-usages` feature.
         pub async fn marketplace_component_user_usages_list(
             &self,
             params: &MarketplaceComponentUserUsagesListParams,
@@ -534,9 +504,7 @@ mod marketplace_component_user_usages {
         ///
         /// Returns the details of a single user-specific component usage record.
         ///
-        /// `GET /api/marketplace-component-user-usages/{uuid}/` (`marketplace_component_user_usages_retrieve`).
-        ///
-        /// Compiled with the `waldur-marketplace-component-user-usages` feature.
+        /// `GET /api/marketplace-component-user-usages/{uuid}/` (`marketplace_component_user_usages_retrieve`), compiled with the `waldur-marketplace-component-user-usages` feature.
         ///
         /// Arguments:
         /// - `uuid`: the `uuid` path parameter
@@ -566,74 +534,46 @@ mod marketplace_component_user_usages {
     /// Optional parameters of [`Client::marketplace_component_user_usages_list`]; `Default` leaves them all unset.
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct MarketplaceComponentUserUsagesListParams {
-        /// Billing period month
-        ///
-        /// The `billing_period_month` query parameter.
+        /// Billing period month. The `billing_period_month` query parameter.
         pub billing_period_month: Option<f64>,
-        /// Billing period year
-        ///
-        /// The `billing_period_year` query parameter.
+        /// Billing period year. The `billing_period_year` query parameter.
         pub billing_period_year: Option<f64>,
         /// The `component_usage__billing_period` query parameter.
         pub component_usage_billing_period: Option<NaiveDate>,
-        /// Customer UUID
-        ///
-        /// The `customer_uuid` query parameter.
+        /// Customer UUID. The `customer_uuid` query parameter.
         pub customer_uuid: Option<Uuid>,
-        /// Date after or equal to
-        ///
-        /// The `date_after` query parameter.
+        /// Date after or equal to. The `date_after` query parameter.
         pub date_after: Option<NaiveDate>,
         /// The `date_before` query parameter.
         pub date_before: Option<NaiveDate>,
         /// The `field` query parameter.
         pub field: Option<Vec<ComponentUserUsageField>>,
-        /// Ordering
-        ///
-        /// The `o` query parameter.
+        /// Ordering. The `o` query parameter.
         pub o: Option<Vec<ComponentUserUsageOrdering>>,
-        /// Offering UUID
-        ///
-        /// The `offering_uuid` query parameter.
+        /// Offering UUID. The `offering_uuid` query parameter.
         pub offering_uuid: Option<Uuid>,
-        /// A page number within the paginated result set.
-        ///
-        /// The `page` query parameter.
+        /// A page number within the paginated result set. The `page` query parameter.
         pub page: Option<i64>,
-        /// Number of results to return per page.
-        ///
-        /// The `page_size` query parameter.
+        /// Number of results to return per page. The `page_size` query parameter.
         pub page_size: Option<i64>,
-        /// Project UUID
-        ///
-        /// The `project_uuid` query parameter.
+        /// Project UUID. The `project_uuid` query parameter.
         pub project_uuid: Option<Uuid>,
         /// Resource URL
         ///
-        /// Format: `uri`.
-        ///
-        /// The `resource` query parameter.
+        /// Format: `uri`. The `resource` query parameter.
         pub resource: Option<String>,
-        /// Resource UUID
-        ///
-        /// The `resource_uuid` query parameter.
+        /// Resource UUID. The `resource_uuid` query parameter.
         pub resource_uuid: Option<Uuid>,
-        /// Component type
-        ///
-        /// The `type` query parameter.
+        /// Component type. The `type` query parameter.
         pub type_: Option<String>,
-        /// Username contains
-        ///
-        /// The `username` query parameter.
+        /// Username contains. The `username` query parameter.
         pub username: Option<String>,
     }
 
     /// The headers declared for the `200` response of [`Client::marketplace_component_user_usages_list`].
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct MarketplaceComponentUserUsagesListHeaders {
-        /// Total number of results.
-        ///
-        /// The `x-result-count` header.
+        /// Total number of results. The `x-result-count` header.
         pub x_result_count: Option<i64>,
     }
 

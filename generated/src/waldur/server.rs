@@ -23,9 +23,7 @@ pub trait Api: Send + Sync + 'static {
     #[cfg(feature = "waldur-slurm-allocation-user-usage")]
     /// List Slurm Allocation User Usage
     ///
-    /// `GET /api/slurm-allocation-user-usage/` (`slurm_allocation_user_usage_list`).
-    ///
-    /// Compiled with the `waldur-slurm-allocation-user-usage` feature.
+    /// `GET /api/slurm-allocation-user-usage/` (`slurm_allocation_user_usage_list`), compiled with the `waldur-slurm-allocation-user-usage` feature.
     fn slurm_allocation_user_usage_list(
         &self,
         request: SlurmAllocationUserUsageListRequest,
@@ -38,9 +36,7 @@ pub trait Api: Send + Sync + 'static {
     #[cfg(feature = "waldur-slurm-allocation-user-usage")]
     /// Retrieve
     ///
-    /// `GET /api/slurm-allocation-user-usage/{id}/` (`slurm_allocation_user_usage_retrieve`).
-    ///
-    /// Compiled with the `waldur-slurm-allocation-user-usage` feature.
+    /// `GET /api/slurm-allocation-user-usage/{id}/` (`slurm_allocation_user_usage_retrieve`), compiled with the `waldur-slurm-allocation-user-usage` feature.
     fn slurm_allocation_user_usage_retrieve(
         &self,
         request: SlurmAllocationUserUsageRetrieveRequest,
@@ -53,9 +49,7 @@ pub trait Api: Send + Sync + 'static {
     #[cfg(feature = "waldur-openportal-allocation-user-usage")]
     /// List Openportal Allocation User Usage
     ///
-    /// `GET /api/openportal-allocation-user-usage/` (`openportal_allocation_user_usage_list`).
-    ///
-    /// Compiled with the `waldur-openportal-allocation-user-usage` feature.
+    /// `GET /api/openportal-allocation-user-usage/` (`openportal_allocation_user_usage_list`), compiled with the `waldur-openportal-allocation-user-usage` feature.
     fn openportal_allocation_user_usage_list(
         &self,
         request: OpenportalAllocationUserUsageListRequest,
@@ -68,9 +62,7 @@ pub trait Api: Send + Sync + 'static {
     #[cfg(feature = "waldur-openportal-allocation-user-usage")]
     /// Retrieve
     ///
-    /// `GET /api/openportal-allocation-user-usage/{id}/` (`openportal_allocation_user_usage_retrieve`).
-    ///
-    /// Compiled with the `waldur-openportal-allocation-user-usage` feature.
+    /// `GET /api/openportal-allocation-user-usage/{id}/` (`openportal_allocation_user_usage_retrieve`), compiled with the `waldur-openportal-allocation-user-usage` feature.
     fn openportal_allocation_user_usage_retrieve(
         &self,
         request: OpenportalAllocationUserUsageRetrieveRequest,
@@ -89,9 +81,7 @@ pub trait Api: Send + Sync + 'static {
     /// This provides a granular view of resource consumption, breaking down the total usage of a component
     /// by individual users.
     ///
-    /// `GET /api/marketplace-component-user-usages/` (`marketplace_component_user_usages_list`).
-    ///
-    /// Compiled with the `waldur-marketplace-component-user-usages` feature.
+    /// `GET /api/marketplace-component-user-usages/` (`marketplace_component_user_usages_list`), compiled with the `waldur-marketplace-component-user-usages` feature.
     fn marketplace_component_user_usages_list(
         &self,
         request: MarketplaceComponentUserUsagesListRequest,
@@ -108,9 +98,7 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// Returns the details of a single user-specific component usage record.
     ///
-    /// `GET /api/marketplace-component-user-usages/{uuid}/` (`marketplace_component_user_usages_retrieve`).
-    ///
-    /// Compiled with the `waldur-marketplace-component-user-usages` feature.
+    /// `GET /api/marketplace-component-user-usages/{uuid}/` (`marketplace_component_user_usages_retrieve`), compiled with the `waldur-marketplace-component-user-usages` feature.
     fn marketplace_component_user_usages_retrieve(
         &self,
         request: MarketplaceComponentUserUsagesRetrieveRequest,
@@ -208,25 +196,17 @@ mod slurm_allocation_user_usage {
     /// The request of [`Api::slurm_allocation_user_usage_list`], its parameters and body parsed and checked.
     #[derive(Debug, Clone, PartialEq)]
     pub struct SlurmAllocationUserUsageListRequest {
-        /// Format: `uri`.
-        ///
-        /// The `allocation` query parameter.
+        /// Format: `uri`. The `allocation` query parameter.
         pub allocation: Option<String>,
         /// The `allocation_uuid` query parameter.
         pub allocation_uuid: Option<Uuid>,
         /// The `month` query parameter.
         pub month: Option<i64>,
-        /// A page number within the paginated result set.
-        ///
-        /// The `page` query parameter.
+        /// A page number within the paginated result set. The `page` query parameter.
         pub page: Option<i64>,
-        /// Number of results to return per page.
-        ///
-        /// The `page_size` query parameter.
+        /// Number of results to return per page. The `page_size` query parameter.
         pub page_size: Option<i64>,
-        /// Format: `uri`.
-        ///
-        /// The `user` query parameter.
+        /// Format: `uri`. The `user` query parameter.
         pub user: Option<String>,
         /// The `user_uuid` query parameter.
         pub user_uuid: Option<Uuid>,
@@ -259,9 +239,7 @@ mod slurm_allocation_user_usage {
         Ok {
             /// The body.
             body: Vec<SlurmAllocationUserUsage>,
-            /// Total number of results.
-            ///
-            /// The `x-result-count` header.
+            /// Total number of results. The `x-result-count` header.
             x_result_count: Option<i64>,
         },
         /// `400`: The request is not valid.
@@ -295,9 +273,7 @@ mod slurm_allocation_user_usage {
     /// The request of [`Api::slurm_allocation_user_usage_retrieve`], its parameters and body parsed and checked.
     #[derive(Debug, Clone, PartialEq)]
     pub struct SlurmAllocationUserUsageRetrieveRequest {
-        /// A unique integer value identifying this allocation user usage.
-        ///
-        /// The `id` path parameter.
+        /// A unique integer value identifying this allocation user usage. The `id` path parameter.
         pub id: i64,
     }
 
@@ -383,25 +359,17 @@ mod openportal_allocation_user_usage {
     /// The request of [`Api::openportal_allocation_user_usage_list`], its parameters and body parsed and checked.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OpenportalAllocationUserUsageListRequest {
-        /// Format: `uri`.
-        ///
-        /// The `allocation` query parameter.
+        /// Format: `uri`. The `allocation` query parameter.
         pub allocation: Option<String>,
         /// The `allocation_uuid` query parameter.
         pub allocation_uuid: Option<Uuid>,
         /// The `month` query parameter.
         pub month: Option<i64>,
-        /// A page number within the paginated result set.
-        ///
-        /// The `page` query parameter.
+        /// A page number within the paginated result set. The `page` query parameter.
         pub page: Option<i64>,
-        /// Number of results to return per page.
-        ///
-        /// The `page_size` query parameter.
+        /// Number of results to return per page. The `page_size` query parameter.
         pub page_size: Option<i64>,
-        /// Format: `uri`.
-        ///
-        /// The `user` query parameter.
+        /// Format: `uri`. The `user` query parameter.
         pub user: Option<String>,
         /// The `user_uuid` query parameter.
         pub user_uuid: Option<Uuid>,
@@ -434,9 +402,7 @@ mod openportal_allocation_user_usage {
         Ok {
             /// The body.
             body: Vec<AllocationUserUsage>,
-            /// Total number of results.
-            ///
-            /// The `x-result-count` header.
+            /// Total number of results. The `x-result-count` header.
             x_result_count: Option<i64>,
         },
         /// `400`: The request is not valid.
@@ -470,9 +436,7 @@ mod openportal_allocation_user_usage {
     /// The request of [`Api::openportal_allocation_user_usage_retrieve`], its parameters and body parsed and checked.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OpenportalAllocationUserUsageRetrieveRequest {
-        /// A unique integer value identifying this allocation user usage.
-        ///
-        /// The `id` path parameter.
+        /// A unique integer value identifying this allocation user usage. The `id` path parameter.
         pub id: i64,
     }
 
@@ -564,65 +528,39 @@ mod marketplace_component_user_usages {
     /// The request of [`Api::marketplace_component_user_usages_list`], its parameters and body parsed and checked.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MarketplaceComponentUserUsagesListRequest {
-        /// Billing period month
-        ///
-        /// The `billing_period_month` query parameter.
+        /// Billing period month. The `billing_period_month` query parameter.
         pub billing_period_month: Option<f64>,
-        /// Billing period year
-        ///
-        /// The `billing_period_year` query parameter.
+        /// Billing period year. The `billing_period_year` query parameter.
         pub billing_period_year: Option<f64>,
         /// The `component_usage__billing_period` query parameter.
         pub component_usage_billing_period: Option<NaiveDate>,
-        /// Customer UUID
-        ///
-        /// The `customer_uuid` query parameter.
+        /// Customer UUID. The `customer_uuid` query parameter.
         pub customer_uuid: Option<Uuid>,
-        /// Date after or equal to
-        ///
-        /// The `date_after` query parameter.
+        /// Date after or equal to. The `date_after` query parameter.
         pub date_after: Option<NaiveDate>,
         /// The `date_before` query parameter.
         pub date_before: Option<NaiveDate>,
         /// The `field` query parameter.
         pub field: Option<Vec<ComponentUserUsageField>>,
-        /// Ordering
-        ///
-        /// The `o` query parameter.
+        /// Ordering. The `o` query parameter.
         pub o: Option<Vec<ComponentUserUsageOrdering>>,
-        /// Offering UUID
-        ///
-        /// The `offering_uuid` query parameter.
+        /// Offering UUID. The `offering_uuid` query parameter.
         pub offering_uuid: Option<Uuid>,
-        /// A page number within the paginated result set.
-        ///
-        /// The `page` query parameter.
+        /// A page number within the paginated result set. The `page` query parameter.
         pub page: Option<i64>,
-        /// Number of results to return per page.
-        ///
-        /// The `page_size` query parameter.
+        /// Number of results to return per page. The `page_size` query parameter.
         pub page_size: Option<i64>,
-        /// Project UUID
-        ///
-        /// The `project_uuid` query parameter.
+        /// Project UUID. The `project_uuid` query parameter.
         pub project_uuid: Option<Uuid>,
         /// Resource URL
         ///
-        /// Format: `uri`.
-        ///
-        /// The `resource` query parameter.
+        /// Format: `uri`. The `resource` query parameter.
         pub resource: Option<String>,
-        /// Resource UUID
-        ///
-        /// The `resource_uuid` query parameter.
+        /// Resource UUID. The `resource_uuid` query parameter.
         pub resource_uuid: Option<Uuid>,
-        /// Component type
-        ///
-        /// The `type` query parameter.
+        /// Component type. The `type` query parameter.
         pub type_: Option<String>,
-        /// Username contains
-        ///
-        /// The `username` query parameter.
+        /// Username contains. The `username` query parameter.
         pub username: Option<String>,
     }
 
@@ -661,9 +599,7 @@ mod marketplace_component_user_usages {
         Ok {
             /// The body.
             body: Vec<ComponentUserUsage>,
-            /// Total number of results.
-            ///
-            /// The `x-result-count` header.
+            /// Total number of results. The `x-result-count` header.
             x_result_count: Option<i64>,
         },
         /// `400`: The request is not valid.

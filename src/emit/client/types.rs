@@ -164,7 +164,7 @@ impl Emitter<'_> {
             let ty = self.type_tokens(&header.ty);
             let wire = header.name.wire.to_ascii_lowercase();
             let mut docs = header.docs.clone();
-            docs.push_paragraph(format!("The `{}` header.", header.name.wire));
+            docs.push_sentence(format!("The `{}` header.", header.name.wire));
             let docs = doc_attrs(&docs);
             if header.required {
                 self.response_imports.insert("required_header");

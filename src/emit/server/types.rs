@@ -86,7 +86,7 @@ impl Emitter<'_> {
                     .chain(alternates.iter().map(|(other, _)| *other))
                     .map(|content| format!("`{}`", content.media_type))
                     .collect();
-                docs.push_paragraph(format!("The request body ({}).", encodings.join(", ")));
+                docs.push_sentence(format!("The request body ({}).", encodings.join(", ")));
                 let docs = doc_attrs(&docs);
                 fields.push(quote!(#docs pub #field: #ty,));
                 let media: Vec<&str> = body
@@ -279,7 +279,7 @@ impl Emitter<'_> {
                     quote!(Option<#ty>)
                 };
                 let mut docs = header.docs.clone();
-                docs.push_paragraph(format!("The `{}` header.", header.name.wire));
+                docs.push_sentence(format!("The `{}` header.", header.name.wire));
                 let docs = doc_attrs(&docs);
                 field_defs.push(quote!(#docs #field: #ty,));
                 bindings.push(quote!(#field));
