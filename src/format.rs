@@ -4,27 +4,77 @@
 //! leaves them as printed). The only additions are blank lines, which prettyplease never writes:
 //! between top-level items and between the items of an `impl`, trait or inline module.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 
-/// Formats one generated Rust file from its tokens, given in chunks of whole items (the first
-/// may open with the file's inner attributes). Each chunk is parsed and printed on its own and
-/// dropped before the next, so a large file never holds all its tokens and all its syntax tree at
-/// once. A parse failure is a bug in an emitter, reported with the file it happened in rather than
-/// a panic.
-pub fn rust_file(
+/// A part of a file to print: whole items, or a block item printed member by member.
+pub enum Piece {
+    /// Whole items (the first piece of a file may open with its inner attributes).
+    Items(TokenStream),
+    /// An inline module, `impl` block or trait whose members are printed one at a time.
+    Block(Block),
+}
+
+impl From<TokenStream> for Piece {
+    fn from(tokens: TokenStream) -> Self {
+        Piece::Items(tokens)
+    }
+}
+
+/// A block item given as its opening (the item with an empty body: attributes, `mod name`,
+/// `impl Type`, `pub trait Name: Bounds`) and its members. A trait of three thousand methods or
+/// a module of a whole API is then never one syntax tree: each member is parsed and printed on
+/// its own, at its own depth, and dropped. prettyplease lays out each member the same way
+/// wherever it stands (members are separated by hard breaks), so the text is the one it would
+/// print for the whole item.
+pub struct Block {
+    /// What the body holds, which decides how a member is wrapped to be printed alone.
+    pub kind: BlockKind,
+    /// The item with an empty body (`{}`).
+    pub open: TokenStream,
+    /// The members, in order.
+    pub members: Vec<Piece>,
+}
+
+/// The kinds of block item.
+#[derive(Clone, Copy)]
+pub enum BlockKind {
+    /// `mod name { items }`.
+    Module,
+    /// `impl Type { associated items }`.
+    Impl,
+    /// `trait Name { trait items }`.
+    Trait,
+}
+
+/// Formats one generated Rust file from its pieces (the first may open with the file's inner
+/// attributes). Each piece is parsed and printed on its own and dropped before the next, so a
+/// large file never holds all its syntax tree at once. A parse failure is a bug in an emitter,
+/// reported with the file it happened in rather than a panic.
+pub fn rust_file<P: Into<Piece>>(
     path: &str,
     source: &str,
-    chunks: impl IntoIterator<Item = TokenStream>,
+    pieces: impl IntoIterator<Item = P>,
 ) -> Result<String, String> {
     let mut text = header(source);
     let mut first = true;
     // Consecutive `use` and `mod foo;` lines stay together, as a person would write them.
     let mut previous_was_use = false;
-    for chunk in chunks {
-        let mut file: syn::File = syn::parse2(chunk).map_err(|error| {
-            format!("internal error: generated `{path}` does not parse: {error}")
-        })?;
-        syn::visit_mut::VisitMut::visit_file_mut(&mut OneLineDocs, &mut file);
+    for piece in pieces {
+        let chunk = match piece.into() {
+            Piece::Items(chunk) => chunk,
+            Piece::Block(block) => {
+                if !first {
+                    text.push('\n');
+                }
+                first = false;
+                previous_was_use = false;
+                let mut printed = String::new();
+                print_block(path, block, &mut Vec::new(), &mut printed)?;
+                separate_nested_items(&printed, &mut text);
+                continue;
+            }
+        };
+        let file = parse(path, chunk)?;
         if !file.attrs.is_empty() {
             text.push_str(&prettyplease::unparse(&syn::File {
                 shebang: None,
@@ -53,6 +103,82 @@ pub fn rust_file(
             });
             separate_nested_items(&printed, &mut text);
         }
+    }
+    Ok(text)
+}
+
+/// Parses tokens as a file, every doc attribute kept to one line.
+fn parse(path: &str, tokens: TokenStream) -> Result<syn::File, String> {
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|error| format!("internal error: generated `{path}` does not parse: {error}"))?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut OneLineDocs, &mut file);
+    Ok(file)
+}
+
+/// Appends `block` as prettyplease prints it inside the blocks `outer` (outermost first): its
+/// opening line(s), each member printed alone at the depth inside it, the closing brace.
+fn print_block(
+    path: &str,
+    block: Block,
+    outer: &mut Vec<BlockKind>,
+    out: &mut String,
+) -> Result<(), String> {
+    let open = print_at(path, block.open, outer)?;
+    let Some(open) = open.strip_suffix("{}\n") else {
+        return Err(format!(
+            "internal error: a block item in generated `{path}` does not end with an empty body"
+        ));
+    };
+    out.push_str(open);
+    out.push_str("{\n");
+    outer.push(block.kind);
+    for member in block.members {
+        match member {
+            Piece::Items(tokens) => out.push_str(&print_at(path, tokens, outer)?),
+            Piece::Block(inner) => print_block(path, inner, outer, out)?,
+        }
+    }
+    outer.pop();
+    out.push_str(&"    ".repeat(outer.len()));
+    out.push_str("}\n");
+    Ok(())
+}
+
+/// `tokens` (items, or the members of the innermost of `outer`) printed as they would be inside
+/// the blocks `outer`: wrapped in stand-in blocks of those kinds, printed, and unwrapped (the
+/// stand-ins' opening and closing lines cut off), so the indentation and line width are theirs.
+fn print_at(path: &str, tokens: TokenStream, outer: &[BlockKind]) -> Result<String, String> {
+    if tokens.is_empty() {
+        return Ok(String::new());
+    }
+    let mut wrapped = tokens;
+    for kind in outer.iter().rev() {
+        let (keyword, name) = match kind {
+            BlockKind::Module => ("mod", "stand_in"),
+            BlockKind::Impl => ("impl", "StandIn"),
+            BlockKind::Trait => ("trait", "StandIn"),
+        };
+        wrapped = TokenStream::from_iter([
+            TokenTree::Ident(Ident::new(keyword, Span::call_site())),
+            TokenTree::Ident(Ident::new(name, Span::call_site())),
+            TokenTree::Group(Group::new(Delimiter::Brace, wrapped)),
+        ]);
+    }
+    let printed = prettyplease::unparse(&parse(path, wrapped)?);
+    let depth = outer.len();
+    if depth == 0 {
+        return Ok(printed);
+    }
+    let lines: Vec<&str> = printed.lines().collect();
+    let Some(inner) = lines.get(depth..lines.len().saturating_sub(depth)) else {
+        return Err(format!(
+            "internal error: a nested item in generated `{path}` printed unexpectedly"
+        ));
+    };
+    let mut text = String::with_capacity(printed.len());
+    for line in inner {
+        text.push_str(line);
+        text.push('\n');
     }
     Ok(text)
 }
@@ -224,6 +350,69 @@ mod tests {
             text,
             "// @generated by cargo xtask codegen from spec/x.yaml. Do not edit.\n\
              //! Docs.\n\nuse a::B;\nuse c::D;\n\npub struct E;\n\npub fn f() {}\n"
+        );
+    }
+
+    #[test]
+    fn a_block_printed_member_by_member_is_the_block_printed_whole() {
+        // Lines that fit at one depth and wrap at the next: the members must be laid out at
+        // their own depth, not at the top level.
+        let call = quote! {
+            let value = some_function_with_a_long_name(first_argument_value, second_argument_value_x);
+        };
+        let method = quote! {
+            /// A method.
+            pub fn method(&self) -> u32 { #call 1 }
+        };
+        let signature = quote! {
+            /// A trait method.
+            fn required(&self, request: SomeRequestTypeWithALongName, credentials: Credentials) -> u32;
+        };
+        let whole = quote! {
+            /// The module.
+            #[cfg(feature = "x")]
+            mod group {
+                use super::Client;
+                impl Client { #method #method }
+                pub trait Api { #signature #signature }
+                pub struct Last;
+            }
+        };
+        let pieces = vec![Piece::Block(Block {
+            kind: BlockKind::Module,
+            open: quote! {
+                /// The module.
+                #[cfg(feature = "x")]
+                mod group {}
+            },
+            members: vec![
+                Piece::Items(quote!(
+                    use super::Client;
+                )),
+                Piece::Block(Block {
+                    kind: BlockKind::Impl,
+                    open: quote!(impl Client {}),
+                    members: vec![Piece::Items(method.clone()), Piece::Items(method)],
+                }),
+                Piece::Block(Block {
+                    kind: BlockKind::Trait,
+                    open: quote!(
+                        pub trait Api {}
+                    ),
+                    members: vec![Piece::Items(signature.clone()), Piece::Items(signature)],
+                }),
+                Piece::Items(quote!()),
+                Piece::Items(quote!(
+                    pub struct Last;
+                )),
+            ],
+        })];
+        let expected = rust_file("src/x.rs", "spec/x.yaml", [whole]).expect("formats");
+        let text = rust_file("src/x.rs", "spec/x.yaml", pieces).expect("formats");
+        assert_eq!(text, expected);
+        assert!(
+            text.contains("\n            let value = some_function_with_a_long_name(\n"),
+            "{text}"
         );
     }
 

@@ -22,8 +22,8 @@ use types::{CrateUse, ident};
 /// A per-API file beside `models.rs` (`client.rs`, `server.rs`), and what it needs of the
 /// runtime and of other crates.
 pub struct ApiFile {
-    /// The file's tokens, in chunks of whole items, formatted one chunk at a time.
-    pub chunks: Vec<TokenStream>,
+    /// The file's tokens, in pieces formatted one at a time.
+    pub chunks: Vec<format::Piece>,
     /// Runtime files the file calls into.
     pub runtime: runtime::Capabilities,
     /// Crates the file uses.
@@ -211,7 +211,10 @@ fn emit_job(api: &Api, job: Job) -> Done {
     let started = Instant::now();
     let (name, emitted) = match job {
         Job::Module => {
-            let tokens = vec![api_module(api, !api.operations.is_empty())];
+            let tokens = vec![format::Piece::Items(api_module(
+                api,
+                !api.operations.is_empty(),
+            ))];
             (
                 "mod",
                 Some((
@@ -228,7 +231,12 @@ fn emit_job(api: &Api, job: Job) -> Done {
                 tagged: models.runtime.tagged,
                 ..runtime::Capabilities::default()
             };
-            ("models", Some((models.chunks, runtime, models.crates)))
+            let pieces = models
+                .chunks
+                .into_iter()
+                .map(format::Piece::Items)
+                .collect();
+            ("models", Some((pieces, runtime, models.crates)))
         }
         Job::Client => (
             "client",

@@ -19,6 +19,7 @@ use super::runtime::Capabilities;
 use super::same_types::SameTypes;
 use super::types::{CrateUse, Imports, doc_attrs, doc_lines, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
+use crate::format::{Block, BlockKind, Piece};
 use crate::ir::{Api, Group, Operation, ParameterLocation, SecurityKind, TypeRef};
 use crate::naming::Scope;
 use crate::render::CRATE_NAME;
@@ -116,7 +117,7 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn file(&mut self) -> Vec<TokenStream> {
+    fn file(&mut self) -> Vec<Piece> {
         let api = self.api;
         let mut methods = Scope::default();
         for fixed in ["new", "with_client", "with_body_limit", "base_url"] {
@@ -148,14 +149,14 @@ impl Emitter<'_> {
                 pub const DEFAULT_BASE_URL: &str = #url;
             }
         });
-        let mut chunks = vec![quote! {
+        let mut pieces = vec![Piece::Items(quote! {
             #![doc = #module_doc]
             #uses
             #default_base_url
             #client
-        }];
-        chunks.extend(groups);
-        chunks
+        })];
+        pieces.extend(groups.into_iter().flatten());
+        pieces
     }
 
     /// Forgets what the previous group imported and defined.
@@ -180,7 +181,7 @@ impl Emitter<'_> {
         operations: impl Iterator<Item = &'o Operation>,
         methods: &mut Scope,
         slots: &[SchemeSlot],
-    ) -> TokenStream {
+    ) -> [Piece; 2] {
         self.start_group();
         let mut items = Vec::new();
         let mut operation_methods = Vec::new();
@@ -210,21 +211,25 @@ impl Emitter<'_> {
                 pub use #module::*;
             }
         });
-        quote! {
-            #export
-
-            #[doc = #doc]
-            #[cfg(feature = #feature)]
-            mod #module {
-                #uses
-
-                impl Client {
-                    #(#operation_methods)*
-                }
-
-                #(#items)*
-            }
-        }
+        let client_impl = Block {
+            kind: BlockKind::Impl,
+            open: quote!(impl Client {}),
+            members: operation_methods.into_iter().map(Piece::Items).collect(),
+        };
+        let mut members = vec![Piece::Items(uses), Piece::Block(client_impl)];
+        members.extend(items.into_iter().map(Piece::Items));
+        [
+            Piece::Items(export.unwrap_or_default()),
+            Piece::Block(Block {
+                kind: BlockKind::Module,
+                open: quote! {
+                    #[doc = #doc]
+                    #[cfg(feature = #feature)]
+                    mod #module {}
+                },
+                members,
+            }),
+        ]
     }
 
     /// The client module's own `use` lines: what its constructors and setters name.

@@ -16,6 +16,7 @@ use super::runtime::Capabilities;
 use super::same_types::SameTypes;
 use super::types::{CrateUse, Gate, Imports, gated_uses, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
+use crate::format::{Block, BlockKind, Piece};
 use crate::ir::{Api, Group, Method, Operation, ParameterLocation, SecurityKind, TypeRef};
 
 mod known;
@@ -98,7 +99,7 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn file(&mut self) -> Vec<TokenStream> {
+    fn file(&mut self) -> Vec<Piece> {
         let api = self.api;
         let slots = scheme_slots(api, &[]);
         let mut groups = Vec::new();
@@ -151,21 +152,25 @@ impl Emitter<'_> {
             " Server stubs for {}: implement [`Api`] and serve it with [`router`].",
             api.title
         );
-        let mut chunks = vec![quote! {
-            #![doc = #module_doc]
-            #uses
-
-            #[doc = #trait_doc]
-            pub trait Api: Send + Sync + 'static {
-                #(#methods)*
-            }
-
-            #router
-            #credentials
-        }];
-        chunks.extend(groups);
-        chunks.extend(known);
-        chunks
+        let api_trait = Block {
+            kind: BlockKind::Trait,
+            open: quote! {
+                #[doc = #trait_doc]
+                pub trait Api: Send + Sync + 'static {}
+            },
+            members: methods.into_iter().map(Piece::Items).collect(),
+        };
+        let mut pieces = vec![
+            Piece::Items(quote! {
+                #![doc = #module_doc]
+                #uses
+            }),
+            Piece::Block(api_trait),
+            Piece::Items(quote!(#router #credentials)),
+        ];
+        pieces.extend(groups.into_iter().flatten());
+        pieces.extend(known.into_iter().map(Piece::Items));
+        pieces
     }
 
     /// Forgets what the previous group imported and defined, keeping what the file needs.
@@ -187,7 +192,7 @@ impl Emitter<'_> {
         group: &Group,
         operations: &[&Operation],
         slots: &[SchemeSlot],
-    ) -> TokenStream {
+    ) -> [Piece; 2] {
         self.start_group();
         let mut handlers = Vec::new();
         let mut types = Vec::new();
@@ -228,20 +233,25 @@ impl Emitter<'_> {
             " The operations of {} (the `{feature}` feature).",
             group.source
         );
-        quote! {
-            #[cfg(feature = #feature)]
-            pub use #module::*;
-
-            #[doc = #doc]
-            #[cfg(feature = #feature)]
-            mod #module {
-                #uses
-                #routes
-                #(#types)*
-                #security
-                #(#handlers)*
-            }
-        }
+        let mut members = vec![Piece::Items(quote!(#uses #routes))];
+        members.extend(types.into_iter().map(Piece::Items));
+        members.push(Piece::Items(security.unwrap_or_default()));
+        members.extend(handlers.into_iter().map(Piece::Items));
+        [
+            Piece::Items(quote! {
+                #[cfg(feature = #feature)]
+                pub use #module::*;
+            }),
+            Piece::Block(Block {
+                kind: BlockKind::Module,
+                open: quote! {
+                    #[doc = #doc]
+                    #[cfg(feature = #feature)]
+                    mod #module {}
+                },
+                members,
+            }),
+        ]
     }
 
     /// The server module's own `use` lines, each under the gate of what uses it.
