@@ -4,11 +4,13 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
-use super::types::doc_attrs;
+use super::types::{doc_attrs, ident};
+use crate::format::{Block, BlockKind, Piece};
 use crate::ir::{
-    Api, Content, Docs, MediaKind, Operation, Parameter, ParameterLocation, Response, Status,
-    TypeRef,
+    Api, Content, Docs, Group, MediaKind, Operation, Parameter, ParameterLocation, Response,
+    Status, TypeRef,
 };
 
 /// How a request or response body travels.
@@ -187,6 +189,35 @@ pub(super) fn operation_docs(operation: &Operation, arguments: bool, feature: &s
         }
     }
     doc_attrs(&docs)
+}
+
+/// A group's module, compiled under the group's feature, holding `members`; with `exports`, its
+/// items re-exported from the file's root first.
+pub(super) fn group_pieces(group: &Group, exports: bool, members: Vec<Piece>) -> [Piece; 2] {
+    let module = ident(&group.module);
+    let feature = &group.feature;
+    let doc = format!(
+        " The operations of {} (the `{feature}` feature).",
+        group.source
+    );
+    let export = exports.then(|| {
+        quote! {
+            #[cfg(feature = #feature)]
+            pub use #module::*;
+        }
+    });
+    [
+        Piece::Items(export.unwrap_or_default()),
+        Piece::Block(Block {
+            kind: BlockKind::Module,
+            open: quote! {
+                #[doc = #doc]
+                #[cfg(feature = #feature)]
+                mod #module {}
+            },
+            members,
+        }),
+    ]
 }
 
 /// The cargo feature `operation` is compiled under.

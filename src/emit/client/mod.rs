@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operation::collect_models;
+use super::operation::{collect_models, group_pieces};
 use super::runtime::Capabilities;
 use super::same_types::SameTypes;
 use super::types::{CrateUse, Imports, doc_attrs, doc_lines, ident, sort_use_items};
@@ -198,38 +198,16 @@ impl Emitter<'_> {
             }
         }
         let uses = self.group_use_items();
-        let module = ident(&group.module);
-        let feature = &group.feature;
-        let doc = format!(
-            " The operations of {} (the `{feature}` feature).",
-            group.source
-        );
-        // The module's types are the client module's; a module of methods alone exports none.
-        let export = items.iter().any(|item| !item.is_empty()).then(|| {
-            quote! {
-                #[cfg(feature = #feature)]
-                pub use #module::*;
-            }
-        });
         let client_impl = Block {
             kind: BlockKind::Impl,
             open: quote!(impl Client {}),
             members: operation_methods.into_iter().map(Piece::Items).collect(),
         };
+        // The module's types are the client module's; a module of methods alone exports none.
+        let exports = items.iter().any(|item| !item.is_empty());
         let mut members = vec![Piece::Items(uses), Piece::Block(client_impl)];
         members.extend(items.into_iter().map(Piece::Items));
-        [
-            Piece::Items(export.unwrap_or_default()),
-            Piece::Block(Block {
-                kind: BlockKind::Module,
-                open: quote! {
-                    #[doc = #doc]
-                    #[cfg(feature = #feature)]
-                    mod #module {}
-                },
-                members,
-            }),
-        ]
+        group_pieces(group, exports, members)
     }
 
     /// The client module's own `use` lines: what its constructors and setters name.

@@ -9,8 +9,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operation::{
-    BodyForm, body_form, chosen_content, collect_models, operation_docs, parameter_docs,
-    request_body_form, status_doc,
+    BodyForm, body_form, chosen_content, collect_models, group_pieces, operation_docs,
+    parameter_docs, request_body_form, status_doc,
 };
 use super::runtime::Capabilities;
 use super::same_types::SameTypes;
@@ -227,31 +227,11 @@ impl Emitter<'_> {
             }
         });
         let uses = self.group_use_items();
-        let module = ident(&group.module);
-        let feature = &group.feature;
-        let doc = format!(
-            " The operations of {} (the `{feature}` feature).",
-            group.source
-        );
         let mut members = vec![Piece::Items(quote!(#uses #routes))];
         members.extend(types.into_iter().map(Piece::Items));
         members.push(Piece::Items(security.unwrap_or_default()));
         members.extend(handlers.into_iter().map(Piece::Items));
-        [
-            Piece::Items(quote! {
-                #[cfg(feature = #feature)]
-                pub use #module::*;
-            }),
-            Piece::Block(Block {
-                kind: BlockKind::Module,
-                open: quote! {
-                    #[doc = #doc]
-                    #[cfg(feature = #feature)]
-                    mod #module {}
-                },
-                members,
-            }),
-        ]
+        group_pieces(group, true, members)
     }
 
     /// The server module's own `use` lines, each under the gate of what uses it.
