@@ -55,56 +55,103 @@ pub fn rust_file<P: Into<Piece>>(
     source: &str,
     pieces: impl IntoIterator<Item = P>,
 ) -> Result<String, String> {
-    let mut text = header(source);
-    let mut first = true;
-    // Consecutive `use` and `mod foo;` lines stay together, as a person would write them.
-    let mut previous_was_use = false;
+    Ok(join(source, [print_run(path, pieces)?]))
+}
+
+/// Prints a run of consecutive pieces of a file, to be [`join`]ed with the other runs: a file's
+/// runs can be printed on different threads (tokens cannot cross threads, text can).
+pub fn print_run<P: Into<Piece>>(
+    path: &str,
+    pieces: impl IntoIterator<Item = P>,
+) -> Result<Run, String> {
+    let mut run = Run::default();
     for piece in pieces {
-        let chunk = match piece.into() {
+        run.print(path, piece.into())?;
+    }
+    Ok(run)
+}
+
+/// Consecutive pieces of a file, printed.
+#[derive(Default)]
+pub struct Run {
+    text: String,
+    /// Whether the first item is a `use` (or `mod foo;`) line; `None` while nothing is printed.
+    first_is_use: Option<bool>,
+    /// Whether the last item printed is one.
+    last_is_use: bool,
+}
+
+impl Run {
+    /// Prints `piece` after what is printed, with a blank line between items except between
+    /// consecutive `use` and `mod foo;` lines, which stay together as a person would write them.
+    fn print(&mut self, path: &str, piece: Piece) -> Result<(), String> {
+        let chunk = match piece {
             Piece::Items(chunk) => chunk,
             Piece::Block(block) => {
-                if !first {
-                    text.push('\n');
-                }
-                first = false;
-                previous_was_use = false;
+                self.start_item(false);
                 let mut printed = String::new();
                 print_block(path, block, &mut Vec::new(), &mut printed)?;
-                separate_nested_items(&printed, &mut text);
-                continue;
+                separate_nested_items(&printed, &mut self.text);
+                return Ok(());
             }
         };
         let file = parse(path, chunk)?;
         if !file.attrs.is_empty() {
-            text.push_str(&prettyplease::unparse(&syn::File {
+            self.text.push_str(&prettyplease::unparse(&syn::File {
                 shebang: None,
                 frontmatter: None,
                 attrs: file.attrs,
                 items: Vec::new(),
             }));
-            first = false;
+            self.first_is_use.get_or_insert(false);
+            self.last_is_use = false;
         }
         for item in file.items {
             let is_use = matches!(
                 item,
                 syn::Item::Use(_) | syn::Item::Mod(syn::ItemMod { content: None, .. })
             );
-            let joins_use_group = is_use && previous_was_use;
-            if !first && !joins_use_group {
-                text.push('\n');
-            }
-            first = false;
-            previous_was_use = is_use;
+            self.start_item(is_use);
             let printed = prettyplease::unparse(&syn::File {
                 shebang: None,
                 frontmatter: None,
                 attrs: Vec::new(),
                 items: vec![item],
             });
-            separate_nested_items(&printed, &mut text);
+            separate_nested_items(&printed, &mut self.text);
         }
+        Ok(())
     }
-    Ok(text)
+
+    /// The blank line before an item, unless it is the first or a `use` after a `use`.
+    fn start_item(&mut self, is_use: bool) {
+        match self.first_is_use {
+            None => self.first_is_use = Some(is_use),
+            Some(_) if is_use && self.last_is_use => {}
+            Some(_) => self.text.push('\n'),
+        }
+        self.last_is_use = is_use;
+    }
+}
+
+/// The runs of a file one after another under the `@generated` header, separated as items are
+/// within a run.
+pub fn join(source: &str, runs: impl IntoIterator<Item = Run>) -> String {
+    let runs: Vec<Run> = runs.into_iter().collect();
+    let mut text = header(source);
+    text.reserve(runs.iter().map(|run| run.text.len() + 1).sum());
+    let mut previous: Option<bool> = None;
+    for run in runs {
+        let Some(first_is_use) = run.first_is_use else {
+            continue;
+        };
+        if previous.is_some_and(|last_is_use| !(last_is_use && first_is_use)) {
+            text.push('\n');
+        }
+        text.push_str(&run.text);
+        previous = Some(run.last_is_use);
+    }
+    text
 }
 
 /// Parses tokens as a file, every doc attribute kept to one line.

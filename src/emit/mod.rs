@@ -224,20 +224,7 @@ fn emit_job(api: &Api, job: Job) -> Done {
                 )),
             )
         }
-        Job::Models => {
-            let models = models::models_file(api);
-            let runtime = runtime::Capabilities {
-                fields: models.runtime.reader,
-                tagged: models.runtime.tagged,
-                ..runtime::Capabilities::default()
-            };
-            let pieces = models
-                .chunks
-                .into_iter()
-                .map(format::Piece::Items)
-                .collect();
-            ("models", Some((pieces, runtime, models.crates)))
-        }
+        Job::Models => return models_job(api),
         Job::Client => (
             "client",
             client::client_file(api).map(|file| (file.chunks, file.runtime, file.crates)),
@@ -267,6 +254,89 @@ fn emit_job(api: &Api, job: Job) -> Done {
             emit_time,
             format_time: Duration::ZERO,
         },
+    }
+}
+
+/// Models emitted and printed per thread in one run; fewer and the threads cost more than they
+/// save.
+const MODELS_PER_RUN: usize = 400;
+
+/// Emits and formats `models.rs`. A crate's models are most of its text (two thirds of Stripe's),
+/// so rather than leave them to one thread while the others are done, runs of consecutive models
+/// are emitted and printed on threads of their own and the text joined in order; the opening
+/// (`use` lines for what every run noted) is emitted last and printed first.
+fn models_job(api: &Api) -> Done {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    models_in_runs(api, (api.models.len() / MODELS_PER_RUN).clamp(1, threads))
+}
+
+/// `models.rs` emitted and printed in `runs` runs, each on a thread of its own.
+fn models_in_runs(api: &Api, runs: usize) -> Done {
+    let path = format!("src/{}/models.rs", api.module.rust);
+    let per_run = api.models.len().div_ceil(runs).max(1);
+    let emit_and_print = |models: &[crate::ir::Model]| {
+        let started = Instant::now();
+        let emitted = models::model_items(models);
+        let emit_time = started.elapsed();
+        let started = Instant::now();
+        let printed = format::print_run(&path, emitted.items);
+        let times = (emit_time, started.elapsed());
+        (printed, emitted.imports, emitted.runtime, times)
+    };
+    let mut chunks = api.models.chunks(per_run);
+    let first = chunks.next().unwrap_or_default();
+    let done: Vec<_> = std::thread::scope(|scope| {
+        let others: Vec<_> = chunks
+            .map(|models| {
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, || emit_and_print(models))
+            })
+            .collect();
+        let mut done = vec![Some(emit_and_print(first))];
+        done.extend(others.into_iter().map(|other| other.ok()?.join().ok()));
+        done
+    });
+    let mut imports = types::Imports::new();
+    let mut used = models::RuntimeUse::default();
+    let (mut emit_time, mut format_time) = (Duration::ZERO, Duration::ZERO);
+    let mut runs = Vec::new();
+    let mut failure = None;
+    for run in done {
+        let Some((printed, run_imports, run_used, (emit, format))) = run else {
+            failure = Some("internal error: a thread emitting models panicked".to_owned());
+            continue;
+        };
+        imports.absorb(&run_imports);
+        used = used.union(run_used);
+        emit_time += emit;
+        format_time += format;
+        match printed {
+            Ok(printed) => runs.push(printed),
+            Err(error) => failure = Some(error),
+        }
+    }
+    let started = Instant::now();
+    let head = models::models_head(api, &imports);
+    emit_time += started.elapsed();
+    let started = Instant::now();
+    let text = match failure {
+        Some(error) => Err(error),
+        None => format::print_run(&path, [head])
+            .map(|head| format::join(&api.source, std::iter::once(head).chain(runs))),
+    };
+    format_time += started.elapsed();
+    Done {
+        path,
+        text: Some(text),
+        runtime: runtime::Capabilities {
+            fields: used.reader,
+            tagged: used.tagged,
+            ..runtime::Capabilities::default()
+        },
+        crates: imports.crates(),
+        emit_time,
+        format_time,
     }
 }
 
@@ -353,5 +423,61 @@ fn api_module(api: &Api, has_client: bool) -> TokenStream {
         #[rustfmt::skip]
         pub mod models;
         #server
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Models that each need an import of their own, spread so every run notes different ones.
+    fn many_models_api() -> Api {
+        let mut yaml = String::from(
+            "openapi: 3.0.3\ninfo: {title: Many, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+        );
+        // Each import is needed only by some stretch of the models, so runs note different ones.
+        let formats = ["uuid", "date", "date-time"];
+        for index in 0..300 {
+            let format = formats[index / 100];
+            yaml.push_str(&format!(
+                "    Model{index}:\n      type: object\n      required: [id]\n      properties:\n        id: {{type: string, format: {format}}}\n"
+            ));
+            if index >= 280 {
+                yaml.push_str(
+                    "        extra: {type: object, additionalProperties: {type: integer}}\n",
+                );
+            }
+        }
+        let source = crate::SpecSource {
+            display_path: "spec/many.yaml".to_owned(),
+            text: yaml,
+        };
+        let loaded = crate::load::load(&source).expect("the spec loads");
+        crate::lower::lower(&loaded, "many")
+            .expect("the spec lowers")
+            .api
+    }
+
+    #[test]
+    fn models_printed_in_runs_on_threads_are_the_models_printed_at_once() {
+        let api = many_models_api();
+        let whole = models_in_runs(&api, 1);
+        let text = whole
+            .text
+            .clone()
+            .expect("a models file")
+            .expect("it formats");
+        let head: String = text
+            .lines()
+            .take_while(|line| !line.starts_with("///"))
+            .collect();
+        for import in ["Uuid", "NaiveDate", "DateTime", "BTreeMap"] {
+            assert!(head.contains(import), "`{import}` is imported: {head}");
+        }
+        for runs in [2, 3, 7] {
+            let split = models_in_runs(&api, runs);
+            assert_eq!(split.text, whole.text, "{runs} runs");
+            assert_eq!(split.crates, whole.crates, "{runs} runs");
+        }
     }
 }

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::serde_case::{needs_own_rename, pick_rule};
 use super::types::{
-    CrateUse, Gate, Imports, PLACEHOLDER_NAMES, doc_attrs, gate_items, ident, sort_use_items,
+    Gate, Imports, PLACEHOLDER_NAMES, doc_attrs, gate_items, ident, sort_use_items,
 };
 use crate::ir::{
     Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, Union,
@@ -13,14 +13,15 @@ use crate::ir::{
 };
 use crate::naming::Scope;
 
-/// The `models.rs` of one API, and what it needs of the runtime module and of other crates.
-pub struct ModelsFile {
-    /// The file's tokens, in chunks of whole items.
-    pub chunks: Vec<TokenStream>,
-    /// Which runtime helpers the file's fields use.
+/// A run of an API's models emitted: their items, and what they need of the runtime module and
+/// of other crates.
+pub struct ModelItems {
+    /// One item (a type and its impls) per model, in order.
+    pub items: Vec<TokenStream>,
+    /// The imports the items noted, each under the gate of the models that need it.
+    pub imports: Imports,
+    /// Which runtime helpers the items use.
     pub runtime: RuntimeUse,
-    /// Crates the file uses.
-    pub crates: CrateUse,
 }
 
 /// The runtime helpers model fields deserialize with.
@@ -32,14 +33,24 @@ pub struct RuntimeUse {
     pub tagged: bool,
 }
 
-/// Emits every model of `api`.
-pub fn models_file(api: &Api) -> ModelsFile {
+impl RuntimeUse {
+    /// What either run uses.
+    pub fn union(self, other: RuntimeUse) -> RuntimeUse {
+        RuntimeUse {
+            reader: self.reader || other.reader,
+            tagged: self.tagged || other.tagged,
+        }
+    }
+}
+
+/// Emits `models`, a run of one API's models (each model's item depends on it alone, so runs can
+/// be emitted on different threads).
+pub fn model_items(models: &[Model]) -> ModelItems {
     let mut imports = Imports::new();
     let mut runtime = RuntimeUse::default();
     // A model reached only by some groups' operations is compiled only with their features,
     // and so are the imports it alone needs.
-    let items: Vec<TokenStream> = api
-        .models
+    let items = models
         .iter()
         .map(|model| {
             imports.set_features(&model.features);
@@ -48,6 +59,16 @@ pub fn models_file(api: &Api) -> ModelsFile {
         })
         .collect();
     imports.set_features(&[]);
+    ModelItems {
+        items,
+        imports,
+        runtime,
+    }
+}
+
+/// The opening of `models.rs`: its doc and the `use` lines for what `imports` noted over every
+/// model.
+pub fn models_head(api: &Api, imports: &Imports) -> TokenStream {
     let module_doc = format!(
         " Data types of {}, from the schemas in `{}`.",
         api.title, api.source
@@ -55,15 +76,9 @@ pub fn models_file(api: &Api) -> ModelsFile {
     let mut uses = imports.use_item_list();
     sort_use_items(&mut uses);
     let uses: TokenStream = uses.into_iter().collect();
-    let mut chunks = vec![quote! {
+    quote! {
         #![doc = #module_doc]
         #uses
-    }];
-    chunks.extend(items);
-    ModelsFile {
-        chunks,
-        runtime,
-        crates: imports.crates(),
     }
 }
 

@@ -356,6 +356,33 @@ impl Imports {
         self.runtime.widen(&self.current);
     }
 
+    /// Adds what `other` noted, as if its items had been emitted here.
+    pub fn absorb(&mut self, other: &Imports) {
+        // Every field named, so a new kind of import cannot be forgotten here.
+        let Imports {
+            qualified_models,
+            current: _,
+            serde_derives,
+            btree_map,
+            date,
+            date_time,
+            decimal,
+            uuid,
+            binary,
+            runtime,
+        } = other;
+        self.qualified_models
+            .extend(qualified_models.iter().cloned());
+        self.serde_derives.widen(serde_derives);
+        self.btree_map.widen(btree_map);
+        self.date.widen(date);
+        self.date_time.widen(date_time);
+        self.decimal.widen(decimal);
+        self.uuid.widen(uuid);
+        self.binary.widen(binary);
+        self.runtime.widen(runtime);
+    }
+
     /// Items emitted from now on are compiled under `features` (none: always).
     pub fn set_features(&mut self, features: &[String]) {
         self.current = Gate::of(features);
@@ -535,7 +562,7 @@ impl Imports {
 }
 
 /// Optional dependencies of the generated crate, so it pulls in only what the specs use.
-#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct CrateUse {
     /// Dates and date-times.
     pub chrono: bool,
