@@ -52,7 +52,14 @@ fn runtime_files_are_their_templates_with_the_header() {
     // Both seed specs have clients, servers, paginated lists and optional fields.
     assert_eq!(
         names,
-        ["client.rs", "fields.rs", "pagination.rs", "server.rs"]
+        [
+            "client.rs",
+            "fields.rs",
+            "pagination.rs",
+            "params.rs",
+            "reply.rs",
+            "server.rs"
+        ]
     );
     for (path, name) in copied.iter().zip(&names) {
         let generated = std::fs::read_to_string(path).expect("runtime file is readable");

@@ -11,12 +11,14 @@ use apis::waldur::models::{
     SlurmAllocationUserUsage,
 };
 use apis::waldur::server as waldur;
+use apis::waldur::server::Body;
 
 /// Waldur's usage records, with the credentials each call carried.
 pub struct WaldurStore {
     slurm: Vec<SlurmAllocationUserUsage>,
     openportal: Vec<AllocationUserUsage>,
-    components: Vec<ComponentUserUsage>,
+    /// Shared with the replies: a record is sent without being copied.
+    components: Vec<Arc<ComponentUserUsage>>,
     /// `tokenAuth` or `waldurOIDCAuth`, and the secret, for every call (shared, so a test can
     /// look after the store moved into the router).
     pub seen: Arc<Mutex<Vec<(&'static str, String)>>>,
@@ -182,7 +184,7 @@ impl WaldurStore {
                 {"month":2,"year":2023,"allocation":"https://waldur.example/api/openportal-allocations/00000000-0000-4000-8000-0000000000a2/","user":"https://waldur.example/api/users/00000000-0000-4000-8000-000000000009/","username":"cy","full_name":"Cy C"}]"#,
         )
         .expect("valid OpenPortal records");
-        let components = serde_json::from_str(
+        let components: Vec<ComponentUserUsage> = serde_json::from_str(
             r#"[{"uuid":"7d2c8f9e-4f7e-4a43-9f3c-0c6a1f3d2b11","username":"carol","usage":1.5,"measured_unit":"GB","billing_period":"2024-05-01",
                  "component_type":"storage","date":"2024-05-03T10:00:00Z","customer_uuid":"00000000-0000-4000-8000-0000000000c1",
                  "project_uuid":"00000000-0000-4000-8000-0000000000d1","offering_uuid":"00000000-0000-4000-8000-0000000000e1",
@@ -204,7 +206,7 @@ impl WaldurStore {
         WaldurStore {
             slurm,
             openportal,
-            components,
+            components: components.into_iter().map(Arc::new).collect(),
             seen: Arc::default(),
             token: None,
         }
@@ -214,9 +216,9 @@ impl WaldurStore {
     fn admits(&self, credentials: &waldur::Credentials) -> bool {
         let mut seen = self.seen.lock().expect("credentials log");
         let (scheme, secret) = if let Some(token) = &credentials.waldur_oidc_auth {
-            ("waldurOIDCAuth", token.clone())
+            ("waldurOIDCAuth", token.to_string())
         } else if let Some(header) = &credentials.token_auth {
-            ("tokenAuth", header.clone())
+            ("tokenAuth", header.to_string())
         } else {
             return false;
         };
@@ -224,7 +226,7 @@ impl WaldurStore {
         let Some(token) = &self.token else {
             return true;
         };
-        let bearer = credentials.waldur_oidc_auth.as_ref() == Some(token);
+        let bearer = credentials.waldur_oidc_auth.as_deref() == Some(token.as_str());
         bearer || secret == format!("Token {token}")
     }
 }
@@ -255,7 +257,7 @@ impl waldur::Api for WaldurStore {
             .collect();
         match page(&matching, request.page, request.page_size) {
             Some(body) => waldur::SlurmAllocationUserUsageListReply::Ok {
-                body,
+                body: body.into(),
                 x_result_count: count(matching.len()),
             },
             None => waldur::SlurmAllocationUserUsageListReply::NotFound(invalid_page()),
@@ -274,9 +276,7 @@ impl waldur::Api for WaldurStore {
             .ok()
             .and_then(|index| self.slurm.get(index));
         match found {
-            Some(usage) => {
-                waldur::SlurmAllocationUserUsageRetrieveReply::Ok(Box::new(usage.clone()))
-            }
+            Some(usage) => waldur::SlurmAllocationUserUsageRetrieveReply::Ok(usage.clone().into()),
             None => waldur::SlurmAllocationUserUsageRetrieveReply::NotFound(not_found()),
         }
     }
@@ -306,7 +306,7 @@ impl waldur::Api for WaldurStore {
             .collect();
         match page(&matching, request.page, request.page_size) {
             Some(body) => waldur::OpenportalAllocationUserUsageListReply::Ok {
-                body,
+                body: body.into(),
                 x_result_count: count(matching.len()),
             },
             None => waldur::OpenportalAllocationUserUsageListReply::NotFound(invalid_page()),
@@ -328,7 +328,7 @@ impl waldur::Api for WaldurStore {
             .and_then(|index| self.openportal.get(index));
         match found {
             Some(usage) => {
-                waldur::OpenportalAllocationUserUsageRetrieveReply::Ok(Box::new(usage.clone()))
+                waldur::OpenportalAllocationUserUsageRetrieveReply::Ok(usage.clone().into())
             }
             None => waldur::OpenportalAllocationUserUsageRetrieveReply::NotFound(not_found()),
         }
@@ -342,15 +342,16 @@ impl waldur::Api for WaldurStore {
         if !self.admits(&credentials) {
             return waldur::MarketplaceComponentUserUsagesListReply::Unauthorized(invalid_token());
         }
-        let mut matching: Vec<ComponentUserUsage> = self
+        // References to the shared records: filtered, sorted and paged without a copy.
+        let mut matching: Vec<&ComponentUserUsage> = self
             .components
             .iter()
+            .map(|usage| &**usage)
             .filter(|usage| component_usage_matches(&request, usage))
-            .cloned()
             .collect();
         for ordering in request.o.iter().flatten().rev() {
-            let usage = |record: &ComponentUserUsage| record.usage.unwrap_or_default();
-            let name = |record: &ComponentUserUsage| record.username.clone().unwrap_or_default();
+            let usage = |record: &&ComponentUserUsage| record.usage.unwrap_or_default();
+            let name = |record: &&ComponentUserUsage| record.username.clone().unwrap_or_default();
             match ordering {
                 ComponentUserUsageOrdering::Usage => {
                     matching.sort_by(|a, b| usage(a).total_cmp(&usage(b)))
@@ -366,11 +367,16 @@ impl waldur::Api for WaldurStore {
             }
         }
         match page(&matching, request.page, request.page_size) {
-            Some(body) => waldur::MarketplaceComponentUserUsagesListReply::Ok {
-                body: body
-                    .iter()
-                    .map(|usage| selected(usage, request.field.as_deref()))
-                    .collect(),
+            Some(page) => waldur::MarketplaceComponentUserUsagesListReply::Ok {
+                // The page is serialized from the references (a view of the shared records)
+                // unless a field selection makes new records.
+                body: match request.field.as_deref().filter(|fields| !fields.is_empty()) {
+                    Some(fields) => {
+                        let page = page.iter().map(|usage| selected(usage, Some(fields)));
+                        page.collect::<Vec<_>>().into()
+                    }
+                    None => Body::view(&page),
+                },
                 x_result_count: count(matching.len()),
             },
             None => waldur::MarketplaceComponentUserUsagesListReply::NotFound(invalid_page()),
@@ -391,10 +397,14 @@ impl waldur::Api for WaldurStore {
             .components
             .iter()
             .find(|usage| usage.uuid == Some(request.uuid));
+        let fields = request.field.as_deref().filter(|fields| !fields.is_empty());
         match found {
+            Some(usage) if fields.is_some() => {
+                let usage = selected(usage, fields);
+                waldur::MarketplaceComponentUserUsagesRetrieveReply::Ok(usage.into())
+            }
             Some(usage) => {
-                let usage = selected(usage, request.field.as_deref());
-                waldur::MarketplaceComponentUserUsagesRetrieveReply::Ok(Box::new(usage))
+                waldur::MarketplaceComponentUserUsagesRetrieveReply::Ok(Arc::clone(usage).into())
             }
             None => waldur::MarketplaceComponentUserUsagesRetrieveReply::NotFound(not_found()),
         }
@@ -419,7 +429,10 @@ pub const REJECTED_TENANT: &str = "rejected";
 impl GraalStore {
     fn saw(&self, credentials: &graal::Credentials) {
         if let Some(token) = &credentials.internal {
-            self.tokens.lock().expect("token log").push(token.clone());
+            self.tokens
+                .lock()
+                .expect("token log")
+                .push(token.to_string());
         }
     }
 }
@@ -442,7 +455,7 @@ impl graal::Api for GraalStore {
             .entry(request.x_tenant)
             .or_default()
             .push(request.body.clone());
-        graal::CreateUsageReply::Ok(Box::new(request.body))
+        graal::CreateUsageReply::Ok(request.body.into())
     }
 
     async fn find_usages(
@@ -455,7 +468,7 @@ impl graal::Api for GraalStore {
             return graal::FindUsagesReply::InternalServerError;
         }
         let usages = self.usages.lock().expect("usages");
-        let found = usages
+        let found: Vec<Usage> = usages
             .get(&request.x_tenant)
             .into_iter()
             .flatten()
@@ -484,6 +497,6 @@ impl graal::Api for GraalStore {
             })
             .cloned()
             .collect();
-        graal::FindUsagesReply::Ok(found)
+        graal::FindUsagesReply::Ok(found.into())
     }
 }

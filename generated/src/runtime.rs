@@ -7,5 +7,9 @@ mod fields;
 #[cfg(feature = "client")]
 pub mod pagination;
 #[cfg(feature = "server")]
+mod params;
+#[cfg(feature = "server")]
+mod reply;
+#[cfg(feature = "server")]
 pub mod server;
 pub use fields::{Key, required, skip};

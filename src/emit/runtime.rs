@@ -37,6 +37,18 @@ const SERVER: RuntimeFile = RuntimeFile {
     text: include_str!("../../templates/runtime/server.rs"),
 };
 
+/// The servers' parameter reader: text read into the type its schema calls for, once.
+const PARAMS: RuntimeFile = RuntimeFile {
+    path: "src/runtime/params.rs",
+    text: include_str!("../../templates/runtime/params.rs"),
+};
+
+/// The servers' reply bodies (owned, shared or serialized before) and reply writers.
+const REPLY: RuntimeFile = RuntimeFile {
+    path: "src/runtime/reply.rs",
+    text: include_str!("../../templates/runtime/reply.rs"),
+};
+
 /// `Binary`, the type of `format: binary` strings.
 const BINARY: RuntimeFile = RuntimeFile {
     path: "src/runtime/binary.rs",
@@ -160,8 +172,12 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
         });
     }
     if capabilities.server {
-        files.push(&SERVER);
+        files.extend([&PARAMS, &REPLY, &SERVER]);
         items.push(quote! {
+            #[cfg(feature = "server")]
+            mod params;
+            #[cfg(feature = "server")]
+            mod reply;
             #[cfg(feature = "server")]
             pub mod server;
         });

@@ -1,21 +1,28 @@
 //! Request parsing, validation and replies shared by every API's server.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
-use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
-use serde::Serialize;
+
+use crate::runtime::params::{Raw, decode_query, read_raw};
+pub use crate::runtime::reply::{
+    Body, reply_body, reply_bytes, reply_empty, reply_json, reply_text, with_header,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// What a handler reads from a request, taken apart once.
+/// What a handler reads from a request, taken apart once. Nothing is copied out of the
+/// request: parameters are found and decoded when an operation reads them, and only text
+/// that percent-decoding changes is allocated.
 pub struct Incoming {
-    path: Vec<(String, String)>,
-    query: Vec<(String, String)>,
+    path: Option<RawPathParams>,
+    uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 }
@@ -24,12 +31,13 @@ impl<S: Send + Sync> FromRequest<S> for Incoming {
     type Rejection = Response;
     async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
         let (mut parts, body) = request.into_parts();
-        let path = match RawPathParams::from_request_parts(&mut parts, state).await {
-            Ok(params) => owned_pairs(&params),
-            Err(_) => Vec::new(),
-        };
-        let query = parse_query(parts.uri.query());
-        let headers = parts.headers.clone();
+        let path = RawPathParams::from_request_parts(&mut parts, state)
+            .await
+            .ok();
+        // The body reader needs the extensions (the body limit), not the URI or headers, so
+        // those are moved out rather than copied.
+        let uri = std::mem::take(&mut parts.uri);
+        let headers = std::mem::take(&mut parts.headers);
         let request = Request::from_parts(parts, body);
         let body = match Bytes::from_request(request, state).await {
             Ok(body) => body,
@@ -37,7 +45,7 @@ impl<S: Send + Sync> FromRequest<S> for Incoming {
         };
         let incoming = Incoming {
             path,
-            query,
+            uri,
             headers,
             body,
         };
@@ -48,13 +56,15 @@ impl<S: Send + Sync> FromRequest<S> for Incoming {
 impl Incoming {
     /// A path parameter.
     pub fn path<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
-        let raw = lookup(&self.path, name).map(|value| Raw::Scalar(value.to_owned()));
+        let raw = self
+            .path_text(name)
+            .map(|value| Raw::Scalar(Cow::Borrowed(value)));
         convert(raw, "path", name)
     }
 
     /// A path parameter holding a comma-separated list (`simple` style).
     pub fn path_list<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
-        let raw = lookup(&self.path, name).map(|value| split_list(&[value]));
+        let raw = self.path_text(name).map(|value| split_on(&[value], ','));
         convert(raw, "path", name)
     }
 
@@ -67,7 +77,7 @@ impl Incoming {
         list: bool,
         explode: bool,
     ) -> Result<T, Rejection> {
-        let Some(value) = lookup(&self.path, name) else {
+        let Some(value) = self.path_text(name) else {
             return convert(None, "path", name);
         };
         let key = format!(";{name}=");
@@ -82,17 +92,17 @@ impl Incoming {
             _ => ",".to_owned(),
         };
         let raw = if list {
-            let items = text.split(separator.as_str()).map(str::to_owned);
+            let items = text.split(separator.as_str()).map(Cow::Borrowed);
             Raw::List(items.collect())
         } else {
-            Raw::Scalar(text.to_owned())
+            Raw::Scalar(Cow::Borrowed(text))
         };
         convert(Some(raw), "path", name)
     }
 
     /// A query parameter holding one value; with the key repeated, the first counts.
     pub fn query<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
-        let raw = lookup(&self.query, name).map(|value| Raw::Scalar(value.to_owned()));
+        let raw = self.query_values(name).next().map(Raw::Scalar);
         convert(raw, "query", name)
     }
 
@@ -104,33 +114,41 @@ impl Incoming {
         delimiter: char,
         explode: bool,
     ) -> Result<T, Rejection> {
-        let values: Vec<&str> = self
-            .query
-            .iter()
-            .filter(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-            .collect();
+        let values: Vec<Cow<'_, str>> = self.query_values(name).collect();
         let raw = if values.is_empty() {
             None
         } else if explode {
-            let items = values.iter().map(|value| value.to_string());
-            Some(Raw::List(items.collect()))
+            Some(Raw::List(values))
         } else {
-            Some(split_on(&values, delimiter))
+            // Split what is borrowed without copying; only decoded values are copied.
+            let mut items = Vec::new();
+            for value in values.into_iter().filter(|value| !value.is_empty()) {
+                match value {
+                    Cow::Borrowed(text) => {
+                        let parts = text.split(delimiter).map(|item| Cow::Borrowed(item.trim()));
+                        items.extend(parts);
+                    }
+                    Cow::Owned(text) => {
+                        let parts = text.split(delimiter).map(|item| item.trim().to_owned());
+                        items.extend(parts.map(Cow::Owned));
+                    }
+                }
+            }
+            Some(Raw::List(items))
         };
         convert(raw, "query", name)
     }
 
     /// An object query parameter in the `deepObject` style: `name[field]=value`.
     pub fn query_deep<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
-        let prefix = format!("{name}[");
         let mut fields = Vec::new();
-        for (key, value) in &self.query {
+        for (key, value) in self.query_pairs() {
             let field = key
-                .strip_prefix(&prefix)
+                .strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('['))
                 .and_then(|rest| rest.strip_suffix(']'));
             if let Some(field) = field {
-                fields.push((field.to_owned(), value.clone()));
+                fields.push((Cow::Owned(field.to_owned()), value));
             }
         }
         let raw = (!fields.is_empty()).then_some(Raw::Object(fields));
@@ -140,13 +158,13 @@ impl Incoming {
     /// A header parameter.
     pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
         let value = self.header_text(name);
-        let raw = value.map(|value| Raw::Scalar(value.to_owned()));
+        let raw = value.map(|value| Raw::Scalar(Cow::Borrowed(value)));
         convert(raw, "header", name)
     }
 
     /// A header parameter holding a comma-separated list.
     pub fn header_list<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
-        let raw = self.header_text(name).map(|value| split_list(&[value]));
+        let raw = self.header_text(name).map(|value| split_on(&[value], ','));
         convert(raw, "header", name)
     }
 
@@ -164,9 +182,9 @@ impl Incoming {
         name: &str,
     ) -> Result<T, Rejection> {
         let text = match location {
-            "path" => lookup(&self.path, name).map(str::to_owned),
-            "query" => lookup(&self.query, name).map(str::to_owned),
-            "header" => self.header_text(name).map(str::to_owned),
+            "path" => self.path_text(name).map(Cow::Borrowed),
+            "query" => self.query_values(name).next(),
+            "header" => self.header_text(name).map(Cow::Borrowed),
             _ => self.cookie_text(name),
         };
         let Some(text) = text else {
@@ -180,13 +198,38 @@ impl Incoming {
         })
     }
 
-    fn cookie_text(&self, name: &str) -> Option<String> {
+    fn path_text(&self, name: &str) -> Option<&str> {
+        let mut params = self.path.iter().flat_map(|params| params.iter());
+        params.find(|(key, _)| *key == name).map(|(_, value)| value)
+    }
+
+    /// The query's pairs in order, decoded (`+` is a space, as HTML forms send it).
+    fn query_pairs(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+        let query = self.uri.query().unwrap_or_default();
+        let pairs = query.split('&').filter(|pair| !pair.is_empty());
+        pairs.map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode_query(key), decode_query(value))
+        })
+    }
+
+    /// The values of the query key `name`, in order.
+    fn query_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
+        let query = self.uri.query().unwrap_or_default();
+        let pairs = query.split('&').filter(|pair| !pair.is_empty());
+        pairs.filter_map(move |pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode_query(key) == name).then(|| decode_query(value))
+        })
+    }
+
+    fn cookie_text(&self, name: &str) -> Option<Cow<'_, str>> {
         let cookies = self.header_text("cookie")?;
         let mut pairs = cookies
             .split(';')
             .filter_map(|pair| pair.trim().split_once('='));
         let (_, value) = pairs.find(|(key, _)| *key == name)?;
-        Some(percent_decode_str(value).decode_utf8_lossy().into_owned())
+        Some(percent_decode_str(value).decode_utf8_lossy())
     }
 
     fn header_text(&self, name: &str) -> Option<&str> {
@@ -296,27 +339,112 @@ impl Incoming {
         Ok(true)
     }
 
-    /// An API key sent in a header.
-    pub fn api_key_header(&self, name: &str) -> Option<String> {
-        self.header_text(name).map(str::to_owned)
+    /// An API key sent in a header, kept in the header's own bytes.
+    pub fn api_key_header(&self, name: &str) -> Option<Secret> {
+        let value = self.headers.get(name)?;
+        let length = value.to_str().ok()?.len();
+        Some(Secret::in_header(value, 0..length))
     }
 
     /// An API key sent in the query.
-    pub fn api_key_query(&self, name: &str) -> Option<String> {
-        lookup(&self.query, name).map(str::to_owned)
+    pub fn api_key_query(&self, name: &str) -> Option<Secret> {
+        let value = self.query_values(name).next()?;
+        Some(Secret::decoded(value.into_owned()))
     }
 
     /// An API key sent as a cookie.
-    pub fn api_key_cookie(&self, name: &str) -> Option<String> {
-        self.cookie_text(name)
+    pub fn api_key_cookie(&self, name: &str) -> Option<Secret> {
+        let value = self.cookie_text(name)?;
+        Some(Secret::decoded(value.into_owned()))
     }
 
-    /// The credentials of an `Authorization: <scheme> <credentials>` header.
-    pub fn authorization(&self, scheme: &str) -> Option<String> {
-        let value = self.header_text("authorization")?;
+    /// The credentials of an `Authorization: <scheme> <credentials>` header, kept in the
+    /// header's own bytes.
+    pub fn authorization(&self, scheme: &str) -> Option<Secret> {
+        let header = self.headers.get(AUTHORIZATION)?;
+        let value = header.to_str().ok()?;
         let (sent_scheme, credentials) = value.split_once(' ')?;
-        let matches = sent_scheme.eq_ignore_ascii_case(scheme);
-        matches.then(|| credentials.trim().to_owned())
+        if !sent_scheme.eq_ignore_ascii_case(scheme) {
+            return None;
+        }
+        let trimmed = credentials.trim();
+        let start =
+            value.len() - credentials.len() + (credentials.len() - credentials.trim_start().len());
+        Some(Secret::in_header(header, start..start + trimmed.len()))
+    }
+}
+
+/// A credential as the request sent it. One read from a header shares the header's bytes
+/// (a reference count, no copy), so credentials an implementation never looks at cost
+/// nothing; it derefs to the text. `Debug` never shows the value.
+#[derive(Clone)]
+pub struct Secret(SecretText);
+
+#[derive(Clone)]
+enum SecretText {
+    /// A range of a header's value (checked to be visible ASCII when read).
+    Header(HeaderValue, std::ops::Range<usize>),
+    /// Text that had to be percent-decoded (query and cookie keys).
+    Decoded(String),
+}
+
+impl Secret {
+    fn in_header(value: &HeaderValue, range: std::ops::Range<usize>) -> Self {
+        Secret(SecretText::Header(value.clone(), range))
+    }
+
+    fn decoded(text: String) -> Self {
+        Secret(SecretText::Decoded(text))
+    }
+
+    /// The credential's text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            SecretText::Header(value, range) => {
+                let bytes = value.as_bytes().get(range.clone()).unwrap_or_default();
+                std::str::from_utf8(bytes).unwrap_or_default()
+            }
+            SecretText::Decoded(text) => text,
+        }
+    }
+}
+
+impl std::ops::Deref for Secret {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Secret {}
+
+impl PartialEq<str> for Secret {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Secret {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(text: &str) -> Self {
+        Secret::decoded(text.to_owned())
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
     }
 }
 
@@ -447,7 +575,7 @@ pub fn not_implemented() -> Response {
 }
 
 /// What `Debug` shows of a credential: whether it is set, never its value.
-pub fn redacted(secret: &Option<String>) -> Option<&'static str> {
+pub fn redacted<T>(secret: &Option<T>) -> Option<&'static str> {
     secret.as_ref().map(|_| "<redacted>")
 }
 
@@ -543,46 +671,11 @@ pub fn check_uri(value: Option<&str>, location: &'static str, name: &str) -> Res
     Err(bad_request(error, location, name))
 }
 
-fn owned_pairs(params: &RawPathParams) -> Vec<(String, String)> {
-    let mut pairs = Vec::new();
-    for (key, value) in params {
-        pairs.push((key.to_owned(), value.to_owned()));
-    }
-    pairs
-}
-
-/// `a=1&b=x%20y` as decoded pairs, in order; `+` is a space, as HTML forms send it.
-fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
-    let mut pairs = Vec::new();
-    for pair in query.unwrap_or_default().split('&') {
-        if pair.is_empty() {
-            continue;
-        }
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        pairs.push((decode(key), decode(value)));
-    }
-    pairs
-}
-
-fn decode(text: &str) -> String {
-    let spaced = text.replace('+', " ");
-    percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
-}
-
-fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    let mut matching = pairs.iter().filter(|(key, _)| key == name);
-    matching.next().map(|(_, value)| value.as_str())
-}
-
-fn split_list(values: &[&str]) -> Raw {
-    split_on(values, ',')
-}
-
-/// The items of delimited values; an empty value (`o=`) is an empty list.
-fn split_on(values: &[&str], delimiter: char) -> Raw {
+/// The items of delimited values, trimmed; an empty value (`o=`) is an empty list.
+fn split_on<'a>(values: &[&'a str], delimiter: char) -> Raw<'a> {
     let values = values.iter().filter(|value| !value.is_empty());
     let items = values.flat_map(|value| value.split(delimiter));
-    Raw::List(items.map(|item| item.trim().to_owned()).collect())
+    Raw::List(items.map(|item| Cow::Borrowed(item.trim())).collect())
 }
 
 /// A 400 naming where the problem is: `location` (`query`, `body`, …) and the parameter or
@@ -596,122 +689,11 @@ pub fn bad_request(error: String, location: &'static str, name: &str) -> Rejecti
     }
 }
 
-/// A parameter's raw text, shaped by its style.
-enum Raw {
-    /// One value.
-    Scalar(String),
-    /// Several values.
-    List(Vec<String>),
-    /// Named values.
-    Object(Vec<(String, String)>),
-}
-
-/// Reads a parameter into its type: first as text (strings, enums, dates, UUIDs), then
-/// as JSON (numbers, booleans). Absent, it is `None` for an `Option` and an error
-/// otherwise.
+/// Reads a parameter into its type, or a `400` naming it.
 fn convert<T: DeserializeOwned>(
-    raw: Option<Raw>,
+    raw: Option<Raw<'_>>,
     location: &'static str,
     name: &str,
 ) -> Result<T, Rejection> {
-    let present = raw.is_some();
-    let (as_text, as_json) = match raw {
-        None => (Value::Null, None),
-        Some(Raw::Scalar(text)) => {
-            let typed = typed_text(&text);
-            (Value::String(text), Some(typed))
-        }
-        Some(Raw::List(items)) => {
-            let texts = items.iter().cloned().map(Value::String).collect();
-            let typed = items.iter().map(|item| typed_text(item)).collect();
-            (Value::Array(texts), Some(Value::Array(typed)))
-        }
-        Some(Raw::Object(fields)) => {
-            let texts = fields
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())));
-            let typed = fields.iter().map(|(k, v)| (k.clone(), typed_text(v)));
-            let texts = Value::Object(texts.collect());
-            (texts, Some(Value::Object(typed.collect())))
-        }
-    };
-    if let Ok(value) = T::deserialize(&as_text) {
-        return Ok(value);
-    }
-    let error = match as_json.map(serde_json::from_value::<T>) {
-        Some(Ok(value)) => return Ok(value),
-        Some(Err(error)) => invalid_value::<T>(&as_text, &error),
-        None if present => "invalid value".to_owned(),
-        None => "missing required parameter".to_owned(),
-    };
-    Err(bad_request(error, location, name))
-}
-
-/// Why a parameter's text is not a `T`. serde_json reads an integer too large for 64
-/// bits as a float, so for an integer `T` its error would say "floating point".
-fn invalid_value<T: DeserializeOwned>(sent: &Value, error: &serde_json::Error) -> String {
-    if let Value::String(text) = sent {
-        let digits = text.strip_prefix('-').unwrap_or(text);
-        let integer = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-        let fits = text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok();
-        if integer && !fits && T::deserialize(&Value::from(0)).is_ok() {
-            return format!("invalid value: integer {text} is out of range");
-        }
-    }
-    format!("invalid value: {error}")
-}
-
-/// Text as the number or boolean it spells (`5`, `true`), or else as a string: never
-/// `null`, so `?to=null` is not taken for a missing value.
-fn typed_text(text: &str) -> Value {
-    match serde_json::from_str(text) {
-        Ok(value @ (Value::Number(_) | Value::Bool(_))) => value,
-        _ => Value::String(text.to_owned()),
-    }
-}
-
-/// A JSON reply labelled with the spec's media type.
-pub fn reply_json(status: u16, content_type: &'static str, body: &impl Serialize) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => reply_bytes(status, content_type, bytes),
-        Err(error) => {
-            let status = StatusCode::INTERNAL_SERVER_ERROR;
-            (status, format!("the reply is not JSON: {error}")).into_response()
-        }
-    }
-}
-
-/// A text reply labelled with the spec's media type.
-pub fn reply_text(status: u16, content_type: &'static str, body: String) -> Response {
-    reply_bytes(status, content_type, body.into_bytes())
-}
-
-/// A reply of raw bytes labelled with the spec's media type.
-pub fn reply_bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
-    let mut response = (status_code(status), body).into_response();
-    let content_type = HeaderValue::from_static(content_type);
-    response.headers_mut().insert(CONTENT_TYPE, content_type);
-    response
-}
-
-/// A reply without a body.
-pub fn reply_empty(status: u16) -> Response {
-    status_code(status).into_response()
-}
-
-fn status_code(status: u16) -> StatusCode {
-    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-}
-
-/// Sets a declared response header; `None` sets nothing.
-pub fn with_header(mut response: Response, name: &'static str, value: &impl Serialize) -> Response {
-    let text = match serde_json::to_value(value) {
-        Ok(Value::Null) | Err(_) => return response,
-        Ok(Value::String(text)) => text,
-        Ok(other) => other.to_string(),
-    };
-    if let Ok(value) = HeaderValue::from_str(&text) {
-        response.headers_mut().insert(name, value);
-    }
-    response
+    read_raw(raw).map_err(|error| bad_request(error, location, name))
 }

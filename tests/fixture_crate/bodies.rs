@@ -13,7 +13,7 @@ use apis::form_bodies::models::{
     UploadFileBodyPurpose,
 };
 use apis::form_bodies::server::{
-    Api, CreateChargeReply, CreateChargeRequest, CreateProfileReply, CreateProfileRequest, FileContentReply, FileContentRequest, SearchReply,
+    Api, Body, CreateChargeReply, CreateChargeRequest, CreateProfileReply, CreateProfileRequest, FileContentReply, FileContentRequest, SearchReply,
     SearchRequest, UploadFileReply, UploadFileRequest, router,
 };
 
@@ -115,7 +115,7 @@ impl Api for Recording {
     async fn create_charge(&self, request: CreateChargeRequest) -> CreateChargeReply {
         let amount = request.body.amount;
         self.charges.lock().expect("log").push(request.body);
-        CreateChargeReply::Ok(Box::new(Charge {
+        CreateChargeReply::Ok(Body::from(Charge {
             id: "ch_1".to_owned(),
             amount,
         }))
@@ -124,7 +124,7 @@ impl Api for Recording {
     async fn upload_file(&self, request: UploadFileRequest) -> UploadFileReply {
         let bytes = request.body.file.as_bytes().len() as i64;
         self.uploads.lock().expect("log").push(request.body);
-        UploadFileReply::Created(Box::new(StoredFile {
+        UploadFileReply::Created(Body::from(StoredFile {
             id: "file_1".to_owned(),
             bytes,
         }))
@@ -135,14 +135,14 @@ impl Api for Recording {
             "text" => Binary::from("plain text"),
             _ => Binary(vec![0, 255]),
         };
-        FileContentReply::Ok(Box::new(FileContent {
+        FileContentReply::Ok(Body::from(FileContent {
             id: request.id,
             content,
         }))
     }
 
     async fn create_profile(&self, request: CreateProfileRequest) -> CreateProfileReply {
-        CreateProfileReply::Created(Box::new(request.body))
+        CreateProfileReply::Created(request.body.into())
     }
 
     async fn search(&self, request: SearchRequest) -> SearchReply {

@@ -144,7 +144,7 @@ struct Shop;
 
 impl Api for Shop {
     async fn add_pet(&self, request: AddPetRequest) -> AddPetReply {
-        AddPetReply::Ok(Box::new(request.body))
+        AddPetReply::Ok(request.body.into())
     }
 }
 

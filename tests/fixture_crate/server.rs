@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use apis::client_styles::client::{Client, Error, GetItemError, GetItemParams, GetItemSuccess, ListPagesParams};
 use apis::client_styles::models::{Item, Problem};
 use apis::client_styles::server::{
-    AddNoteReply, AddNoteRequest, Api, Credentials, GetItemReply, GetItemRequest, ListPagesReply, ListPagesRequest,
+    AddNoteReply, AddNoteRequest, Api, Body, Credentials, GetItemReply, GetItemRequest, ListPagesReply, ListPagesRequest,
     SubmitFormReply, SubmitFormRequest, UploadReply, UploadRequest, router,
 };
 use futures::StreamExt;
@@ -36,7 +36,7 @@ impl Api for Recording {
         match id {
             1 => GetItemReply::Created("made".to_owned()),
             2 => GetItemReply::NoContent,
-            3 => GetItemReply::NotFound(Box::new(Problem {
+            3 => GetItemReply::NotFound(Body::from(Problem {
                 title: Some("gone".to_owned()),
             })),
             4 => GetItemReply::ClientError { status: 418 },
@@ -45,7 +45,7 @@ impl Api for Recording {
                 body: vec![0, 1],
             },
             _ => GetItemReply::Ok {
-                body: Box::new(item("pen")),
+                body: item("pen").into(),
                 e_tag: "v1".to_owned(),
                 x_rate_remaining: Some(5),
             },
@@ -73,7 +73,7 @@ impl Api for Recording {
         let page = request.p.unwrap_or(1);
         let size = usize::try_from(request.per_page.unwrap_or(10)).unwrap_or(10);
         let remaining = if page == 1 { size } else { 1 };
-        ListPagesReply::Ok((0..remaining).map(|index| item(&format!("{page}.{index}"))).collect())
+        ListPagesReply::Ok((0..remaining).map(|index| item(&format!("{page}.{index}"))).collect::<Vec<_>>().into())
     }
 }
 

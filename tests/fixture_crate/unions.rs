@@ -50,7 +50,7 @@ impl Api for Shelter {
             Pet::Cat(_) => IdOrName::String("cat".to_owned()),
             Pet::Dog(dog) => IdOrName::Integer(dog.barks),
         };
-        AdoptReply::Ok(vec![IdOrName::Integer(1), name])
+        AdoptReply::Ok(vec![IdOrName::Integer(1), name].into())
     }
 }
 

@@ -14,6 +14,10 @@ pub mod forms;
 pub mod multipart;
 #[path = "../../templates/runtime/pagination.rs"]
 pub mod pagination;
+#[path = "../../templates/runtime/params.rs"]
+mod params;
+#[path = "../../templates/runtime/reply.rs"]
+mod reply;
 #[path = "../../templates/runtime/server.rs"]
 pub mod server;
 #[path = "../../templates/runtime/tagged.rs"]

@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use crate::runtime::server::{
-    Call, CredentialSet, FromIncoming, Incoming, Known, Rejection, check_uri, known,
-    not_implemented, redacted, reply_bytes, reply_empty, reply_json, reply_text, with_header,
-    within,
+    Body as ReplyBody, Call, CredentialSet, FromIncoming, Incoming, Known, Rejection, Secret,
+    check_uri, known, not_implemented, redacted, reply_body, reply_bytes, reply_empty, reply_json,
+    reply_text, with_header, within,
 };
 
 /// The request taken apart as a handler sees it (no path parameters: no route matched).
@@ -309,7 +309,11 @@ async fn credentials_are_read_from_their_place() {
     assert_eq!(incoming.authorization("Bearer").as_deref(), Some("t0k"));
     assert_eq!(incoming.authorization("Basic"), None);
     assert_eq!(redacted(&Some("secret".to_owned())), Some("<redacted>"));
-    assert_eq!(redacted(&None), None);
+    assert_eq!(redacted(&None::<String>), None);
+    // A credential read from a header shares its bytes; `Debug` never shows it.
+    let secret = incoming.authorization("Bearer").expect("bearer");
+    assert_eq!(secret.as_str(), "t0k");
+    assert_eq!(format!("{secret:?}"), "<redacted>");
     let (status, body) = rejection(Rejection::unauthorized()).await;
     assert_eq!(status, 401);
     assert_eq!(
@@ -397,6 +401,30 @@ async fn replies_carry_status_media_type_and_headers() {
         "an impossible status is a server error"
     );
 
+    // A `Body` owned, shared, serialized now from a borrowed view, or serialized before: the
+    // same JSON on the wire.
+    let records = Arc::new(vec![json!({"id": 1}), json!({"id": 2})]);
+    let bodies: [ReplyBody<Vec<Value>>; 4] = [
+        records.as_ref().clone().into(),
+        Arc::clone(&records).into(),
+        ReplyBody::view(&records[..]),
+        ReplyBody::json(r#"[{"id":1},{"id":2}]"#),
+    ];
+    for body in bodies {
+        let shown = format!("{body:?}");
+        let reply = reply_body(200, "application/json", body);
+        let (status, content_type, text) = parts(reply).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (200, "application/json"),
+            "{shown}"
+        );
+        assert_eq!(text, r#"[{"id":1},{"id":2}]"#, "{shown}");
+    }
+    let shared: ReplyBody<Vec<Value>> = Arc::clone(&records).into();
+    assert_eq!(shared.value(), Some(&*records));
+    assert_eq!(ReplyBody::<Vec<Value>>::json("[]").value(), None);
+
     let reply = with_header(reply_empty(200), "x-count", &41);
     let reply = with_header(reply, "x-name", &"a b");
     let reply = with_header(reply, "x-none", &None::<String>);
@@ -431,9 +459,9 @@ impl FromIncoming for DoubleRequest {
 
 /// Credentials of three schemes, each an API key header named as the scheme.
 struct ThreeKeys {
-    key: Option<String>,
-    first: Option<String>,
-    second: Option<String>,
+    key: Option<Secret>,
+    first: Option<Secret>,
+    second: Option<Secret>,
 }
 
 impl CredentialSet for ThreeKeys {
@@ -458,6 +486,7 @@ impl CredentialSet for ThreeKeys {
 impl Doubler {
     async fn double(&self, request: DoubleRequest, credentials: ThreeKeys) -> Response {
         let sent = [credentials.key, credentials.first, credentials.second];
+        let sent = sent.map(|secret| secret.as_deref().map(str::to_owned));
         let body = json!({"doubled": request.n * 2, "sent": sent});
         reply_json(200, "application/json", &body)
     }

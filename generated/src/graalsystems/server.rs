@@ -4,6 +4,7 @@
 use crate::graalsystems::models::{Usage, UsageProductType};
 #[cfg(feature = "graalsystems-usage")]
 use crate::runtime::server::not_implemented;
+pub use crate::runtime::server::{Body, Secret};
 use crate::runtime::server::{CredentialSet, Incoming, Known, redacted, within};
 use axum::Router;
 use std::fmt;
@@ -51,12 +52,13 @@ pub fn router<A: Api>(api: A) -> Router {
     router.with_state(Arc::new(api))
 }
 
-/// The credentials a request carried, one field per security scheme. `Debug` shows
+/// The credentials a request carried, one field per security scheme: each a
+/// `Secret` sharing the request's bytes (it derefs to the text). `Debug` shows
 /// which are set, never their values.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Credentials {
     /// `internal`: the token of `Authorization: Bearer …`.
-    pub internal: Option<String>,
+    pub internal: Option<Secret>,
 }
 
 impl CredentialSet for Credentials {
@@ -90,7 +92,7 @@ mod usage {
     use super::Api;
     use crate::graalsystems::models::Usage;
     use crate::runtime::server::{
-        Call, FromIncoming, Incoming, Rejection, known, reply_empty, reply_json,
+        Body, Call, FromIncoming, Incoming, Rejection, known, reply_body, reply_empty,
     };
     use axum::Router;
     use axum::response::{IntoResponse, Response};
@@ -137,7 +139,7 @@ mod usage {
     #[derive(Debug)]
     pub enum FindUsagesReply {
         /// `200`: Successful operation
-        Ok(Vec<Usage>),
+        Ok(Body<Vec<Usage>>),
         /// `400`: Bad Request
         BadRequest,
         /// `405`: Method Not Allowed
@@ -152,7 +154,7 @@ mod usage {
         fn into_response(self) -> Response {
             match self {
                 Self::Ok(body) => {
-                    reply_json(200, "application/vnd.graal.systems.v1.usage+json", &body)
+                    reply_body(200, "application/vnd.graal.systems.v1.usage+json", body)
                 }
                 Self::BadRequest => reply_empty(400),
                 Self::MethodNotAllowed => reply_empty(405),
@@ -187,7 +189,7 @@ mod usage {
     #[derive(Debug)]
     pub enum CreateUsageReply {
         /// `200`: Successful operation
-        Ok(Box<Usage>),
+        Ok(Body<Usage>),
         /// `400`: Bad Request
         BadRequest,
         /// `405`: Method Not Allowed
@@ -202,7 +204,7 @@ mod usage {
         fn into_response(self) -> Response {
             match self {
                 Self::Ok(body) => {
-                    reply_json(200, "application/vnd.graal.systems.v1.usage+json", &body)
+                    reply_body(200, "application/vnd.graal.systems.v1.usage+json", body)
                 }
                 Self::BadRequest => reply_empty(400),
                 Self::MethodNotAllowed => reply_empty(405),

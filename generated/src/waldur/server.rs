@@ -11,6 +11,7 @@ use crate::runtime::server::Known;
     )
 )]
 use crate::runtime::server::not_implemented;
+pub use crate::runtime::server::{Body, Secret};
 use crate::runtime::server::{CredentialSet, Incoming, redacted};
 #[cfg(feature = "waldur-marketplace-component-user-usages")]
 use crate::waldur::models::{ComponentUserUsageField, ComponentUserUsageOrdering};
@@ -128,14 +129,15 @@ pub fn router<A: Api>(api: A) -> Router {
     router.with_state(Arc::new(api))
 }
 
-/// The credentials a request carried, one field per security scheme. `Debug` shows
+/// The credentials a request carried, one field per security scheme: each a
+/// `Secret` sharing the request's bytes (it derefs to the text). `Debug` shows
 /// which are set, never their values.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Credentials {
     /// `tokenAuth`: the `Authorization` header, as sent.
-    pub token_auth: Option<String>,
+    pub token_auth: Option<Secret>,
     /// `waldurOIDCAuth`: the credentials of `Authorization: Bearer …`.
-    pub waldur_oidc_auth: Option<String>,
+    pub waldur_oidc_auth: Option<Secret>,
 }
 
 impl CredentialSet for Credentials {
@@ -174,7 +176,8 @@ pub use slurm_allocation_user_usage::*;
 mod slurm_allocation_user_usage {
     use super::Api;
     use crate::runtime::server::{
-        Call, FromIncoming, Incoming, Rejection, check_uri, reply_json, with_header,
+        Body, Call, FromIncoming, Incoming, Rejection, check_uri, reply_body, reply_json,
+        with_header,
     };
     use crate::waldur::models::SlurmAllocationUserUsage;
     use axum::Router;
@@ -238,7 +241,7 @@ mod slurm_allocation_user_usage {
         /// `200`.
         Ok {
             /// The body.
-            body: Vec<SlurmAllocationUserUsage>,
+            body: Body<Vec<SlurmAllocationUserUsage>>,
             /// Total number of results. The `x-result-count` header.
             x_result_count: Option<i64>,
         },
@@ -258,7 +261,7 @@ mod slurm_allocation_user_usage {
         fn into_response(self) -> Response {
             match self {
                 Self::Ok { body, x_result_count } => {
-                    let response = reply_json(200, "application/json", &body);
+                    let response = reply_body(200, "application/json", body);
                     with_header(response, "x-result-count", &x_result_count)
                 }
                 Self::BadRequest(body) => reply_json(400, "application/json", &body),
@@ -287,7 +290,7 @@ mod slurm_allocation_user_usage {
     #[derive(Debug)]
     pub enum SlurmAllocationUserUsageRetrieveReply {
         /// `200`.
-        Ok(Box<SlurmAllocationUserUsage>),
+        Ok(Body<SlurmAllocationUserUsage>),
         /// `400`: The request is not valid.
         BadRequest(serde_json::Value),
         /// `401`: No valid credentials were sent.
@@ -303,7 +306,7 @@ mod slurm_allocation_user_usage {
     impl IntoResponse for SlurmAllocationUserUsageRetrieveReply {
         fn into_response(self) -> Response {
             match self {
-                Self::Ok(body) => reply_json(200, "application/json", &body),
+                Self::Ok(body) => reply_body(200, "application/json", body),
                 Self::BadRequest(body) => reply_json(400, "application/json", &body),
                 Self::Unauthorized(body) => reply_json(401, "application/json", &body),
                 Self::Forbidden(body) => reply_json(403, "application/json", &body),
@@ -337,7 +340,8 @@ pub use openportal_allocation_user_usage::*;
 mod openportal_allocation_user_usage {
     use super::Api;
     use crate::runtime::server::{
-        Call, FromIncoming, Incoming, Rejection, check_uri, reply_json, with_header,
+        Body, Call, FromIncoming, Incoming, Rejection, check_uri, reply_body, reply_json,
+        with_header,
     };
     use crate::waldur::models::AllocationUserUsage;
     use axum::Router;
@@ -401,7 +405,7 @@ mod openportal_allocation_user_usage {
         /// `200`.
         Ok {
             /// The body.
-            body: Vec<AllocationUserUsage>,
+            body: Body<Vec<AllocationUserUsage>>,
             /// Total number of results. The `x-result-count` header.
             x_result_count: Option<i64>,
         },
@@ -421,7 +425,7 @@ mod openportal_allocation_user_usage {
         fn into_response(self) -> Response {
             match self {
                 Self::Ok { body, x_result_count } => {
-                    let response = reply_json(200, "application/json", &body);
+                    let response = reply_body(200, "application/json", body);
                     with_header(response, "x-result-count", &x_result_count)
                 }
                 Self::BadRequest(body) => reply_json(400, "application/json", &body),
@@ -450,7 +454,7 @@ mod openportal_allocation_user_usage {
     #[derive(Debug)]
     pub enum OpenportalAllocationUserUsageRetrieveReply {
         /// `200`.
-        Ok(Box<AllocationUserUsage>),
+        Ok(Body<AllocationUserUsage>),
         /// `400`: The request is not valid.
         BadRequest(serde_json::Value),
         /// `401`: No valid credentials were sent.
@@ -466,7 +470,7 @@ mod openportal_allocation_user_usage {
     impl IntoResponse for OpenportalAllocationUserUsageRetrieveReply {
         fn into_response(self) -> Response {
             match self {
-                Self::Ok(body) => reply_json(200, "application/json", &body),
+                Self::Ok(body) => reply_body(200, "application/json", body),
                 Self::BadRequest(body) => reply_json(400, "application/json", &body),
                 Self::Unauthorized(body) => reply_json(401, "application/json", &body),
                 Self::Forbidden(body) => reply_json(403, "application/json", &body),
@@ -502,8 +506,8 @@ pub use marketplace_component_user_usages::*;
 mod marketplace_component_user_usages {
     use super::Api;
     use crate::runtime::server::{
-        Call, FromIncoming, Incoming, Rejection, check_uri, known, reply_json,
-        with_header,
+        Body, Call, FromIncoming, Incoming, Rejection, check_uri, known, reply_body,
+        reply_json, with_header,
     };
     use crate::waldur::models::{
         ComponentUserUsage, ComponentUserUsageField, ComponentUserUsageOrdering,
@@ -598,7 +602,7 @@ mod marketplace_component_user_usages {
         /// `200`.
         Ok {
             /// The body.
-            body: Vec<ComponentUserUsage>,
+            body: Body<Vec<ComponentUserUsage>>,
             /// Total number of results. The `x-result-count` header.
             x_result_count: Option<i64>,
         },
@@ -618,7 +622,7 @@ mod marketplace_component_user_usages {
         fn into_response(self) -> Response {
             match self {
                 Self::Ok { body, x_result_count } => {
-                    let response = reply_json(200, "application/json", &body);
+                    let response = reply_body(200, "application/json", body);
                     with_header(response, "x-result-count", &x_result_count)
                 }
                 Self::BadRequest(body) => reply_json(400, "application/json", &body),
@@ -654,7 +658,7 @@ mod marketplace_component_user_usages {
     #[derive(Debug)]
     pub enum MarketplaceComponentUserUsagesRetrieveReply {
         /// `200`.
-        Ok(Box<ComponentUserUsage>),
+        Ok(Body<ComponentUserUsage>),
         /// `400`: The request is not valid.
         BadRequest(serde_json::Value),
         /// `401`: No valid credentials were sent.
@@ -670,7 +674,7 @@ mod marketplace_component_user_usages {
     impl IntoResponse for MarketplaceComponentUserUsagesRetrieveReply {
         fn into_response(self) -> Response {
             match self {
-                Self::Ok(body) => reply_json(200, "application/json", &body),
+                Self::Ok(body) => reply_body(200, "application/json", body),
                 Self::BadRequest(body) => reply_json(400, "application/json", &body),
                 Self::Unauthorized(body) => reply_json(401, "application/json", &body),
                 Self::Forbidden(body) => reply_json(403, "application/json", &body),

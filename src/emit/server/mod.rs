@@ -24,10 +24,11 @@ mod types;
 
 /// Names `server.rs` declares or imports besides per-operation types; a model with one of these
 /// names is written `models::Name` there.
-const SERVER_FILE_NAMES: [&str; 17] = [
+const SERVER_FILE_NAMES: [&str; 19] = [
     "Api",
     "Arc",
     "BTreeMap",
+    "Body",
     "Call",
     "CredentialSet",
     "Credentials",
@@ -40,6 +41,7 @@ const SERVER_FILE_NAMES: [&str; 17] = [
     "Rejection",
     "Response",
     "Router",
+    "Secret",
     "Utc",
     "Uuid",
 ];
@@ -242,6 +244,10 @@ impl Emitter<'_> {
         has_credentials: bool,
     ) -> TokenStream {
         let mut items = vec![
+            // What implementations name: reply bodies and credentials.
+            quote!(
+                pub use crate::runtime::server::{Body, Secret};
+            ),
             quote!(
                 use std::sync::Arc;
             ),
@@ -355,7 +361,7 @@ impl Emitter<'_> {
                 ),
             };
             let doc = format!(" `{key}`: {what}.");
-            fields.push(quote!(#[doc = #doc] pub #field: Option<String>,));
+            fields.push(quote!(#[doc = #doc] pub #field: Option<Secret>,));
             reads.push(quote!(let #field = #read;));
             has_arms.push(quote!(#key => self.#field.is_some(),));
             let name = &slot.field;
@@ -369,7 +375,8 @@ impl Emitter<'_> {
             })
             .collect();
         quote! {
-            /// The credentials a request carried, one field per security scheme. `Debug` shows
+            /// The credentials a request carried, one field per security scheme: each a
+            /// `Secret` sharing the request's bytes (it derefs to the text). `Debug` shows
             /// which are set, never their values.
             #[derive(Clone, Default, PartialEq, Eq)]
             pub struct Credentials {

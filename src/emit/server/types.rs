@@ -235,12 +235,17 @@ impl Emitter<'_> {
             let variant = ident(&response.variant);
             let doc = status_doc(response);
             let content = chosen_content(&response.contents);
-            // A model may be large, and a reply enum is as large as its largest variant; a text
-            // or bytes body is a `String` or `Vec<u8>` whatever its schema, and small.
+            // A JSON body holding models is a runtime `Body`: the implementation may own the
+            // value (`value.into()`), share it or send JSON it serialized before, and the reply
+            // enum stays small whatever the model's size. Other JSON (numbers, `Value`) is cheap
+            // to own and stays itself; a text or bytes body is a `String` or `Vec<u8>`.
             let body_ty = content.map(|content| {
                 let ty = self.body_type(content, body_form(content));
-                match (&content.ty, body_form(content)) {
-                    (Some(TypeRef::Named(_)), BodyForm::Json) => quote!(Box<#ty>),
+                match (shared_body(content), body_form(content)) {
+                    (true, BodyForm::Json) => {
+                        self.use_runtime("Body");
+                        quote!(Body<#ty>)
+                    }
                     _ => ty,
                 }
             });
@@ -287,10 +292,13 @@ impl Emitter<'_> {
             let send = match (content, &body_ty) {
                 (Some(content), Some(_)) => {
                     let media = &content.media_type;
-                    let function = match body_form(content) {
-                        BodyForm::Json => "reply_json",
-                        BodyForm::Text => "reply_text",
-                        BodyForm::Form | BodyForm::Multipart | BodyForm::Bytes => "reply_bytes",
+                    let function = match (body_form(content), shared_body(content)) {
+                        (BodyForm::Json, true) => "reply_body",
+                        (BodyForm::Json, false) => "reply_json",
+                        (BodyForm::Text, _) => "reply_text",
+                        (BodyForm::Form | BodyForm::Multipart | BodyForm::Bytes, _) => {
+                            "reply_bytes"
+                        }
                     };
                     self.use_runtime(function);
                     let function = ident(function);
@@ -360,6 +368,11 @@ impl Emitter<'_> {
             }
         })
     }
+}
+
+/// Whether a reply body is a runtime `Body` (for JSON): when it holds models.
+fn shared_body(content: &Content) -> bool {
+    content.ty.as_ref().is_some_and(|ty| ty.model().is_some())
 }
 
 /// How a rejection names a parameter's location.
