@@ -1,6 +1,7 @@
 //! Replies: `Body`, a JSON reply body an implementation may own, share or have serialized
 //! already, and the writers every reply enum calls.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
@@ -34,8 +35,8 @@ impl<T> Body<T> {
     /// A body serialized now from anything that serializes as a `T` does, which may borrow
     /// from the implementation's data (`&records[..10]` for a `Vec<Record>`).
     pub fn view<V: Serialize + ?Sized>(value: &V) -> Self {
-        match serde_json::to_vec(value) {
-            Ok(json) => Body(Repr::Json(Bytes::from(json))),
+        match to_json(value) {
+            Ok(json) => Body(Repr::Json(json)),
             Err(error) => Body(Repr::Unserializable(error.to_string())),
         }
     }
@@ -99,9 +100,13 @@ pub fn reply_body<T: Serialize>(
 }
 
 /// A JSON reply labelled with the spec's media type.
-pub fn reply_json(status: u16, content_type: &'static str, body: &impl Serialize) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => reply_bytes(status, content_type, bytes),
+pub fn reply_json<T: Serialize + ?Sized>(
+    status: u16,
+    content_type: &'static str,
+    body: &T,
+) -> Response {
+    match to_json(body) {
+        Ok(json) => labelled(status, content_type, json),
         Err(error) => unserializable(&error.to_string()),
     }
 }
@@ -132,6 +137,34 @@ pub fn with_header(mut response: Response, name: &'static str, value: &impl Seri
         response.headers_mut().insert(name, value);
     }
     response
+}
+
+/// Past this size a thread's serialization buffer is not kept: one huge reply should not pin
+/// its memory for good.
+const KEPT_BUFFER: usize = 1 << 20;
+
+thread_local! {
+    /// Where replies are serialized on this thread, reused from reply to reply.
+    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `value` as JSON, in one allocation of exactly its size: serialized into the thread's reused
+/// buffer, then copied once. A fresh `Vec` would grow from 128 bytes by doubling, a
+/// reallocation and a copy each time (a dozen for a 266 KB list).
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Bytes, serde_json::Error> {
+    BUFFER.with(|buffer| {
+        // A `Serialize` impl that itself writes a reply would find the buffer taken.
+        let Ok(mut buffer) = buffer.try_borrow_mut() else {
+            return serde_json::to_vec(value).map(Bytes::from);
+        };
+        buffer.clear();
+        let written = serde_json::to_writer(&mut *buffer, value);
+        let json = written.map(|()| Bytes::copy_from_slice(&buffer));
+        if buffer.capacity() > KEPT_BUFFER {
+            *buffer = Vec::new();
+        }
+        json
+    })
 }
 
 fn labelled(status: u16, content_type: &'static str, body: Bytes) -> Response {

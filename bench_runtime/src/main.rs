@@ -1,0 +1,5 @@
+//! The runtime benchmark's program (placeholder).
+
+mod fixture;
+
+fn main() {}
