@@ -9,7 +9,8 @@
 //! nothing: a benchmark is read, not passed. `docs/benchmarks.md` records the figures.
 //!
 //! `--compile` measures instead what the generated crate costs its users to compile: see
-//! `bench_compile.rs`.
+//! `bench_compile.rs`. `--runtime` measures the generated server and client at run time: see
+//! `bench_runtime.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -47,12 +48,27 @@ pub struct Args {
     /// With --compile: the tag feature the one-tag rows enable [default: the first by name]
     #[arg(long, value_name = "NAME", requires = "compile")]
     tag: Option<String>,
+    /// Measure the generated server and client at run time instead: the generated router against
+    /// hand-written axum (copying and sharing the records) under load on loopback, and the
+    /// generated client against reqwest + serde; `--runs` is the interleaved rounds [default: 5]
+    #[arg(long, conflicts_with = "compile")]
+    runtime: bool,
+    /// With --runtime: seconds of load per server, case and round [default: 2]
+    #[arg(long, value_name = "SECONDS", requires = "runtime")]
+    seconds: Option<f64>,
 }
 
 /// Grows `spec/waldur.yaml`, generates it and every `--spec` `runs` times and prints the figures.
 /// An unoptimized build (what `cargo xtask` runs) would measure the compiler's debug settings,
 /// not the generator, so it hands the run to a release build of itself.
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    if args.runtime {
+        let settings = crate::bench_runtime::Settings {
+            rounds: args.runs.unwrap_or(5),
+            seconds: args.seconds.unwrap_or(2.0),
+        };
+        return crate::bench_runtime::run(root, settings);
+    }
     if args.compile {
         // This measures cargo, not the generator, so a debug build of the generator will do.
         return crate::bench_compile::run(

@@ -9,6 +9,7 @@
 
 mod bench;
 mod bench_compile;
+mod bench_runtime;
 mod codegen;
 mod conformance;
 mod corpus;

@@ -200,10 +200,12 @@ impl Transport {
     }
 }
 
-/// Reads the body chunk by chunk, stopping as soon as it passes `limit`.
+/// Reads the body chunk by chunk into one buffer of the announced size, stopping as soon as it
+/// passes `limit`.
 async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, Error<E>> {
     let status = response.status();
-    let header_map = Box::new(response.headers().clone());
+    // The headers are moved out, not copied: reading the body does not need them.
+    let header_map = Box::new(std::mem::take(response.headers_mut()));
     let too_large = |header_map| Error::BodyTooLarge {
         status,
         header_map,
@@ -213,7 +215,10 @@ async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawRes
     if announced > u64::try_from(limit).unwrap_or(u64::MAX) {
         return Err(too_large(header_map));
     }
-    let mut body = Vec::new();
+    // The announced length is reserved at once (it is within the limit), so the body is not
+    // regrown and recopied chunk by chunk.
+    let reserved = usize::try_from(announced).unwrap_or_default().min(limit);
+    let mut body = Vec::with_capacity(reserved);
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {

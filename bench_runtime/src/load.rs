@@ -1,0 +1,230 @@
+//! A small HTTP/1.1 load generator: keep-alive connections on one thread, each sending the next
+//! request as soon as the last response is read, with every latency kept. The three servers are
+//! measured in turns within each round (the order rotating), so drift on a shared machine falls
+//! on all of them alike.
+
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::client;
+use crate::fixture::{AUTHORIZATION_VALUE, LIST_PATH, Records, retrieve_path};
+
+/// The servers, in the order `serve` prints their ports.
+const SERVERS: [&str; 3] = [
+    "generated router",
+    "hand-written, copying",
+    "hand-written, sharing",
+];
+
+/// One load case: a request and how many connections send it at once.
+struct Case {
+    name: &'static str,
+    path: String,
+    connections: usize,
+}
+
+/// What one server did in one case, summed over the rounds.
+#[derive(Default)]
+struct Tally {
+    requests: u64,
+    elapsed: Duration,
+    latencies_us: Vec<u32>,
+}
+
+impl Tally {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    fn percentile(&mut self, fraction: f64) -> f64 {
+        self.latencies_us.sort_unstable();
+        let last = self.latencies_us.len().saturating_sub(1);
+        let index = ((last as f64) * fraction).round() as usize;
+        f64::from(self.latencies_us.get(index).copied().unwrap_or_default()) / 1000.0
+    }
+}
+
+/// `load PORTS SECONDS ROUNDS`: the server table, then the client table.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let [ports, seconds, rounds] = args else {
+        return Err("usage: bench-runtime load GENERATED,COPYING,SHARING SECONDS ROUNDS".into());
+    };
+    let ports: Vec<u16> = ports
+        .split(',')
+        .map(|port| port.parse().map_err(|_| format!("not a port: {port}")))
+        .collect::<Result<_, _>>()?;
+    if ports.len() != SERVERS.len() {
+        return Err("three ports are needed".into());
+    }
+    let slot = Duration::from_secs_f64(seconds.parse().map_err(|_| "SECONDS is a number")?);
+    let rounds: usize = rounds.parse().map_err(|_| "ROUNDS is a count")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("no runtime: {error}"))?;
+    runtime.block_on(async {
+        let one = Records::new(1).0[0].uuid.ok_or("a record has no UUID")?;
+        let cases = [
+            Case {
+                name: "300-record list",
+                path: format!("{LIST_PATH}?page_size=300"),
+                connections: 8,
+            },
+            Case {
+                name: "one record",
+                path: retrieve_path(one),
+                connections: 32,
+            },
+        ];
+        servers(&cases, &ports, slot, rounds).await?;
+        client::run(ports[2], rounds).await
+    })
+}
+
+async fn servers(
+    cases: &[Case],
+    ports: &[u16],
+    slot: Duration,
+    rounds: usize,
+) -> Result<(), String> {
+    let mut tallies: Vec<Vec<Tally>> = cases
+        .iter()
+        .map(|_| SERVERS.iter().map(|_| Tally::default()).collect())
+        .collect();
+    // One short warm-up per server and case, not counted.
+    for case in cases {
+        for &port in ports {
+            drive(port, case, slot / 4).await?;
+        }
+    }
+    for round in 0..rounds {
+        for (case_index, case) in cases.iter().enumerate() {
+            for turn in 0..SERVERS.len() {
+                let server = (round + turn) % SERVERS.len();
+                let tally = drive(ports[server], case, slot).await?;
+                let total = &mut tallies[case_index][server];
+                total.requests += tally.requests;
+                total.elapsed += tally.elapsed;
+                total.latencies_us.extend(tally.latencies_us);
+            }
+        }
+    }
+    println!("| case | server | requests/s | p50 ms | p99 ms |");
+    println!("| --- | --- | ---: | ---: | ---: |");
+    let mut ratios = Vec::new();
+    for (case, tallies) in cases.iter().zip(&mut tallies) {
+        for (server, tally) in SERVERS.iter().zip(tallies.iter_mut()) {
+            let (p50, p99) = (tally.percentile(0.50), tally.percentile(0.99));
+            let rate = tally.per_second();
+            let name = format!("{}, {} connections", case.name, case.connections);
+            println!("| {name} | {server} | {rate:.0} | {p50:.2} | {p99:.2} |");
+        }
+        let [generated, copying, sharing] = [0, 1, 2].map(|index| tallies[index].per_second());
+        ratios.push((
+            case.name,
+            generated / copying,
+            generated / sharing,
+            generated / copying.max(sharing),
+        ));
+    }
+    println!();
+    println!(
+        "| case | generated ÷ copying | generated ÷ sharing | generated ÷ best hand-written |"
+    );
+    println!("| --- | ---: | ---: | ---: |");
+    for (name, copying, sharing, best) in ratios {
+        println!("| {name} | {copying:.2} | {sharing:.2} | **{best:.2}** |");
+    }
+    println!();
+    Ok(())
+}
+
+/// Sends `case` to `port` from its connections for `duration`.
+async fn drive(port: u16, case: &Case, duration: Duration) -> Result<Tally, String> {
+    let request = format!(
+        "GET {} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {AUTHORIZATION_VALUE}\r\nAccept: application/json\r\n\r\n",
+        case.path
+    );
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut connections = Vec::new();
+    for _ in 0..case.connections {
+        let request = request.clone().into_bytes();
+        connections.push(tokio::spawn(connection(port, request, deadline)));
+    }
+    let mut tally = Tally::default();
+    for connection in connections {
+        let latencies = connection.await.map_err(|error| error.to_string())??;
+        tally.requests += latencies.len() as u64;
+        tally.latencies_us.extend(latencies);
+    }
+    tally.elapsed = started.elapsed();
+    Ok(tally)
+}
+
+/// One keep-alive connection sending `request` until `deadline`; the latency of each answer.
+async fn connection(port: u16, request: Vec<u8>, deadline: Instant) -> Result<Vec<u32>, String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))
+        .await
+        .map_err(|error| format!("cannot connect to {port}: {error}"))?;
+    stream
+        .set_nodelay(true)
+        .map_err(|error| error.to_string())?;
+    let mut buffer = Vec::with_capacity(1 << 19);
+    let mut latencies = Vec::new();
+    while Instant::now() < deadline {
+        let sent = Instant::now();
+        stream
+            .write_all(&request)
+            .await
+            .map_err(|error| error.to_string())?;
+        read_response(&mut stream, &mut buffer).await?;
+        let micros = sent.elapsed().as_micros();
+        latencies.push(u32::try_from(micros).unwrap_or(u32::MAX));
+    }
+    Ok(latencies)
+}
+
+/// Reads one `200` response with a `Content-Length` body.
+async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<(), String> {
+    buffer.clear();
+    let mut chunk = [0u8; 65536];
+    let (head_end, length) = loop {
+        let read = stream
+            .read(&mut chunk)
+            .await
+            .map_err(|error| error.to_string())?;
+        if read == 0 {
+            return Err("the server closed the connection".into());
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+        if let Some(end) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+            if !head.starts_with("http/1.1 200") {
+                return Err(format!(
+                    "unexpected answer: {}",
+                    head.lines().next().unwrap_or_default()
+                ));
+            }
+            let length = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .and_then(|value| value.trim().parse::<usize>().ok())
+                .ok_or("no content-length")?;
+            break (end + 4, length);
+        }
+    };
+    while buffer.len() < head_end + length {
+        let read = stream
+            .read(&mut chunk)
+            .await
+            .map_err(|error| error.to_string())?;
+        if read == 0 {
+            return Err("the server closed the connection mid-body".into());
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    }
+    Ok(())
+}
