@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::body::{Bytes, HttpBody};
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
@@ -38,10 +38,15 @@ impl<S: Send + Sync> FromRequest<S> for Incoming {
         // those are moved out rather than copied.
         let uri = std::mem::take(&mut parts.uri);
         let headers = std::mem::take(&mut parts.headers);
-        let request = Request::from_parts(parts, body);
-        let body = match Bytes::from_request(request, state).await {
-            Ok(body) => body,
-            Err(rejection) => return Err(rejection.into_response()),
+        // A request without a body (most `GET`s) has nothing to collect.
+        let body = if HttpBody::is_end_stream(&body) {
+            Bytes::new()
+        } else {
+            let request = Request::from_parts(parts, body);
+            match Bytes::from_request(request, state).await {
+                Ok(body) => body,
+                Err(rejection) => return Err(rejection.into_response()),
+            }
         };
         let incoming = Incoming {
             path,

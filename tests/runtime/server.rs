@@ -668,3 +668,49 @@ async fn json_parameters_are_parsed_from_their_text() {
     let missing = bad_request(incoming.json_param::<String>("path", "id")).await;
     assert_eq!(missing["error"], "missing required parameter", "{missing}");
 }
+
+/// A union of a number and a boolean, as the models write untagged unions: serde reads it by
+/// asking for "anything", which the text form answers with a string.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+enum NumberOrFlag {
+    Number(i64),
+    Flag(bool),
+}
+
+#[tokio::test]
+async fn parameters_are_read_as_their_type_asks() {
+    let incoming = get_incoming(
+        "/?i=-12&f=2.5e1&b=false&s=007&lead=007&plus=%2B5&nan=NaN&inf=inf&u=9f4e0a1b-6b9a-4c65-9b5e-2e8c3b5f4d33&n=5&t=true&space=%205&d[x]=1&d[y]=2",
+    )
+    .await;
+    assert_eq!(incoming.query::<i64>("i").expect("integer"), -12);
+    assert_eq!(incoming.query::<f64>("f").expect("float"), 25.0);
+    assert!(!incoming.query::<bool>("b").expect("boolean"));
+    // Text stays text, digits and all.
+    assert_eq!(incoming.query::<String>("s").expect("text"), "007");
+    let uuid: uuid::Uuid = incoming.query("u").expect("a UUID");
+    assert_eq!(uuid.to_string(), "9f4e0a1b-6b9a-4c65-9b5e-2e8c3b5f4d33");
+    // Numbers are what JSON calls numbers: no leading zeros, `+`, `NaN` or `inf`.
+    for name in ["lead", "plus"] {
+        let refused = bad_request(incoming.query::<i64>(name)).await;
+        assert_eq!(refused["name"], name);
+    }
+    for name in ["nan", "inf"] {
+        let refused = bad_request(incoming.query::<f64>(name)).await;
+        assert_eq!(refused["name"], name);
+    }
+    // JSON's own leniency is kept (the slow path reads what `serde_json` reads).
+    assert_eq!(incoming.query::<i64>("space").expect("JSON reads ` 5`"), 5);
+    // A union asking for anything gets text first, then the JSON value the text spells.
+    let number: NumberOrFlag = incoming.query("n").expect("a number");
+    assert_eq!(number, NumberOrFlag::Number(5));
+    let flag: NumberOrFlag = incoming.query("t").expect("a flag");
+    assert_eq!(flag, NumberOrFlag::Flag(true));
+    let as_text: Value = incoming.query("n").expect("any value");
+    assert_eq!(as_text, json!("5"), "anything is read as the text it is");
+    let deep: BTreeMap<String, i64> = incoming.query_deep("d").expect("numbers by name");
+    assert_eq!(deep, BTreeMap::from([("x".into(), 1), ("y".into(), 2)]));
+    let refused = bad_request(incoming.query::<Vec<i64>>("i")).await;
+    assert_eq!(refused["name"], "i", "one value is not a list");
+}
