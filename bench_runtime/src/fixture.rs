@@ -29,8 +29,8 @@ pub fn retrieve_path(uuid: Uuid) -> String {
     format!("{LIST_PATH}{uuid}/")
 }
 
-/// `count` distinct records with every field set, about 885 bytes of JSON each (the size of a
-/// real Waldur record).
+/// `count` distinct records with every field set, about 890 bytes of JSON each (the size of a
+/// real Waldur record: 300 make the 266,688-byte page).
 pub fn records(count: usize) -> Vec<ComponentUserUsage> {
     (0..count).map(record).collect()
 }
@@ -44,13 +44,13 @@ fn record(index: usize) -> ComponentUserUsage {
         "component_usage": format!("https://waldur.example.com/api/marketplace-component-usages/{}/", id(3)),
         "usage": index as f64 * 1.25,
         "measured_unit": "GB",
-        "description": format!("Storage used by user {index} in the project's shared volume, measured daily and summed over the billing period."),
+        "description": format!("Storage used by user {index}, summed daily."),
         "created": "2024-05-03T10:00:00Z",
         "modified": "2024-05-31T23:59:59Z",
         "backend_id": format!("backend-{index:06}"),
-        "resource_name": format!("Shared volume {index}"),
+        "resource_name": format!("Volume {index}"),
         "resource_uuid": id(4),
-        "offering_name": "Research storage",
+        "offering_name": "Storage",
         "offering_uuid": id(5),
         "project_name": format!("Project {}", index % 17),
         "project_uuid": id(6),

@@ -25,17 +25,26 @@ struct Case {
     connections: usize,
 }
 
-/// What one server did in one case, summed over the rounds.
+/// What one server did in one case: each round's rate and every latency.
 #[derive(Default)]
 struct Tally {
     requests: u64,
     elapsed: Duration,
+    rates: Vec<f64>,
     latencies_us: Vec<u32>,
 }
 
 impl Tally {
     fn per_second(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// The median of the rounds' rates: a round that other work on the machine slowed down
+    /// moves it less than it moves the mean.
+    fn median_rate(&self) -> f64 {
+        let mut rates = self.rates.clone();
+        rates.sort_unstable_by(f64::total_cmp);
+        rates.get(rates.len() / 2).copied().unwrap_or_default()
     }
 
     fn percentile(&mut self, fraction: f64) -> f64 {
@@ -105,23 +114,24 @@ async fn servers(
                 let server = (round + turn) % SERVERS.len();
                 let tally = drive(ports[server], case, slot).await?;
                 let total = &mut tallies[case_index][server];
+                total.rates.push(tally.per_second());
                 total.requests += tally.requests;
                 total.elapsed += tally.elapsed;
                 total.latencies_us.extend(tally.latencies_us);
             }
         }
     }
-    println!("| case | server | requests/s | p50 ms | p99 ms |");
-    println!("| --- | --- | ---: | ---: | ---: |");
+    println!("| case | server | requests/s, median of rounds | mean | p50 ms | p99 ms |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: |");
     let mut ratios = Vec::new();
     for (case, tallies) in cases.iter().zip(&mut tallies) {
         for (server, tally) in SERVERS.iter().zip(tallies.iter_mut()) {
             let (p50, p99) = (tally.percentile(0.50), tally.percentile(0.99));
-            let rate = tally.per_second();
+            let (median, mean) = (tally.median_rate(), tally.per_second());
             let name = format!("{}, {} connections", case.name, case.connections);
-            println!("| {name} | {server} | {rate:.0} | {p50:.2} | {p99:.2} |");
+            println!("| {name} | {server} | {median:.0} | {mean:.0} | {p50:.2} | {p99:.2} |");
         }
-        let [generated, copying, sharing] = [0, 1, 2].map(|index| tallies[index].per_second());
+        let [generated, copying, sharing] = [0, 1, 2].map(|index| tallies[index].median_rate());
         ratios.push((
             case.name,
             generated / copying,

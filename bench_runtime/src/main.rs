@@ -22,7 +22,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(),
         Some("load") => load::run(&args[1..]),
-        _ => Err("usage: bench-runtime serve | load PORTS SECONDS ROUNDS".to_owned()),
+        Some("in-process") => in_process(),
+        _ => Err("usage: bench-runtime serve | load PORTS SECONDS ROUNDS | in-process".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -68,5 +69,50 @@ fn serve() -> Result<(), String> {
             for _line in stdin.lock().lines() {}
         });
         closed.await.map_err(|error| error.to_string())
+    })
+}
+
+/// The time per request of each router called in process (`oneshot`, no network), for a
+/// profiler to look at what the handlers themselves cost.
+fn in_process() -> Result<(), String> {
+    use axum::body::{Body, to_bytes};
+    use tower::ServiceExt;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|error| format!("no runtime: {error}"))?;
+    runtime.block_on(async {
+        let records = Records::new(RECORDS);
+        let uuid = records.0[0].uuid.ok_or("a record has no UUID")?;
+        let uri = fixture::retrieve_path(uuid);
+        let routers = [
+            ("generated router", fixture::generated(records.clone())),
+            (
+                "hand-written, sharing",
+                fixture::hand_written(records, HandWritten::Sharing),
+            ),
+        ];
+        for round in 0..3 {
+            for (name, router) in &routers {
+                let started = std::time::Instant::now();
+                let calls = 100_000u32;
+                for _ in 0..calls {
+                    let request = axum::http::Request::get(&uri)
+                        .header("authorization", fixture::AUTHORIZATION_VALUE)
+                        .body(Body::empty())
+                        .map_err(|error| error.to_string())?;
+                    let response = router
+                        .clone()
+                        .oneshot(request)
+                        .await
+                        .map_err(|error| error.to_string())?;
+                    to_bytes(response.into_body(), usize::MAX)
+                        .await
+                        .map_err(|error| error.to_string())?;
+                }
+                let each = started.elapsed() / calls;
+                println!("round {round}: {name}: {each:?} per request");
+            }
+        }
+        Ok(())
     })
 }
