@@ -25,11 +25,13 @@ struct Case {
     connections: usize,
 }
 
-/// What one server did in one case: each round's rate and every latency.
+/// What one server did in one case: each round's rate, its CPU time and every latency.
 #[derive(Default)]
 struct Tally {
     requests: u64,
     elapsed: Duration,
+    /// The server thread's time on a CPU, when its process id is known.
+    server_cpu: Duration,
     rates: Vec<f64>,
     latencies_us: Vec<u32>,
 }
@@ -47,6 +49,11 @@ impl Tally {
         rates.get(rates.len() / 2).copied().unwrap_or_default()
     }
 
+    /// Microseconds of server CPU per request.
+    fn cpu_per_request(&self) -> f64 {
+        self.server_cpu.as_secs_f64() * 1e6 / (self.requests.max(1) as f64)
+    }
+
     fn percentile(&mut self, fraction: f64) -> f64 {
         self.latencies_us.sort_unstable();
         let last = self.latencies_us.len().saturating_sub(1);
@@ -55,10 +62,17 @@ impl Tally {
     }
 }
 
-/// `load PORTS SECONDS ROUNDS`: the server table, then the client table.
+/// `load PORTS SECONDS ROUNDS [SERVER_PID]`: the server tables, then the client table.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let [ports, seconds, rounds] = args else {
-        return Err("usage: bench-runtime load GENERATED,COPYING,SHARING SECONDS ROUNDS".into());
+    let (ports, seconds, rounds, server_pid) = match args {
+        [ports, seconds, rounds] => (ports, seconds, rounds, None),
+        [ports, seconds, rounds, pid] => (ports, seconds, rounds, Some(pid.as_str())),
+        _ => {
+            return Err(
+                "usage: bench-runtime load GENERATED,COPYING,SHARING SECONDS ROUNDS [SERVER_PID]"
+                    .into(),
+            );
+        }
     };
     let ports: Vec<u16> = ports
         .split(',')
@@ -69,6 +83,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let slot = Duration::from_secs_f64(seconds.parse().map_err(|_| "SECONDS is a number")?);
     let rounds: usize = rounds.parse().map_err(|_| "ROUNDS is a count")?;
+    let server_clock = server_pid.map(|pid| format!("/proc/{pid}/schedstat"));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -87,33 +102,55 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 connections: 32,
             },
         ];
-        servers(&cases, &ports, slot, rounds).await?;
+        let load = Load {
+            ports: &ports,
+            slot,
+            rounds,
+            server_clock: server_clock.as_deref(),
+        };
+        servers(&cases, &load).await?;
         client::run(ports[2], rounds).await
     })
 }
 
-async fn servers(
-    cases: &[Case],
-    ports: &[u16],
+/// How the servers are loaded.
+struct Load<'a> {
+    ports: &'a [u16],
     slot: Duration,
     rounds: usize,
-) -> Result<(), String> {
+    /// The server's `/proc/<pid>/schedstat`, whose first field is its main thread's CPU time.
+    server_clock: Option<&'a str>,
+}
+
+/// A thread's time on a CPU so far, from a `schedstat` file (nanoseconds, first field).
+pub fn cpu_time(schedstat: &str) -> Option<Duration> {
+    let text = std::fs::read_to_string(schedstat).ok()?;
+    let nanos = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
+}
+
+async fn servers(cases: &[Case], load: &Load<'_>) -> Result<(), String> {
     let mut tallies: Vec<Vec<Tally>> = cases
         .iter()
         .map(|_| SERVERS.iter().map(|_| Tally::default()).collect())
         .collect();
     // One short warm-up per server and case, not counted.
     for case in cases {
-        for &port in ports {
-            drive(port, case, slot / 4).await?;
+        for &port in load.ports {
+            drive(port, case, load.slot / 4).await?;
         }
     }
-    for round in 0..rounds {
+    for round in 0..load.rounds {
         for (case_index, case) in cases.iter().enumerate() {
             for turn in 0..SERVERS.len() {
                 let server = (round + turn) % SERVERS.len();
-                let tally = drive(ports[server], case, slot).await?;
+                let before = load.server_clock.and_then(cpu_time);
+                let tally = drive(load.ports[server], case, load.slot).await?;
+                let after = load.server_clock.and_then(cpu_time);
                 let total = &mut tallies[case_index][server];
+                if let (Some(before), Some(after)) = (before, after) {
+                    total.server_cpu += after.saturating_sub(before);
+                }
                 total.rates.push(tally.per_second());
                 total.requests += tally.requests;
                 total.elapsed += tally.elapsed;
@@ -121,31 +158,48 @@ async fn servers(
             }
         }
     }
-    println!("| case | server | requests/s, median of rounds | mean | p50 ms | p99 ms |");
-    println!("| --- | --- | ---: | ---: | ---: | ---: |");
+    let measured_cpu = load.server_clock.is_some();
+    println!(
+        "| case | server | requests/s, median of rounds | mean | p50 ms | p99 ms | server CPU µs per request |"
+    );
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
     let mut ratios = Vec::new();
     for (case, tallies) in cases.iter().zip(&mut tallies) {
         for (server, tally) in SERVERS.iter().zip(tallies.iter_mut()) {
             let (p50, p99) = (tally.percentile(0.50), tally.percentile(0.99));
             let (median, mean) = (tally.median_rate(), tally.per_second());
+            let cpu = if measured_cpu {
+                format!("{:.1}", tally.cpu_per_request())
+            } else {
+                "not measured".to_owned()
+            };
             let name = format!("{}, {} connections", case.name, case.connections);
-            println!("| {name} | {server} | {median:.0} | {mean:.0} | {p50:.2} | {p99:.2} |");
+            println!(
+                "| {name} | {server} | {median:.0} | {mean:.0} | {p50:.2} | {p99:.2} | {cpu} |"
+            );
         }
-        let [generated, copying, sharing] = [0, 1, 2].map(|index| tallies[index].median_rate());
-        ratios.push((
-            case.name,
-            generated / copying,
-            generated / sharing,
-            generated / copying.max(sharing),
-        ));
+        let rate = [0, 1, 2].map(|index| tallies[index].median_rate());
+        // Requests per CPU second: the inverse of CPU per request.
+        let efficiency = [0, 1, 2].map(|index| 1.0 / tallies[index].cpu_per_request());
+        ratios.push((case.name, rate, efficiency));
     }
     println!();
     println!(
         "| case | generated ÷ copying | generated ÷ sharing | generated ÷ best hand-written |"
     );
     println!("| --- | ---: | ---: | ---: |");
-    for (name, copying, sharing, best) in ratios {
-        println!("| {name} | {copying:.2} | {sharing:.2} | **{best:.2}** |");
+    for (name, [generated, copying, sharing], efficiency) in &ratios {
+        let (by_copying, by_sharing) = (generated / copying, generated / sharing);
+        let best = generated / copying.max(*sharing);
+        println!("| {name}, requests/s | {by_copying:.2} | {by_sharing:.2} | **{best:.2}** |");
+        if measured_cpu {
+            let [generated, copying, sharing] = efficiency;
+            let (by_copying, by_sharing) = (generated / copying, generated / sharing);
+            let best = generated / copying.max(*sharing);
+            println!(
+                "| {name}, requests per server CPU second | {by_copying:.2} | {by_sharing:.2} | **{best:.2}** |"
+            );
+        }
     }
     println!();
     Ok(())

@@ -23,7 +23,8 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("load") => load::run(&args[1..]),
         Some("in-process") => in_process(),
-        _ => Err("usage: bench-runtime serve | load PORTS SECONDS ROUNDS | in-process".to_owned()),
+        Some("client") => client_only(&args[1..]),
+        _ => Err("usage: bench-runtime serve | load PORTS SECONDS ROUNDS [PID] | client PORT ROUNDS | in-process".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -115,4 +116,18 @@ fn in_process() -> Result<(), String> {
         }
         Ok(())
     })
+}
+
+/// `client PORT ROUNDS`: the client table alone, against a server already serving on `PORT`.
+fn client_only(args: &[String]) -> Result<(), String> {
+    let [port, rounds] = args else {
+        return Err("usage: bench-runtime client PORT ROUNDS".into());
+    };
+    let port = port.parse().map_err(|_| "PORT is a port number")?;
+    let rounds = rounds.parse().map_err(|_| "ROUNDS is a count")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("no runtime: {error}"))?;
+    runtime.block_on(client::run(port, rounds))
 }

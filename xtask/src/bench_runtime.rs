@@ -68,6 +68,9 @@ pub fn run(root: &Path, settings: Settings) -> Result<ExitCode> {
         let status = pinned_command(&program, "1", pinned)
             .args(["load", &ports, &settings.seconds.to_string()])
             .arg(settings.rounds.to_string())
+            // `taskset` execs the program, so this is the server's own process: the load
+            // generator reads its CPU time from `/proc`.
+            .arg(server.id().to_string())
             .status();
         Some(status)
     };
