@@ -236,7 +236,7 @@ async fn connection(port: u16, request: Vec<u8>, deadline: Instant) -> Result<Ve
     stream
         .set_nodelay(true)
         .map_err(|error| error.to_string())?;
-    let mut buffer = Vec::with_capacity(1 << 19);
+    let mut scratch = vec![0u8; 1 << 16];
     let mut latencies = Vec::new();
     while Instant::now() < deadline {
         let sent = Instant::now();
@@ -244,51 +244,68 @@ async fn connection(port: u16, request: Vec<u8>, deadline: Instant) -> Result<Ve
             .write_all(&request)
             .await
             .map_err(|error| error.to_string())?;
-        read_response(&mut stream, &mut buffer).await?;
+        read_response(&mut stream, &mut scratch).await?;
         let micros = sent.elapsed().as_micros();
         latencies.push(u32::try_from(micros).unwrap_or(u32::MAX));
     }
     Ok(latencies)
 }
 
-/// Reads one `200` response with a `Content-Length` body.
-async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<(), String> {
-    buffer.clear();
-    let mut chunk = [0u8; 65536];
+/// Reads one `200` response with a `Content-Length` body into `scratch`, keeping nothing: the
+/// body is counted, not copied, so the load generator stays cheaper than the servers it loads.
+async fn read_response(stream: &mut TcpStream, scratch: &mut [u8]) -> Result<(), String> {
+    let mut filled = 0;
     let (head_end, length) = loop {
         let read = stream
-            .read(&mut chunk)
+            .read(&mut scratch[filled..])
             .await
             .map_err(|error| error.to_string())?;
         if read == 0 {
-            return Err("the server closed the connection".into());
+            return Err("the server closed the connection, or sent a head too large".into());
         }
-        buffer.extend_from_slice(&chunk[..read]);
-        if let Some(end) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
-            if !head.starts_with("http/1.1 200") {
-                return Err(format!(
-                    "unexpected answer: {}",
-                    head.lines().next().unwrap_or_default()
-                ));
-            }
-            let length = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .and_then(|value| value.trim().parse::<usize>().ok())
-                .ok_or("no content-length")?;
-            break (end + 4, length);
+        let searched_from = filled.saturating_sub(3);
+        filled += read;
+        let found = scratch[searched_from..filled]
+            .windows(4)
+            .position(|window| window == b"\r\n\r\n");
+        if let Some(position) = found {
+            let end = searched_from + position;
+            break (end + 4, head_length(&scratch[..end])?);
         }
     };
-    while buffer.len() < head_end + length {
+    let mut remaining = (head_end + length).saturating_sub(filled);
+    while remaining > 0 {
         let read = stream
-            .read(&mut chunk)
+            .read(scratch)
             .await
             .map_err(|error| error.to_string())?;
         if read == 0 {
             return Err("the server closed the connection mid-body".into());
         }
-        buffer.extend_from_slice(&chunk[..read]);
+        remaining = remaining.saturating_sub(read);
     }
     Ok(())
+}
+
+/// The `Content-Length` of a `200` response's head.
+fn head_length(head: &[u8]) -> Result<usize, String> {
+    if !head.starts_with(b"HTTP/1.1 200") {
+        let line = head.split(|&byte| byte == b'\r').next().unwrap_or_default();
+        return Err(format!(
+            "unexpected answer: {}",
+            String::from_utf8_lossy(line)
+        ));
+    }
+    const NAME: &[u8] = b"content-length:";
+    for line in head.split(|&byte| byte == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.len() > NAME.len() && line[..NAME.len()].eq_ignore_ascii_case(NAME) {
+            let value = String::from_utf8_lossy(&line[NAME.len()..]);
+            return value
+                .trim()
+                .parse()
+                .map_err(|_| "a bad content-length".to_owned());
+        }
+    }
+    Err("no content-length".into())
 }
