@@ -19,7 +19,7 @@ use axum::Router;
 use std::fmt;
 use std::sync::Arc;
 
-/// Waldur as a server implements it: one method per operation. Every method answers `501 Not Implemented` until it is implemented, so an implementation can start with one operation.
+/// Waldur as a server implements it: one method per operation. Every method answers `501 Not Implemented` until it is implemented, so an implementation can start with one operation. A JSON body holding models is a [`Body`]: give it the value (`Reply::Ok(value.into())`), or share what the implementation already holds (an `Arc`, a borrowed view, JSON serialized once) so no request copies it.
 pub trait Api: Send + Sync + 'static {
     #[cfg(feature = "waldur-slurm-allocation-user-usage")]
     /// List Slurm Allocation User Usage

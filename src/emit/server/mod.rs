@@ -146,7 +146,7 @@ impl Emitter<'_> {
         }
         let router = self.router();
         let trait_doc = format!(
-            " {} as a server implements it: one method per operation. Every method answers `501 Not Implemented` until it is implemented, so an implementation can start with one operation.",
+            " {} as a server implements it: one method per operation. Every method answers `501 Not Implemented` until it is implemented, so an implementation can start with one operation. A JSON body holding models is a [`Body`]: give it the value (`Reply::Ok(value.into())`), or share what the implementation already holds (an `Arc`, a borrowed view, JSON serialized once) so no request copies it.",
             api.title
         );
         let uses = self.root_use_items(&root_uses, &root_models, !slots.is_empty());
