@@ -1,5 +1,6 @@
 //! Requests, responses and errors shared by every API's client.
 
+use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
@@ -33,8 +34,9 @@ pub struct RawResponse {
     pub status: StatusCode,
     /// Every header as received.
     pub header_map: HeaderMap,
-    /// The body's bytes.
-    pub body: Vec<u8>,
+    /// The body's bytes, as the transport handed them over (not copied when they came in one
+    /// piece).
+    pub body: Bytes,
 }
 
 /// Why a call failed. `E` is the operation's enum of documented error responses.
@@ -199,8 +201,7 @@ impl Transport {
     }
 }
 
-/// Reads the body chunk by chunk into one buffer of the announced size, stopping as soon as it
-/// passes `limit`.
+/// Reads the body chunk by chunk, stopping as soon as it passes `limit`.
 async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, Error<E>> {
     let status = response.status();
     // The headers are moved out, not copied: reading the body does not need them.
@@ -214,24 +215,34 @@ async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawRes
     if announced > u64::try_from(limit).unwrap_or(u64::MAX) {
         return Err(too_large(header_map));
     }
-    // The announced length is reserved at once (it is within the limit), so the body is not
-    // regrown and recopied chunk by chunk.
+    // A body that arrives in one chunk is kept as it is; one in several is joined into a
+    // buffer of the announced length, reserved at once so it is not regrown chunk by chunk.
     let reserved = usize::try_from(announced).unwrap_or_default().min(limit);
-    let mut body = Vec::with_capacity(reserved);
+    let mut first: Option<Bytes> = None;
+    let mut joined = Vec::new();
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
-                if body.len().saturating_add(chunk.len()) > limit {
+                let received = first.as_ref().map_or(joined.len(), Bytes::len);
+                if received.saturating_add(chunk.len()) > limit {
                     return Err(too_large(header_map));
                 }
-                body.extend_from_slice(&chunk);
+                match first.take() {
+                    None if joined.is_empty() => first = Some(chunk),
+                    Some(earlier) => {
+                        joined.reserve(reserved.max(earlier.len() + chunk.len()));
+                        joined.extend_from_slice(&earlier);
+                        joined.extend_from_slice(&chunk);
+                    }
+                    None => joined.extend_from_slice(&chunk),
+                }
             }
             Ok(None) => {
                 let header_map = *header_map;
                 return Ok(RawResponse {
                     status,
                     header_map,
-                    body,
+                    body: first.unwrap_or_else(|| Bytes::from(joined)),
                 });
             }
             Err(source) => {
@@ -239,7 +250,7 @@ async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawRes
                 let partial = Box::new(RawResponse {
                     status,
                     header_map,
-                    body,
+                    body: first.unwrap_or_else(|| Bytes::from(joined)),
                 });
                 return Err(Error::Transport {
                     source,

@@ -351,7 +351,7 @@ fn raw(status: u16, headers: &[(&'static str, &'static str)], body: &[u8]) -> Ra
     RawResponse {
         status: StatusCode::from_u16(status).expect("status"),
         header_map,
-        body: body.to_vec(),
+        body: body.to_vec().into(),
     }
 }
 
@@ -488,7 +488,7 @@ fn documented_error_responses_become_the_call_error() {
     // A status the error type does not document stays unexpected, the response kept whole.
     let response = raw(418, &[], b"teapot");
     match response.error::<(), Documented>() {
-        Err(Error::UnexpectedStatus(response)) => assert_eq!(response.body, b"teapot"),
+        Err(Error::UnexpectedStatus(response)) => assert_eq!(&response.body[..], b"teapot"),
         other => panic!("expected UnexpectedStatus, got {other:?}"),
     }
     // A documented status whose body does not match is an invalid response, not an error value.
