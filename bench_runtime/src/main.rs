@@ -84,7 +84,8 @@ fn in_process() -> Result<(), String> {
     runtime.block_on(async {
         let records = Records::new(RECORDS);
         let uuid = records.0[0].uuid.ok_or("a record has no UUID")?;
-        let uri = fixture::retrieve_path(uuid);
+        let one = fixture::retrieve_path(uuid);
+        let list = format!("{}?page_size=300", fixture::LIST_PATH);
         let routers = [
             ("generated router", fixture::generated(records.clone())),
             (
@@ -93,11 +94,15 @@ fn in_process() -> Result<(), String> {
             ),
         ];
         for round in 0..3 {
-            for (name, router) in &routers {
+            for ((name, router), (case, uri, calls)) in routers.iter().flat_map(|router| {
+                [
+                    (router, ("one record", &one, 100_000u32)),
+                    (router, ("list", &list, 1_000)),
+                ]
+            }) {
                 let started = std::time::Instant::now();
-                let calls = 100_000u32;
                 for _ in 0..calls {
-                    let request = axum::http::Request::get(&uri)
+                    let request = axum::http::Request::get(uri.as_str())
                         .header("authorization", fixture::AUTHORIZATION_VALUE)
                         .body(Body::empty())
                         .map_err(|error| error.to_string())?;
@@ -111,7 +116,7 @@ fn in_process() -> Result<(), String> {
                         .map_err(|error| error.to_string())?;
                 }
                 let each = started.elapsed() / calls;
-                println!("round {round}: {name}: {each:?} per request");
+                println!("round {round}: {case}: {name}: {each:?} per request");
             }
         }
         Ok(())
