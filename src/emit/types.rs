@@ -412,6 +412,11 @@ impl Imports {
         items
     }
 
+    /// Whether the model `name` is written `models::Name` in this file.
+    pub fn is_qualified(&self, name: &str) -> bool {
+        self.qualified_models.contains(name)
+    }
+
     /// The tokens for `ty`, noting the imports it needs.
     pub fn type_tokens(&mut self, ty: &TypeRef) -> TokenStream {
         match ty {

@@ -260,9 +260,22 @@ impl Emitter<'_> {
             &quote!(crate::runtime::server),
         ));
         let module = ident(&self.api.module.rust);
+        // A model named like an item of this file is written `models::Name` (the `Known` impls),
+        // so the module is imported instead, under the gates of those models.
+        let (qualified, bare): (Vec<_>, Vec<_>) = models
+            .iter()
+            .partition(|(name, _)| self.imports.is_qualified(name));
         items.extend(gated_uses(
-            models.iter().map(|(name, gate)| (name.as_str(), gate)),
+            bare.into_iter().map(|(name, gate)| (name.as_str(), gate)),
             &quote!(crate::#module::models),
+        ));
+        let mut models_gate = Gate::Unused;
+        for (_, gate) in qualified {
+            models_gate.widen(gate);
+        }
+        items.extend(gated_uses(
+            std::iter::once(("models", &models_gate)),
+            &quote!(crate::#module),
         ));
         if has_credentials {
             items.push(quote!(
