@@ -18,6 +18,10 @@ pub mod pagination;
 pub mod server;
 #[path = "../../templates/runtime/tagged.rs"]
 mod tagged;
+#[path = "../../templates/runtime/validate.rs"]
+pub mod validate;
 pub use binary::Binary;
 pub use fields::{Key, required, skip};
 pub use tagged::Tagged;
+
+validate::checked_by_text!(chrono::NaiveDate);
