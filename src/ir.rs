@@ -474,6 +474,8 @@ pub struct Content {
     pub kind: MediaKind,
     /// The decoded type; `None` when the spec gives no schema.
     pub ty: Option<TypeRef>,
+    /// What the schema allows beyond its type (a request body's are checked by servers).
+    pub constraints: Constraints,
 }
 
 /// Encodings the generated code knows how to read and write.

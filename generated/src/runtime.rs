@@ -8,4 +8,4 @@ mod fields;
 pub mod pagination;
 #[cfg(feature = "server")]
 pub mod server;
-pub use fields::{Key, required, skip};
+pub use fields::{Closed, Key, required, skip, unknown};

@@ -61,6 +61,12 @@ const TAGGED: RuntimeFile = RuntimeFile {
     text: include_str!("../../templates/runtime/tagged.rs"),
 };
 
+/// The servers' constraint checks (`Checked`, `Rules`, `Walk`), over the typed request.
+const VALIDATE: RuntimeFile = RuntimeFile {
+    path: "src/runtime/validate.rs",
+    text: include_str!("../../templates/runtime/validate.rs"),
+};
+
 /// Which runtime files the generated code uses.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
@@ -80,6 +86,22 @@ pub struct Capabilities {
     pub multipart: bool,
     /// Some model is a union read by its tag (a `discriminator`).
     pub tagged: bool,
+    /// Some server checks a constraint.
+    pub validate: bool,
+    /// The crate has UUIDs, dates or decimals: with `validate`, their constraints are checked
+    /// on their text (`checked_by_text!`), one type each.
+    pub text_types: TextTypes,
+}
+
+/// Types from optional crates that constraints may apply to, checked by their text.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TextTypes {
+    /// `uuid::Uuid`.
+    pub uuid: bool,
+    /// `chrono::NaiveDate` and `chrono::DateTime<Utc>`.
+    pub chrono: bool,
+    /// `rust_decimal::Decimal`.
+    pub decimal: bool,
 }
 
 impl Capabilities {
@@ -94,6 +116,12 @@ impl Capabilities {
             forms: self.forms || other.forms,
             multipart: self.multipart || other.multipart,
             tagged: self.tagged || other.tagged,
+            validate: self.validate || other.validate,
+            text_types: TextTypes {
+                uuid: self.text_types.uuid || other.text_types.uuid,
+                chrono: self.text_types.chrono || other.text_types.chrono,
+                decimal: self.text_types.decimal || other.text_types.decimal,
+            },
         }
     }
 
@@ -172,11 +200,37 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             mod tagged;
         });
     }
+    let mut text_checked = None;
+    if capabilities.validate {
+        files.push(&VALIDATE);
+        items.push(quote! {
+            #[cfg(feature = "server")]
+            pub mod validate;
+        });
+        let types = capabilities.text_types;
+        let mut listed = Vec::new();
+        if types.uuid {
+            listed.push(quote!(uuid::Uuid));
+        }
+        if types.chrono {
+            listed.push(quote!(chrono::NaiveDate));
+            listed.push(quote!(chrono::DateTime<chrono::Utc>));
+        }
+        if types.decimal {
+            listed.push(quote!(rust_decimal::Decimal));
+        }
+        text_checked = (!listed.is_empty()).then(|| {
+            quote! {
+                #[cfg(feature = "server")]
+                validate::checked_by_text!(#(#listed),*);
+            }
+        });
+    }
     // The models name `crate::runtime::Key` and `crate::runtime::Tagged`, so the helpers are
     // re-exported at the root.
     let fields_use = capabilities.fields.then(|| {
         quote! {
-            pub use fields::{Key, required, skip};
+            pub use fields::{Closed, Key, required, skip, unknown};
         }
     });
     let binary_use = capabilities.binary.then(|| {
@@ -196,6 +250,7 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             #binary_use
             #fields_use
             #tagged_use
+            #text_checked
         },
         files,
     })

@@ -79,11 +79,14 @@ impl<'doc> Lowerer<'doc> {
                 };
             }
             SchemaKind::Type(Type::Integer(integer)) => {
+                // The ends of 64 bits (Django's `BigIntegerField`) say nothing an `i64` does not.
                 constraints.minimum = integer
                     .minimum
+                    .filter(|value| *value != i64::MIN || integer.exclusive_minimum)
                     .map(|value| (Number::Int(value), integer.exclusive_minimum));
                 constraints.maximum = integer
                     .maximum
+                    .filter(|value| *value != i64::MAX || integer.exclusive_maximum)
                     .map(|value| (Number::Int(value), integer.exclusive_maximum));
                 constraints.multiple_of = integer
                     .multiple_of

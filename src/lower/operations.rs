@@ -675,10 +675,18 @@ impl<'doc> Lowerer<'doc> {
                         &pointer.join(media_type).join("schema"),
                     )
                 });
+                let constraints = match &media.schema {
+                    Some(schema) => {
+                        let at = pointer.join(media_type).join("schema");
+                        self.constraints_of(SchemaView::from(schema), &at)
+                    }
+                    None => Constraints::default(),
+                };
                 Content {
                     media_type: media_type.clone(),
                     kind: media_kind(media_type),
                     ty,
+                    constraints,
                 }
             })
             .collect()

@@ -3,7 +3,7 @@
 //! credentials the security schemes define, and `router`, which mounts every operation at its
 //! spec path and checks each request against the spec before the implementation sees it.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -17,8 +17,9 @@ use super::same_types::SameTypes;
 use super::types::{CrateUse, Gate, Imports, gated_uses, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::format::{Block, BlockKind, Piece};
-use crate::ir::{Api, Group, Method, Operation, ParameterLocation, SecurityKind, TypeRef};
+use crate::ir::{Api, Group, Method, Model, Operation, ParameterLocation, SecurityKind, TypeRef};
 
+mod checks;
 mod known;
 mod types;
 
@@ -49,9 +50,21 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
     if api.operations.is_empty() {
         return None;
     }
+    let model_named: HashMap<&str, &Model> = api
+        .models
+        .iter()
+        .map(|model| (model.name.rust.as_str(), model))
+        .collect();
     let mut emitter = Emitter {
         api,
+        request_models: checks::request_models(api, &model_named),
         enum_holders: known::enum_holders(&api.models),
+        check_holders: checks::check_holders(&api.models),
+        closed_holders: checks::closed_holders(&api.models),
+        checked_leaves: HashSet::new(),
+        model_named,
+        check_uses: BTreeSet::new(),
+        validates: false,
         imports: Imports::qualifying(&SERVER_FILE_NAMES, &api.models),
         models: BTreeSet::new(),
         runtime: BTreeSet::new(),
@@ -61,6 +74,7 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         crates: CrateUse::default(),
         forms: false,
     };
+    emitter.find_checked_leaves();
     let chunks = emitter.file();
     let mut crates = emitter.crates;
     crates.server = true;
@@ -71,6 +85,7 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         runtime: Capabilities {
             server: true,
             forms,
+            validate: emitter.validates,
             ..Capabilities::default()
         },
         crates,
@@ -96,6 +111,20 @@ struct Emitter<'a> {
     crates: CrateUse,
     /// Whether some group reads a form or multipart body.
     forms: bool,
+    /// The models whose values may break a constraint (`checks::check_holders`).
+    check_holders: HashSet<&'a str>,
+    /// The models that may hold an object with `additionalProperties: false`.
+    closed_holders: HashSet<&'a str>,
+    /// Models a checked position holds, whose `Checked` the walk calls.
+    checked_leaves: HashSet<String>,
+    /// The models a request may hold: only theirs are checked.
+    request_models: HashSet<&'a str>,
+    /// Every model by its Rust name.
+    model_named: HashMap<&'a str, &'a Model>,
+    /// Items of the runtime's `validate` module the current scope imports.
+    check_uses: BTreeSet<&'static str>,
+    /// Whether some constraint is checked: the runtime's `validate` file is needed.
+    validates: bool,
 }
 
 impl Emitter<'_> {
@@ -142,12 +171,28 @@ impl Emitter<'_> {
                 root_models.entry(name).or_default().widen(&gate);
             }
         }
+        let mut check_uses: BTreeMap<&'static str, Gate> = BTreeMap::new();
+        let mut checked = Vec::new();
+        for model in &api.models {
+            let Some(tokens) = self.checked_impl(model) else {
+                continue;
+            };
+            let gate = Gate::of(&model.features);
+            let cfg = gate.cfg();
+            checked.push(quote!(#cfg #tokens));
+            for name in std::mem::take(&mut self.check_uses) {
+                check_uses.entry(name).or_default().widen(&gate);
+            }
+            for name in std::mem::take(&mut self.models) {
+                root_models.entry(name).or_default().widen(&gate);
+            }
+        }
         let router = self.router();
         let trait_doc = format!(
             " {} as a server implements it: one method per operation. Every method answers `501 Not Implemented` until it is implemented, so an implementation can start with one operation.",
             api.title
         );
-        let uses = self.root_use_items(&root_uses, &root_models, !slots.is_empty());
+        let uses = self.root_use_items(&root_uses, &check_uses, &root_models, !slots.is_empty());
         let module_doc = format!(
             " Server stubs for {}: implement [`Api`] and serve it with [`router`].",
             api.title
@@ -170,6 +215,7 @@ impl Emitter<'_> {
         ];
         pieces.extend(groups.into_iter().flatten());
         pieces.extend(known.into_iter().map(Piece::Items));
+        pieces.extend(checked.into_iter().map(Piece::Items));
         pieces
     }
 
@@ -181,6 +227,7 @@ impl Emitter<'_> {
         self.models = BTreeSet::new();
         self.runtime = BTreeSet::new();
         self.form_readers = BTreeSet::new();
+        self.check_uses = BTreeSet::new();
         self.routing = BTreeSet::new();
         self.same = SameTypes::default();
     }
@@ -238,6 +285,7 @@ impl Emitter<'_> {
     fn root_use_items(
         &mut self,
         runtime: &BTreeMap<&'static str, Gate>,
+        checks: &BTreeMap<&'static str, Gate>,
         models: &BTreeMap<String, Gate>,
         has_credentials: bool,
     ) -> TokenStream {
@@ -252,6 +300,10 @@ impl Emitter<'_> {
         items.extend(gated_uses(
             runtime.iter().map(|(name, gate)| (*name, gate)),
             &quote!(crate::runtime::server),
+        ));
+        items.extend(gated_uses(
+            checks.iter().map(|(name, gate)| (*name, gate)),
+            &quote!(crate::runtime::validate),
         ));
         let module = ident(&self.api.module.rust);
         items.extend(gated_uses(
@@ -286,6 +338,10 @@ impl Emitter<'_> {
         items.push(quote!(use axum::routing::{#(#routing),*};));
         let runtime = self.runtime.iter().map(|name| ident(name));
         items.push(quote!(use crate::runtime::server::{#(#runtime),*};));
+        if !self.check_uses.is_empty() {
+            let checks = self.check_uses.iter().map(|name| ident(name));
+            items.push(quote!(use crate::runtime::validate::{#(#checks),*};));
+        }
         if !self.form_readers.is_empty() {
             let readers = self.form_readers.iter().map(|name| ident(name));
             items.push(quote!(use crate::runtime::forms::{#(#readers),*};));
@@ -303,6 +359,12 @@ impl Emitter<'_> {
 
     fn use_runtime(&mut self, name: &'static str) {
         self.runtime.insert(name);
+    }
+
+    /// Imports `name` from the runtime's `validate` module.
+    fn use_check(&mut self, name: &'static str) {
+        self.validates = true;
+        self.check_uses.insert(name);
     }
 
     /// `Credentials`, read from each request by the schemes' rules.

@@ -6,6 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::super::types::{doc_attrs, ident};
+use super::checks::Statics;
 use super::{
     BodyForm, Emitter, body_form, chosen_content, parameter_docs, request_body_form, status_doc,
 };
@@ -23,6 +24,11 @@ impl Emitter<'_> {
         // The struct literal's fields: reads, or names bound by `reads`.
         let mut inits = Vec::new();
         let mut checks = Vec::new();
+        // The constraint walk over the parameters and body, after the other checks.
+        let mut statics = Statics::default();
+        let mut walks = Vec::new();
+        // Whether some value read may hold an object with `additionalProperties: false`.
+        let mut closed = false;
         for parameter in &operation.parameters {
             let field_name = names.claim(parameter.name.rust.clone());
             let wire_name = &parameter.name.wire;
@@ -50,6 +56,13 @@ impl Emitter<'_> {
             });
             checks.extend(uri_check);
             inits.push(quote!(#field: #read?,));
+            let model = parameter.ty.model();
+            closed |= model.is_some_and(|name| self.closed_holders.contains(name));
+            let constraints = self.effective(&parameter.constraints, &parameter.ty);
+            if self.is_checked(&constraints, &parameter.ty) {
+                let rules = self.rules_ref(&mut statics, &field_name, &constraints);
+                walks.push(quote!(walk.parameter(#location, #wire_name, &request.#field, #rules);));
+            }
             if may_hold_enum {
                 self.use_runtime("known");
                 checks.push(quote!(known(&request.#field, #location, #wire_name)?;));
@@ -115,6 +128,8 @@ impl Emitter<'_> {
                         }
                     };
                 }
+                let model = content.ty.as_ref().and_then(TypeRef::model);
+                closed |= typed && model.is_some_and(|name| self.closed_holders.contains(name));
                 if !typed && required {
                     reads.push(quote!(let #field = #read.unwrap_or_default();));
                 } else {
@@ -123,6 +138,13 @@ impl Emitter<'_> {
                 if typed && content.ty.as_ref().is_some_and(|ty| self.may_hold_enum(ty)) {
                     self.use_runtime("known");
                     reads.push(quote!(known(&#field, "body", "")?;));
+                }
+                if let Some(ty) = content.ty.as_ref().filter(|_| typed) {
+                    let constraints = self.effective(&content.constraints, ty);
+                    if self.is_checked(&constraints, ty) {
+                        let rules = self.rules_ref(&mut statics, "body", &constraints);
+                        walks.push(quote!(walk.body(&request.#field, #rules);));
+                    }
                 }
                 inits.push(quote!(#field,));
             }
@@ -136,7 +158,20 @@ impl Emitter<'_> {
         self.use_runtime("FromIncoming");
         self.use_runtime("Incoming");
         self.use_runtime("Rejection");
-        let definition = quote!(#(#fields)* #(#reads)* #(#inits)* #(#checks)*);
+        if !walks.is_empty() {
+            self.use_check("Walk");
+            checks.push(quote! {
+                let mut walk = Walk::new();
+                #(#walks)*
+                walk.finish()?;
+            });
+        }
+        if closed {
+            // Until the request is read, other keys of such objects are refused.
+            reads.insert(0, quote!(let _closed = crate::runtime::Closed::refusing();));
+        }
+        let statics = statics.items();
+        let definition = quote!(#(#fields)* #(#statics)* #(#reads)* #(#inits)* #(#checks)*);
         let build = if checks.is_empty() {
             quote!(Ok(Self { #(#inits)* }))
         } else {
@@ -159,6 +194,7 @@ impl Emitter<'_> {
 
                     impl FromIncoming for #name {
                         fn read(#incoming: &Incoming) -> Result<Self, Rejection> {
+                            #(#statics)*
                             #(#reads)*
                             #build
                         }
