@@ -8,4 +8,6 @@ mod fields;
 pub mod pagination;
 #[cfg(feature = "server")]
 pub mod server;
-pub use fields::{Closed, Key, required, skip, unknown};
+pub use fields::{
+    Closed, Key, Replying, absent_or_replying, replying, required, skip, unknown,
+};

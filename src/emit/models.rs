@@ -317,16 +317,30 @@ fn field_tokens(field: &Field, rule: Option<&str>, imports: &mut Imports) -> Tok
         let wire = &field.name.wire;
         serde_args.push(quote!(rename = #wire));
     }
+    // A `writeOnly` property is left out of a server's replies (`runtime::Replying`).
+    let write_only = field.constraints.write_only;
+    let absent = if write_only {
+        "crate::runtime::absent_or_replying"
+    } else {
+        "Option::is_none"
+    };
     let ty = match field.presence {
+        Presence::Required | Presence::RequiredNullable if write_only => {
+            serde_args.push(quote!(skip_serializing_if = "crate::runtime::replying"));
+            match field.presence {
+                Presence::Required => ty,
+                _ => quote!(Option<#ty>),
+            }
+        }
         Presence::Required => ty,
         Presence::RequiredNullable => quote!(Option<#ty>),
         // Absent is `None` and is not sent back; reading is `Deserialize`'s (`object_reader`).
         Presence::Optional => {
-            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+            serde_args.push(quote!(skip_serializing_if = #absent));
             quote!(Option<#ty>)
         }
         Presence::OptionalNullable => {
-            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+            serde_args.push(quote!(skip_serializing_if = #absent));
             quote!(Option<Option<#ty>>)
         }
     };

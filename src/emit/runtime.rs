@@ -230,7 +230,9 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
     // re-exported at the root.
     let fields_use = capabilities.fields.then(|| {
         quote! {
-            pub use fields::{Closed, Key, required, skip, unknown};
+            pub use fields::{
+                Closed, Key, Replying, absent_or_replying, replying, required, skip, unknown,
+            };
         }
     });
     let binary_use = capabilities.binary.then(|| {

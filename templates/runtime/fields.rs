@@ -64,6 +64,8 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 thread_local! {
     /// Whether the current read refuses keys that closed objects do not name.
     static CLOSED: Cell<bool> = const { Cell::new(false) };
+    /// Whether the current write is a server's reply, which leaves `writeOnly` properties out.
+    static REPLYING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// While a value of it lives, the keys that an object with `additionalProperties: false` does
@@ -97,4 +99,36 @@ pub fn unknown<'de, A: MapAccess<'de>>(map: &mut A, key: &str) -> Result<(), A::
         return Err(de::Error::custom(message));
     }
     skip(map)
+}
+
+/// While a value of it lives, `writeOnly` properties are left out of what is written: a server
+/// writing a reply holds one. A client sends them in its requests. Writing is synchronous, so
+/// the flag of this thread is the write's own.
+pub struct Replying {
+    before: bool,
+}
+
+impl Replying {
+    /// Leaves `writeOnly` properties out until the value is dropped.
+    pub fn start() -> Replying {
+        Replying {
+            before: REPLYING.replace(true),
+        }
+    }
+}
+
+impl Drop for Replying {
+    fn drop(&mut self) {
+        REPLYING.set(self.before);
+    }
+}
+
+/// Whether a required `writeOnly` property is left out: in a server's reply.
+pub fn replying<T>(_value: &T) -> bool {
+    REPLYING.get()
+}
+
+/// Whether an optional `writeOnly` property is left out: when absent, or in a server's reply.
+pub fn absent_or_replying<T>(value: &Option<T>) -> bool {
+    value.is_none() || REPLYING.get()
 }

@@ -269,3 +269,19 @@ async fn several_violations_are_listed_together_up_to_ten() {
     assert_eq!(status, 400, "{reply}");
     assert_eq!(reply["violations"].as_array().map(Vec::len), Some(10), "{reply}");
 }
+
+#[tokio::test]
+async fn write_only_properties_are_read_from_requests_and_left_out_of_replies() {
+    let server = serve().await;
+    let (status, reply) = server.body("secret", json!("hunter2")).await;
+    assert_eq!(status, 200, "{reply}");
+    let seen = server.orders.seen.lock().expect("log").last().map(|r| r.body.secret.clone());
+    assert_eq!(seen, Some(Some("hunter2".to_owned())), "the implementation reads it");
+    assert!(reply.get("secret").is_none(), "the reply leaves it out: {reply}");
+    assert_eq!(reply["items"][0]["sku"], "a", "{reply}");
+    // Anywhere else (a client's request) it is written.
+    let order: apis::constraints::models::Order =
+        serde_json::from_value(body_with("secret", json!("hunter2"))).expect("order");
+    let written = serde_json::to_value(&order).expect("JSON");
+    assert_eq!(written["secret"], "hunter2");
+}

@@ -21,7 +21,7 @@ mod tagged;
 #[path = "../../templates/runtime/validate.rs"]
 pub mod validate;
 pub use binary::Binary;
-pub use fields::{Closed, Key, required, skip, unknown};
+pub use fields::{Closed, Key, Replying, absent_or_replying, replying, required, skip, unknown};
 pub use tagged::Tagged;
 
 validate::checked_by_text!(chrono::NaiveDate);

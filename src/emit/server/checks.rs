@@ -547,6 +547,17 @@ pub(super) fn closed_holders(models: &[Model]) -> HashSet<&str> {
     })
 }
 
+/// The models a value of which may hold a `writeOnly` property, which replies leave out.
+pub(super) fn write_only_holders(models: &[Model]) -> HashSet<&str> {
+    holders(models, |model| match &model.kind {
+        ModelKind::Struct(shape) => shape
+            .fields
+            .iter()
+            .any(|field| field.constraints.write_only),
+        _ => false,
+    })
+}
+
 /// The models for which `own` holds, and every model that refers to one, directly or through
 /// others: found from those backwards along references, so linear in the size of the models,
 /// cycles included.

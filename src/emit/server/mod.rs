@@ -61,6 +61,7 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         enum_holders: known::enum_holders(&api.models),
         check_holders: checks::check_holders(&api.models),
         closed_holders: checks::closed_holders(&api.models),
+        write_only_holders: checks::write_only_holders(&api.models),
         checked_leaves: HashSet::new(),
         model_named,
         check_uses: BTreeSet::new(),
@@ -115,6 +116,8 @@ struct Emitter<'a> {
     check_holders: HashSet<&'a str>,
     /// The models that may hold an object with `additionalProperties: false`.
     closed_holders: HashSet<&'a str>,
+    /// The models that may hold a `writeOnly` property.
+    write_only_holders: HashSet<&'a str>,
     /// Models a checked position holds, whose `Checked` the walk calls.
     checked_leaves: HashSet<String>,
     /// The models a request may hold: only theirs are checked.

@@ -335,7 +335,18 @@ impl Emitter<'_> {
                     } else {
                         quote!(body)
                     };
-                    quote!(#function(#status_value, #media, #body))
+                    let write_only = content.ty.as_ref().and_then(TypeRef::model);
+                    if function == "reply_json"
+                        && write_only.is_some_and(|name| self.write_only_holders.contains(name))
+                    {
+                        // `writeOnly` properties are left out of the reply.
+                        quote! {{
+                            let _replying = crate::runtime::Replying::start();
+                            #function(#status_value, #media, #body)
+                        }}
+                    } else {
+                        quote!(#function(#status_value, #media, #body))
+                    }
                 }
                 _ => {
                     self.use_runtime("reply_empty");
