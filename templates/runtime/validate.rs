@@ -528,13 +528,14 @@ fn float_below(low: f64, high: f64, exclusive: bool) -> bool {
 }
 
 /// Whether `value` is a whole multiple of `step`, allowing for the rounding of decimal
-/// fractions in binary (`0.3` is a multiple of `0.1`).
+/// fractions in binary (`19.99 / 0.01` is `1998.9999999999998`): the quotient may be a few
+/// units in its last place off a whole number, never more (`1e-40` is no multiple of `0.01`).
 fn float_multiple(value: f64, step: f64) -> bool {
     if step <= 0.0 || !value.is_finite() {
         return true;
     }
     let quotient = value / step;
-    (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
+    (quotient - quotient.round()).abs() <= 8.0 * f64::EPSILON * quotient.abs()
 }
 
 fn limit_text(limit: Limit) -> String {

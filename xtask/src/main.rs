@@ -11,6 +11,7 @@ mod bench;
 mod bench_compile;
 mod codegen;
 mod conformance;
+mod conformance_constraints;
 mod corpus;
 mod fuzz;
 mod test;
