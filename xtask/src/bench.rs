@@ -9,7 +9,8 @@
 //! nothing: a benchmark is read, not passed. `docs/benchmarks.md` records the figures.
 //!
 //! `--compile` measures instead what the generated crate costs its users to compile: see
-//! `bench_compile.rs`.
+//! `bench_compile.rs`. `--validate` measures what the servers' constraint checks cost: see
+//! `bench_validate.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -47,12 +48,20 @@ pub struct Args {
     /// With --compile: the tag feature the one-tag rows enable [default: the first by name]
     #[arg(long, value_name = "NAME", requires = "compile")]
     tag: Option<String>,
+    /// Measure the servers' constraint checks instead: requests per second of one handler on a
+    /// 300-item body, generated with its spec's constraints and without them
+    #[arg(long, conflicts_with = "compile")]
+    validate: bool,
 }
 
 /// Grows `spec/waldur.yaml`, generates it and every `--spec` `runs` times and prints the figures.
 /// An unoptimized build (what `cargo xtask` runs) would measure the compiler's debug settings,
 /// not the generator, so it hands the run to a release build of itself.
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
+    if args.validate {
+        // The handlers are release builds of their own; the xtask only runs them.
+        return crate::bench_validate::run(root, args.runs.unwrap_or(5));
+    }
     if args.compile {
         // This measures cargo, not the generator, so a debug build of the generator will do.
         return crate::bench_compile::run(

@@ -9,6 +9,7 @@
 
 mod bench;
 mod bench_compile;
+mod bench_validate;
 mod codegen;
 mod conformance;
 mod conformance_constraints;
