@@ -208,7 +208,8 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             pub mod validate;
         });
         let types = capabilities.text_types;
-        let mut listed = Vec::new();
+        // `bool` always, so the macro is always used.
+        let mut listed = vec![quote!(bool)];
         if types.uuid {
             listed.push(quote!(uuid::Uuid));
         }
@@ -219,11 +220,9 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
         if types.decimal {
             listed.push(quote!(rust_decimal::Decimal));
         }
-        text_checked = (!listed.is_empty()).then(|| {
-            quote! {
-                #[cfg(feature = "server")]
-                validate::checked_by_text!(#(#listed),*);
-            }
+        text_checked = Some(quote! {
+            #[cfg(feature = "server")]
+            validate::checked_by_text!(#(#listed),*);
         });
     }
     // The models name `crate::runtime::Key` and `crate::runtime::Tagged`, so the helpers are

@@ -432,10 +432,6 @@ impl Checked for f64 {
     }
 }
 
-impl Checked for bool {
-    fn check<'a>(&'a self, _rules: &Rules, _walk: &mut Walk<'a>) {}
-}
-
 impl<T: Checked> Checked for Option<T> {
     fn check<'a>(&'a self, rules: &Rules, walk: &mut Walk<'a>) {
         if let Some(value) = self {
@@ -489,8 +485,8 @@ impl Checked for Value {
 }
 
 /// `Checked` for types whose constraints apply to their text (UUIDs, dates, decimals): a
-/// decimal's bounds and step to the number it spells. The crate's runtime root uses it for the
-/// types the crate has, so this file names no optional crate.
+/// decimal's bounds and step to the number it spells. The crate's runtime root uses it for
+/// `bool` and the types the crate has, so this file names no optional crate.
 macro_rules! checked_by_text {
     ($($type:ty),* $(,)?) => {$(
         impl $crate::runtime::validate::Checked for $type {

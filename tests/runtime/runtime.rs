@@ -24,4 +24,4 @@ pub use binary::Binary;
 pub use fields::{Closed, Key, Replying, absent_or_replying, replying, required, skip, unknown};
 pub use tagged::Tagged;
 
-validate::checked_by_text!(chrono::NaiveDate);
+validate::checked_by_text!(bool, chrono::NaiveDate);

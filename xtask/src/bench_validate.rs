@@ -135,7 +135,14 @@ fn build(root: &Path, name: &str, checked: bool) -> Result<PathBuf> {
     fs::copy(handler, crate_dir.join("examples").join("handler.rs"))?;
     let target = root.join("target").join("bench-validate-target");
     let status = Command::new(crate::conformance::cargo())
-        .args(["build", "--quiet", "--release", "--offline", "--example", "handler"])
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--offline",
+            "--example",
+            "handler",
+        ])
         .current_dir(&crate_dir)
         .env("CARGO_TARGET_DIR", &target)
         .env("CARGO_INCREMENTAL", "0")

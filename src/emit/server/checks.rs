@@ -155,16 +155,16 @@ impl Emitter<'_> {
         hint: &str,
         constraints: &Constraints,
     ) -> TokenStream {
-        self.use_check("Rules");
+        let rules = self.check_item("Rules");
         if constraints.is_empty() {
-            return quote!(&Rules::NONE);
+            return quote!(&#rules::NONE);
         }
         let name = statics.names.claim(static_name(hint));
         let expression = self.rules_expression(statics, &name, constraints);
         let name = ident(&name);
         statics
             .items
-            .push(quote!(static #name: Rules = #expression;));
+            .push(quote!(static #name: #rules = #expression;));
         quote!(&#name)
     }
 
@@ -185,15 +185,15 @@ impl Emitter<'_> {
             fields.push(quote!(max_length: Some(#max),));
         }
         if let Some(pattern) = &constraints.pattern {
-            self.use_check("Pattern");
+            let pattern_type = self.check_item("Pattern");
             let pattern_name = ident(&statics.names.claim(format!("{name}_PATTERN")));
             statics
                 .items
-                .push(quote!(static #pattern_name: Pattern = Pattern::new(#pattern);));
+                .push(quote!(static #pattern_name: #pattern_type = #pattern_type::new(#pattern);));
             fields.push(quote!(pattern: Some(&#pattern_name),));
         }
         if let Some(format) = constraints.format {
-            self.use_check("Format");
+            let format_type = self.check_item("Format");
             let variant = ident(match format {
                 Format::Email => "Email",
                 Format::Ipv4 => "Ipv4",
@@ -201,7 +201,7 @@ impl Emitter<'_> {
                 Format::Byte => "Byte",
                 Format::Uri => "Uri",
             });
-            fields.push(quote!(format: Some(Format::#variant),));
+            fields.push(quote!(format: Some(#format_type::#variant),));
         }
         if let Some((minimum, exclusive)) = constraints.minimum {
             let minimum = self.limit(minimum);
@@ -251,24 +251,25 @@ impl Emitter<'_> {
             let items = self.rules_expression(statics, &format!("{name}_ITEM"), items);
             fields.push(quote!(items: Some(&#items),));
         }
+        let rules = self.check_item("Rules");
         if fields.is_empty() {
-            return quote!(Rules::NONE);
+            return quote!(#rules::NONE);
         }
-        quote!(Rules { #(#fields)* ..Rules::NONE })
+        quote!(#rules { #(#fields)* ..#rules::NONE })
     }
 
     fn limit(&mut self, number: Number) -> TokenStream {
-        self.use_check("Limit");
+        let limit = self.check_item("Limit");
         match number {
             Number::Int(value) => {
                 let magnitude = Literal::u64_unsuffixed(value.unsigned_abs());
                 let sign = (value < 0).then(|| quote!(-));
-                quote!(Limit::Int(#sign #magnitude))
+                quote!(#limit::Int(#sign #magnitude))
             }
             Number::Float(value) => {
                 let magnitude = Literal::f64_unsuffixed(value.abs());
                 let sign = (value < 0.0).then(|| quote!(-));
-                quote!(Limit::Float(#sign #magnitude))
+                quote!(#limit::Float(#sign #magnitude))
             }
         }
     }
@@ -287,13 +288,13 @@ impl Emitter<'_> {
             return None;
         }
         let name = self.type_tokens(&TypeRef::Named(model.name.rust.clone()));
-        self.use_check("Checked");
-        self.use_check("Rules");
-        self.use_check("Walk");
+        let checked = self.check_item("Checked");
+        let rules_type = self.check_item("Rules");
+        let walk_type = self.check_item("Walk");
         if !holds {
             return Some(quote! {
-                impl Checked for #name {
-                    fn check<'a>(&'a self, _rules: &Rules, _walk: &mut Walk<'a>) {}
+                impl #checked for #name {
+                    fn check<'a>(&'a self, _rules: &#rules_type, _walk: &mut #walk_type<'a>) {}
                 }
             });
         }
@@ -369,7 +370,7 @@ impl Emitter<'_> {
                 }
                 let own = &model.constraints;
                 if own.min_properties.is_some() || own.max_properties.is_some() {
-                    self.use_check("count_present");
+                    let count_present = self.check_item("count_present");
                     let present = shape.fields.iter().map(|field| {
                         let field_name = ident(&field.name.rust);
                         match field.presence {
@@ -390,7 +391,7 @@ impl Emitter<'_> {
                     };
                     let rules = self.rules_ref(&mut statics, "properties", &counts);
                     checks.push(quote! {
-                        walk.properties(count_present(&[#(#present),*]) #extra, #rules);
+                        walk.properties(#count_present(&[#(#present),*]) #extra, #rules);
                     });
                 }
                 quote!(#(#checks)*)
@@ -403,8 +404,8 @@ impl Emitter<'_> {
         };
         let statics = statics.items;
         Some(quote! {
-            impl Checked for #name {
-                fn check<'a>(&'a self, #rules_name: &Rules, walk: &mut Walk<'a>) {
+            impl #checked for #name {
+                fn check<'a>(&'a self, #rules_name: &#rules_type, walk: &mut #walk_type<'a>) {
                     #(#statics)*
                     #body
                 }

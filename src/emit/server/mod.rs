@@ -364,10 +364,16 @@ impl Emitter<'_> {
         self.runtime.insert(name);
     }
 
-    /// Imports `name` from the runtime's `validate` module.
-    fn use_check(&mut self, name: &'static str) {
+    /// How the file names `name` of the runtime's `validate` module: imported, unless a model
+    /// of the API has the name, then by its path.
+    fn check_item(&mut self, name: &'static str) -> TokenStream {
         self.validates = true;
+        let item = ident(name);
+        if self.model_named.contains_key(name) {
+            return quote!(crate::runtime::validate::#item);
+        }
         self.check_uses.insert(name);
+        quote!(#item)
     }
 
     /// `Credentials`, read from each request by the schemes' rules.

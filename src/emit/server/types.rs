@@ -159,9 +159,9 @@ impl Emitter<'_> {
         self.use_runtime("Incoming");
         self.use_runtime("Rejection");
         if !walks.is_empty() {
-            self.use_check("Walk");
+            let walk_type = self.check_item("Walk");
             checks.push(quote! {
-                let mut walk = Walk::new();
+                let mut walk = #walk_type::new();
                 #(#walks)*
                 walk.finish()?;
             });
