@@ -265,7 +265,14 @@ impl<'a> Walk<'a> {
 
     /// Checks text against the length, pattern and format rules.
     pub fn text(&mut self, text: &str, rules: &Rules) {
-        if rules.min_length.is_some() || rules.max_length.is_some() {
+        // A character takes one to four bytes: text no longer in bytes than the maximum, and at
+        // least four times the minimum, needs no counting (most text within its limits).
+        let bytes = text.len();
+        let may_be_short = rules
+            .min_length
+            .is_some_and(|min| bytes < min.saturating_mul(4));
+        let may_be_long = rules.max_length.is_some_and(|max| bytes > max);
+        if may_be_short || may_be_long {
             let length = text.chars().count();
             if let Some(min) = rules.min_length.filter(|min| length < *min) {
                 self.broken("minLength", min.to_string());

@@ -54,6 +54,8 @@ async fn text_rules_at_their_limits_and_one_past() {
     assert_eq!(broken(&"abcde".to_owned(), &rules).await, ["maxLength 4"]);
     // Characters, not bytes.
     assert!(broken(&"éééé".to_owned(), &rules).await.is_empty());
+    assert_eq!(broken(&"é".to_owned(), &rules).await, ["minLength 2"]);
+    assert_eq!(broken(&"ééééé".to_owned(), &rules).await, ["maxLength 4"]);
     let rules = Rules {
         pattern: Some(&PATTERN),
         ..Rules::NONE
