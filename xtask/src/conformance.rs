@@ -371,7 +371,8 @@ fn fuzz(
         .arg("run")
         .arg(root.join("spec").join(format!("{api}.yaml")))
         .args(["--url", &format!("http://127.0.0.1:{port}")])
-        .args(["--checks", "all"])
+        // Every check, on valid and invalid (negative) data alike (`--mode all`).
+        .args(["--checks", "all", "--mode", "all"])
         .args(["--header", credential])
         .args(["--seed", "42", "--max-examples", examples])
         .env("SCHEMATHESIS_HOOKS", "schemathesis_hooks")

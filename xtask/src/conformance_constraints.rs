@@ -87,19 +87,12 @@ fn build(root: &Path) -> Result<PathBuf> {
         command
             .current_dir(&crate_dir)
             .env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_INCREMENTAL", "0")
-            .status()
+            .env("CARGO_INCREMENTAL", "0");
+        command
     };
     // A dependency not in the local cache yet is fetched once.
-    if !build(true)?.success() {
-        run_command(
-            Command::new(cargo())
-                .args(["build", "--quiet", "--example", "constraints_server"])
-                .current_dir(&crate_dir)
-                .env("CARGO_TARGET_DIR", &target)
-                .env("CARGO_INCREMENTAL", "0"),
-            "building the constraints example server",
-        )?;
+    if !build(true).status()?.success() {
+        run_command(&mut build(false), "building the constraints example server")?;
     }
     Ok(target
         .join("debug")
