@@ -1,9 +1,9 @@
 //! `cargo xtask bench --validate`: what the servers' constraint checks cost. One spec, an order
 //! of up to 300 items whose fields carry lengths, a pattern, bounds, a step and a format, is
 //! generated twice, with its constraints and without them, each crate with the same handler
-//! (`xtask/bench/validate_handler.rs`, a release build); the two are run alternately, `runs`
-//! times each, and the medians of their requests per second are compared. It asserts nothing:
-//! `docs/benchmarks.md` records the figures.
+//! (`xtask/bench/validate_handler.rs`, a release build, which prints the requests per second
+//! of its best quarter-second trial); the two are run alternately, `runs` times each, and the
+//! medians are compared. It asserts nothing: `docs/benchmarks.md` records the figures.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -85,7 +85,9 @@ pub fn run(root: &Path, runs: usize) -> Result<std::process::ExitCode> {
     }
     let medians: Vec<f64> = rates.iter_mut().map(|list| median(list)).collect();
     if let [checked, unchecked] = medians[..] {
-        println!("300-item body, median of {runs} runs of each, in-process:");
+        println!(
+            "300-item body, in-process, median of {runs} runs of each (best trial of each run):"
+        );
         println!("  with constraint checks:    {checked:>8.0} requests/s");
         println!("  without (same handler):    {unchecked:>8.0} requests/s");
         println!(
