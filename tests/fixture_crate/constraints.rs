@@ -144,6 +144,33 @@ async fn query_parameter_bounds_steps_and_lists() {
 }
 
 #[tokio::test]
+async fn deep_object_parameters_and_query_formats() {
+    let server = serve().await;
+    for query in [
+        "filter[a]=abc",
+        "filter[a]=x&filter[b]=y",
+        "window[from]=0&window[to]=10",
+        "contact=ann@example.com",
+    ] {
+        let before = server.seen();
+        accepted(server.query(query).await, &server, before);
+    }
+    let three = "filter[a]=x&filter[b]=y&filter[c]=z";
+    refused(server.query(three).await, "query", "filter", "maxProperties 2");
+    refused(server.query("filter[a]=abcd").await, "query", "filter/a", "maxLength 3");
+    refused(server.query("window[from]=-1").await, "query", "window/from", "minimum 0");
+    refused(server.query("window[to]=11").await, "query", "window/to", "maximum 10");
+    refused(server.query("contact=ann.example.com").await, "query", "contact", "format email");
+    // `additionalProperties: false`: a key the object does not name is refused.
+    let before = server.seen();
+    let (status, reply) = server.query("window[from]=1&window[step]=2").await;
+    assert_eq!(status, 400, "{reply}");
+    assert_eq!(reply["name"], "window", "{reply}");
+    assert!(reply["error"].as_str().unwrap_or_default().contains("additionalProperties false"), "{reply}");
+    assert_eq!(server.seen(), before);
+}
+
+#[tokio::test]
 async fn header_and_cookie_parameters() {
     let server = serve().await;
     let body = body_with("email", json!("a@b.c"));
@@ -202,6 +229,14 @@ async fn items_deep_in_the_body_are_named_by_pointer() {
     refused(server.body("items", json!([item("abcdefghi", 1, 1.0)])).await, "body", "/items/0/sku", "maxLength 8");
     refused(server.body("items", json!([item("a", 1, 0.015)])).await, "body", "/items/0/price", "multipleOf 0.01");
     refused(server.body("items", json!([item("a", 1, -0.01)])).await, "body", "/items/0/price", "minimum 0");
+    for (field, good, bad, broken) in [
+        ("codes", json!([1, 2, 3]), json!([1, 2, 1]), "uniqueItems true"),
+        ("discount", json!(99.99), json!(100), "exclusiveMaximum 100"),
+    ] {
+        let before = server.seen();
+        accepted(server.body(field, good).await, &server, before);
+        refused(server.body(field, bad).await, "body", &format!("/{field}"), broken);
+    }
 }
 
 #[tokio::test]
