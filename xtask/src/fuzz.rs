@@ -48,12 +48,13 @@ const STACK: usize = 8 * 1024 * 1024;
 const TIME_LIMIT: Duration = Duration::from_secs(30);
 
 /// The crates a generated `Cargo.toml` may depend on: the generator chooses them, never a spec.
-const ALLOWED_DEPENDENCIES: [&str; 11] = [
+const ALLOWED_DEPENDENCIES: [&str; 12] = [
     "axum",
     "chrono",
     "futures",
     "multer",
     "percent-encoding",
+    "regex",
     "reqwest",
     "rust_decimal",
     "serde",
