@@ -128,7 +128,7 @@ pub fn emit(apis: &[Api]) -> Result<Emitted, String> {
         chrono: crates.chrono,
         decimal: crates.rust_decimal,
     };
-    crates.regex = capabilities.validate;
+    crates.regex = capabilities.patterns;
     let runtime = runtime::runtime(capabilities);
     let lib = lib_file(apis, runtime.is_some(), capabilities.binary);
     files.push((

@@ -67,6 +67,12 @@ const VALIDATE: RuntimeFile = RuntimeFile {
     text: include_str!("../../templates/runtime/validate.rs"),
 };
 
+/// The servers' `pattern`s, over the `regex` crate.
+const PATTERN: RuntimeFile = RuntimeFile {
+    path: "src/runtime/pattern.rs",
+    text: include_str!("../../templates/runtime/pattern.rs"),
+};
+
 /// Which runtime files the generated code uses.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
@@ -88,6 +94,8 @@ pub struct Capabilities {
     pub tagged: bool,
     /// Some server checks a constraint.
     pub validate: bool,
+    /// Some server checks a `pattern` (with the `regex` crate).
+    pub patterns: bool,
     /// The crate has UUIDs, dates or decimals: with `validate`, their constraints are checked
     /// on their text (`checked_by_text!`), one type each.
     pub text_types: TextTypes,
@@ -117,6 +125,7 @@ impl Capabilities {
             multipart: self.multipart || other.multipart,
             tagged: self.tagged || other.tagged,
             validate: self.validate || other.validate,
+            patterns: self.patterns || other.patterns,
             text_types: TextTypes {
                 uuid: self.text_types.uuid || other.text_types.uuid,
                 chrono: self.text_types.chrono || other.text_types.chrono,
@@ -192,6 +201,13 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
         items.push(quote! {
             #[cfg(feature = "server")]
             pub mod server;
+        });
+    }
+    if capabilities.patterns {
+        files.push(&PATTERN);
+        items.push(quote! {
+            #[cfg(feature = "server")]
+            pub mod pattern;
         });
     }
     if capabilities.tagged {

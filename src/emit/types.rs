@@ -580,7 +580,7 @@ pub struct CrateUse {
     pub binary: bool,
     /// Form and multipart bodies read by a server: multer and futures, behind `server`.
     pub forms: bool,
-    /// Constraint checks in a server: regex, behind `server`.
+    /// Patterns checked by a server: regex, behind `server`.
     pub regex: bool,
 }
 

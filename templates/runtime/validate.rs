@@ -7,9 +7,7 @@
 //! nothing, and their positions are not walked.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
-use regex::Regex;
 use serde_json::{Map, Value, json};
 
 use super::server::{Rejection, check_uri, invalid};
@@ -42,28 +40,14 @@ pub enum Format {
     Uri,
 }
 
-/// A `pattern`, compiled the first time a value meets it and kept for every later request.
-pub struct Pattern {
-    source: &'static str,
-    regex: OnceLock<Option<Regex>>,
-}
+/// A `pattern` a value must match. The generated crate's patterns are `runtime::pattern`'s
+/// `Pattern`s (over the `regex` crate, a dependency only of crates that have a pattern).
+pub trait Matches: Sync {
+    /// The pattern as the spec writes it.
+    fn source(&self) -> &'static str;
 
-impl Pattern {
-    /// The pattern `source`, not compiled yet.
-    pub const fn new(source: &'static str) -> Self {
-        Pattern {
-            source,
-            regex: OnceLock::new(),
-        }
-    }
-
-    /// Whether `text` matches. The generator only writes patterns `regex` compiles, so one
-    /// that fails here anyway (a different `regex` version) checks nothing rather than
-    /// refusing every request.
-    fn accepts(&self, text: &str) -> bool {
-        let regex = self.regex.get_or_init(|| Regex::new(self.source).ok());
-        regex.as_ref().is_none_or(|regex| regex.is_match(text))
-    }
+    /// Whether `text` matches (anywhere, as JSON Schema's `pattern` does unless anchored).
+    fn accepts(&self, text: &str) -> bool;
 }
 
 /// What one position of a request (a parameter, a property, an item) allows beyond its type.
@@ -73,7 +57,7 @@ pub struct Rules {
     /// `maxLength`, in characters.
     pub max_length: Option<usize>,
     /// `pattern`.
-    pub pattern: Option<&'static Pattern>,
+    pub pattern: Option<&'static dyn Matches>,
     /// `format`.
     pub format: Option<Format>,
     /// `minimum`.
@@ -283,7 +267,7 @@ impl<'a> Walk<'a> {
         }
         if let Some(pattern) = rules.pattern {
             if !pattern.accepts(text) {
-                self.broken("pattern", pattern.source.to_owned());
+                self.broken("pattern", pattern.source().to_owned());
             }
         }
         if let Some(format) = rules.format {

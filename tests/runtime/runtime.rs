@@ -14,6 +14,8 @@ pub mod forms;
 pub mod multipart;
 #[path = "../../templates/runtime/pagination.rs"]
 pub mod pagination;
+#[path = "../../templates/runtime/pattern.rs"]
+pub mod pattern;
 #[path = "../../templates/runtime/server.rs"]
 pub mod server;
 #[path = "../../templates/runtime/tagged.rs"]

@@ -7,7 +7,8 @@ use axum::body::to_bytes;
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
-use crate::runtime::validate::{Checked, Format, Limit, Pattern, Rules, Walk, count_present};
+use crate::runtime::pattern::Pattern;
+use crate::runtime::validate::{Checked, Format, Limit, Rules, Walk, count_present};
 
 /// The violations a value reported under `rules`, as the 400's JSON lists them.
 async fn violations<T: Checked>(value: &T, rules: &Rules) -> Vec<Value> {

@@ -21,6 +21,9 @@ use crate::ir::{Api, Group, Method, Model, Operation, ParameterLocation, Securit
 
 mod checks;
 mod known;
+
+/// The one item constraint checks use from the runtime's `pattern` module, not `validate`.
+const PATTERN: &str = "Pattern";
 mod types;
 
 /// Names `server.rs` declares or imports besides per-operation types; a model with one of these
@@ -66,6 +69,7 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         model_named,
         check_uses: BTreeSet::new(),
         validates: false,
+        patterns: false,
         imports: Imports::qualifying(&SERVER_FILE_NAMES, &api.models),
         models: BTreeSet::new(),
         runtime: BTreeSet::new(),
@@ -87,6 +91,7 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
             server: true,
             forms,
             validate: emitter.validates,
+            patterns: emitter.patterns,
             ..Capabilities::default()
         },
         crates,
@@ -128,6 +133,8 @@ struct Emitter<'a> {
     check_uses: BTreeSet<&'static str>,
     /// Whether some constraint is checked: the runtime's `validate` file is needed.
     validates: bool,
+    /// Whether some pattern is checked: the runtime's `pattern` file (and `regex`) is needed.
+    patterns: bool,
 }
 
 impl Emitter<'_> {
@@ -304,9 +311,15 @@ impl Emitter<'_> {
             runtime.iter().map(|(name, gate)| (*name, gate)),
             &quote!(crate::runtime::server),
         ));
+        let (patterns, checks): (Vec<_>, Vec<_>) =
+            checks.iter().partition(|(name, _)| **name == PATTERN);
         items.extend(gated_uses(
-            checks.iter().map(|(name, gate)| (*name, gate)),
+            checks.into_iter().map(|(name, gate)| (*name, gate)),
             &quote!(crate::runtime::validate),
+        ));
+        items.extend(gated_uses(
+            patterns.into_iter().map(|(name, gate)| (*name, gate)),
+            &quote!(crate::runtime::pattern),
         ));
         let module = ident(&self.api.module.rust);
         items.extend(gated_uses(
@@ -341,9 +354,19 @@ impl Emitter<'_> {
         items.push(quote!(use axum::routing::{#(#routing),*};));
         let runtime = self.runtime.iter().map(|name| ident(name));
         items.push(quote!(use crate::runtime::server::{#(#runtime),*};));
-        if !self.check_uses.is_empty() {
-            let checks = self.check_uses.iter().map(|name| ident(name));
+        let checks: Vec<_> = self
+            .check_uses
+            .iter()
+            .filter(|name| **name != PATTERN)
+            .map(|name| ident(name))
+            .collect();
+        if !checks.is_empty() {
             items.push(quote!(use crate::runtime::validate::{#(#checks),*};));
+        }
+        if self.check_uses.contains(PATTERN) {
+            items.push(quote!(
+                use crate::runtime::pattern::Pattern;
+            ));
         }
         if !self.form_readers.is_empty() {
             let readers = self.form_readers.iter().map(|name| ident(name));
@@ -364,13 +387,19 @@ impl Emitter<'_> {
         self.runtime.insert(name);
     }
 
-    /// How the file names `name` of the runtime's `validate` module: imported, unless a model
-    /// of the API has the name, then by its path.
+    /// How the file names `name` of the runtime's `validate` module (or `Pattern`, of its
+    /// `pattern` module): imported, unless a model of the API has the name, then by its path.
     fn check_item(&mut self, name: &'static str) -> TokenStream {
         self.validates = true;
         let item = ident(name);
+        self.patterns |= name == PATTERN;
         if self.model_named.contains_key(name) {
-            return quote!(crate::runtime::validate::#item);
+            let module = ident(if name == PATTERN {
+                "pattern"
+            } else {
+                "validate"
+            });
+            return quote!(crate::runtime::#module::#item);
         }
         self.check_uses.insert(name);
         quote!(#item)
