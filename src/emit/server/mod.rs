@@ -183,11 +183,14 @@ impl Emitter<'_> {
         }
         let mut check_uses: BTreeMap<&'static str, Gate> = BTreeMap::new();
         let mut checked = Vec::new();
+        // The impls' rules, shared among them: one static per distinct rules.
+        let mut statics = checks::Statics::default();
         for model in &api.models {
-            let Some(tokens) = self.checked_impl(model) else {
+            let gate = Gate::of(&model.features);
+            statics.set_gate(gate.clone());
+            let Some(tokens) = self.checked_impl(model, &mut statics) else {
                 continue;
             };
-            let gate = Gate::of(&model.features);
             let cfg = gate.cfg();
             checked.push(quote!(#cfg #tokens));
             for name in std::mem::take(&mut self.check_uses) {
@@ -225,6 +228,7 @@ impl Emitter<'_> {
         ];
         pieces.extend(groups.into_iter().flatten());
         pieces.extend(known.into_iter().map(Piece::Items));
+        pieces.extend(statics.gated_items().into_iter().map(Piece::Items));
         pieces.extend(checked.into_iter().map(Piece::Items));
         pieces
     }
