@@ -14,8 +14,8 @@ use super::Emitter;
 use crate::ir::{Constraints, Format, Model, ModelKind, Number, Presence, Primitive, TypeRef};
 use crate::naming::Scope;
 
-/// The `static` items (rules and patterns) checks need, in one scope: a request's `read`, or the
-/// server file's root, where the models' `Checked` impls share them. Identical rules are one
+/// The `static` items (rules and patterns) checks need, in one scope: a group module, whose
+/// requests share them, or the server file's root, whose models' `Checked` impls do. Identical rules are one
 /// static (Stripe says `maxLength: 5000` on some 1,800 fields), under the gate of all its users.
 #[derive(Default)]
 pub(super) struct Statics {
@@ -28,11 +28,6 @@ pub(super) struct Statics {
 }
 
 impl Statics {
-    /// The static items, to open a function body with (their gates are the function's).
-    pub(super) fn items(&self) -> Vec<&TokenStream> {
-        self.items.iter().map(|(item, _)| item).collect()
-    }
-
     /// The static items, each under the gate of the code that uses it.
     pub(super) fn gated_items(self) -> Vec<TokenStream> {
         let items = self.items.into_iter();
@@ -42,6 +37,11 @@ impl Statics {
                 quote!(#cfg #item)
             })
             .collect()
+    }
+
+    /// Keeps `name` (an item of the same scope, such as `SECURITY`) from the statics.
+    pub(super) fn reserve(&mut self, name: &str) {
+        self.names.try_claim(name);
     }
 
     /// Items used from now on are used under `gate`.

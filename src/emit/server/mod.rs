@@ -68,6 +68,7 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         checked_leaves: HashSet::new(),
         model_named,
         check_uses: BTreeSet::new(),
+        group_statics: checks::Statics::default(),
         validates: false,
         patterns: false,
         imports: Imports::qualifying(&SERVER_FILE_NAMES, &api.models),
@@ -129,6 +130,8 @@ struct Emitter<'a> {
     request_models: HashSet<&'a str>,
     /// Every model by its Rust name.
     model_named: HashMap<&'a str, &'a Model>,
+    /// The rules statics of the current group module's requests.
+    group_statics: checks::Statics,
     /// Items of the runtime's `validate` module the current scope imports.
     check_uses: BTreeSet<&'static str>,
     /// Whether some constraint is checked: the runtime's `validate` file is needed.
@@ -242,6 +245,8 @@ impl Emitter<'_> {
         self.runtime = BTreeSet::new();
         self.form_readers = BTreeSet::new();
         self.check_uses = BTreeSet::new();
+        self.group_statics = checks::Statics::default();
+        self.group_statics.reserve("SECURITY");
         self.routing = BTreeSet::new();
         self.same = SameTypes::default();
     }
@@ -290,6 +295,8 @@ impl Emitter<'_> {
         let uses = self.group_use_items();
         let mut members = vec![Piece::Items(quote!(#uses #routes))];
         members.extend(types.into_iter().map(Piece::Items));
+        let statics = std::mem::take(&mut self.group_statics).gated_items();
+        members.push(Piece::Items(quote!(#(#statics)*)));
         members.push(Piece::Items(security.unwrap_or_default()));
         members.extend(handlers.into_iter().map(Piece::Items));
         group_pieces(group, true, members)

@@ -6,7 +6,6 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::super::types::{doc_attrs, ident};
-use super::checks::Statics;
 use super::{
     BodyForm, Emitter, body_form, chosen_content, parameter_docs, request_body_form, status_doc,
 };
@@ -25,7 +24,8 @@ impl Emitter<'_> {
         let mut inits = Vec::new();
         let mut checks = Vec::new();
         // The constraint walk over the parameters and body, after the other checks.
-        let mut statics = Statics::default();
+        // The group module's statics: requests of a group share their rules.
+        let mut statics = std::mem::take(&mut self.group_statics);
         let mut walks = Vec::new();
         // Whether some value read may hold an object with `additionalProperties: false`.
         let mut closed = false;
@@ -170,8 +170,8 @@ impl Emitter<'_> {
             // Until the request is read, other keys of such objects are refused.
             reads.insert(0, quote!(let _closed = crate::runtime::Closed::refusing();));
         }
-        let statics = statics.items();
-        let definition = quote!(#(#fields)* #(#statics)* #(#reads)* #(#inits)* #(#checks)*);
+        self.group_statics = statics;
+        let definition = quote!(#(#fields)* #(#reads)* #(#inits)* #(#checks)*);
         let build = if checks.is_empty() {
             quote!(Ok(Self { #(#inits)* }))
         } else {
@@ -194,7 +194,6 @@ impl Emitter<'_> {
 
                     impl FromIncoming for #name {
                         fn read(#incoming: &Incoming) -> Result<Self, Rejection> {
-                            #(#statics)*
                             #(#reads)*
                             #build
                         }
