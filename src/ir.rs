@@ -80,6 +80,80 @@ pub struct Model {
     /// The cargo features of the groups whose operations reach it, sorted; empty when it is
     /// compiled whatever the features (reached by every group, or by none).
     pub features: Vec<String>,
+    /// What the schema allows of a value beyond its Rust type: an alias's value constraints,
+    /// a struct's property counts and `additionalProperties: false`.
+    pub constraints: Constraints,
+}
+
+/// What a schema allows of a value beyond its Rust type, which a server checks before the
+/// implementation sees the value. Empty (the default) for most schemas.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength`, in characters.
+    pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<u64>,
+    /// `pattern`, when the `regex` crate compiles it (others are warned about and left out).
+    pub pattern: Option<String>,
+    /// A string `format` the type does not already enforce.
+    pub format: Option<Format>,
+    /// `minimum`, and whether it is exclusive.
+    pub minimum: Option<(Number, bool)>,
+    /// `maximum`, and whether it is exclusive.
+    pub maximum: Option<(Number, bool)>,
+    /// `multipleOf`.
+    pub multiple_of: Option<Number>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `uniqueItems: true`.
+    pub unique_items: bool,
+    /// `minProperties`.
+    pub min_properties: Option<u64>,
+    /// `maxProperties`.
+    pub max_properties: Option<u64>,
+    /// `additionalProperties: false`: keys the schema does not name are refused.
+    pub closed: bool,
+    /// `readOnly: true`: refused in requests.
+    pub read_only: bool,
+    /// `writeOnly: true`: never sent in replies.
+    pub write_only: bool,
+    /// The constraints of each item (arrays) or value (maps), when the item's type is not a
+    /// model (a model carries its own).
+    pub items: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    /// Whether there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A bound or step as the schema writes it: integer schemas' exactly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// An integer schema's value.
+    Int(i64),
+    /// A number schema's value.
+    Float(f64),
+}
+
+/// String formats a server checks that the Rust type does not (`uuid`, `date` and
+/// `date-time` have types of their own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `email`.
+    Email,
+    /// `ipv4`.
+    Ipv4,
+    /// `ipv6`.
+    Ipv6,
+    /// `byte`: base64.
+    Byte,
+    /// `uri`.
+    Uri,
 }
 
 /// The shapes a named type takes.
@@ -160,6 +234,8 @@ pub struct Field {
     pub boxed: bool,
     /// Description plus a line naming constraints and access (read-only, write-only).
     pub docs: Docs,
+    /// What the property's schema allows beyond its type (a `$ref`'s are its model's).
+    pub constraints: Constraints,
 }
 
 /// How a property may be missing.
@@ -348,6 +424,8 @@ pub struct Parameter {
     pub deprecated: bool,
     /// Whether the value is a string with `format: uri`, which a server checks.
     pub uri: bool,
+    /// What the parameter's schema allows beyond its type.
+    pub constraints: Constraints,
 }
 
 /// Where a parameter or API key is sent.
@@ -396,6 +474,8 @@ pub struct Content {
     pub kind: MediaKind,
     /// The decoded type; `None` when the spec gives no schema.
     pub ty: Option<TypeRef>,
+    /// What the schema allows beyond its type (a request body's are checked by servers).
+    pub constraints: Constraints,
 }
 
 /// Encodings the generated code knows how to read and write.

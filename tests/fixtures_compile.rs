@@ -89,6 +89,10 @@ fn write_fixture_crate() -> PathBuf {
         (["tests", "fixture_crate", "unions.rs"], "unions.rs"),
         (["tests", "fixture_crate", "bodies.rs"], "bodies.rs"),
         (
+            ["tests", "fixture_crate", "constraints.rs"],
+            "constraints.rs",
+        ),
+        (
             ["tests", "fixture_crate", "discriminator.rs"],
             "discriminator.rs",
         ),

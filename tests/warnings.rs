@@ -265,3 +265,56 @@ fn a_failed_run_reports_its_errors_only() {
         "{errors}"
     );
 }
+
+/// A `pattern` the `regex` crate cannot compile (look-around, backreferences: ECMA-only syntax)
+/// is a located warning, and the value is not checked against it; generation goes on, and
+/// patterns `regex` compiles are checked and warn nothing.
+#[test]
+fn a_pattern_regex_cannot_compile_is_warned_about_and_not_checked() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: Patterns, version: '1'}
+paths:
+  /things:
+    post:
+      operationId: make_thing
+      parameters:
+        - name: code
+          in: query
+          schema: {type: string, pattern: '^(?!x)\w+$'}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                twice: {type: string, pattern: '^(a)\1$'}
+                plain: {type: string, pattern: '^[a-z]+$'}
+      responses:
+        '204': {description: made}
+"#;
+    let source = SpecSource {
+        display_path: "patterns.yaml".to_owned(),
+        text: spec.to_owned(),
+    };
+    let generated = generate_with_warnings(&[source]).expect("generates");
+    let operation = "patterns.yaml#/paths/~1things/post";
+    let found = places(&generated.warnings.0);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].starts_with(&format!(
+            "{operation}/parameters/0/schema/pattern: the `regex` crate cannot compile this pattern ("
+        )),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].starts_with(&format!(
+            "{operation}/requestBody/content/application~1json/schema/properties/twice/pattern: the `regex` crate cannot compile"
+        )),
+        "{found:#?}"
+    );
+    assert!(found[0].ends_with("values are not checked against it"));
+    let server = &generated.files["src/patterns/server.rs"];
+    assert!(server.contains(r#"Pattern::new("^[a-z]+$")"#), "{server}");
+    assert_eq!(server.matches("Pattern::new(").count(), 1, "{server}");
+}

@@ -12,4 +12,6 @@ mod params;
 mod reply;
 #[cfg(feature = "server")]
 pub mod server;
-pub use fields::{Key, required, skip};
+pub use fields::{
+    Closed, Key, Replying, absent_or_replying, replying, required, skip, unknown,
+};

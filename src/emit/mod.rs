@@ -123,6 +123,12 @@ pub fn emit(apis: &[Api]) -> Result<Emitted, String> {
         }
     }
     capabilities.binary |= crates.binary;
+    capabilities.text_types = runtime::TextTypes {
+        uuid: crates.uuid,
+        chrono: crates.chrono,
+        decimal: crates.rust_decimal,
+    };
+    crates.regex = capabilities.patterns;
     let runtime = runtime::runtime(capabilities);
     let lib = lib_file(apis, runtime.is_some(), capabilities.binary);
     files.push((

@@ -97,7 +97,10 @@ fn model_item(model: &Model, imports: &mut Imports, runtime: &mut RuntimeUse) ->
     }
     let name = ident(&model.name.rust);
     match &model.kind {
-        ModelKind::Struct(shape) => struct_item(&docs, &name, shape, imports, runtime),
+        ModelKind::Struct(shape) => {
+            let closed = model.constraints.closed;
+            struct_item(&docs, &name, shape, closed, imports, runtime)
+        }
         ModelKind::Enum(shape) => enum_item(&docs, &name, shape),
         ModelKind::Newtype(inner) => {
             let inner = imports.type_tokens(inner);
@@ -143,6 +146,7 @@ fn struct_item(
     docs: &TokenStream,
     name: &proc_macro2::Ident,
     shape: &Struct,
+    closed: bool,
     imports: &mut Imports,
     runtime: &mut RuntimeUse,
 ) -> TokenStream {
@@ -170,7 +174,7 @@ fn struct_item(
             pub #field: #map,
         }
     });
-    let reader = object_reader(name, shape, imports, runtime);
+    let reader = object_reader(name, shape, closed, imports, runtime);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize)]
@@ -193,6 +197,7 @@ fn struct_item(
 fn object_reader(
     name: &proc_macro2::Ident,
     shape: &Struct,
+    closed: bool,
     imports: &mut Imports,
     runtime: &mut RuntimeUse,
 ) -> TokenStream {
@@ -242,9 +247,11 @@ fn object_reader(
                 #extra.insert(key.into_string(), map.next_value()?);
             })
         }
+        // `additionalProperties: false`: a server refuses other keys (`runtime::closed`).
+        None if closed => quote!(_ => runtime::unknown(&mut map, key.as_str())?,),
         None => quote!(_ => runtime::skip(&mut map)?,),
     };
-    let read = if arms.is_empty() && shape.additional_properties.is_none() {
+    let read = if arms.is_empty() && shape.additional_properties.is_none() && !closed {
         quote! {
             while map.next_key::<runtime::Key>()?.is_some() {
                 runtime::skip(&mut map)?;
@@ -310,16 +317,30 @@ fn field_tokens(field: &Field, rule: Option<&str>, imports: &mut Imports) -> Tok
         let wire = &field.name.wire;
         serde_args.push(quote!(rename = #wire));
     }
+    // A `writeOnly` property is left out of a server's replies (`runtime::Replying`).
+    let write_only = field.constraints.write_only;
+    let absent = if write_only {
+        "crate::runtime::absent_or_replying"
+    } else {
+        "Option::is_none"
+    };
     let ty = match field.presence {
+        Presence::Required | Presence::RequiredNullable if write_only => {
+            serde_args.push(quote!(skip_serializing_if = "crate::runtime::replying"));
+            match field.presence {
+                Presence::Required => ty,
+                _ => quote!(Option<#ty>),
+            }
+        }
         Presence::Required => ty,
         Presence::RequiredNullable => quote!(Option<#ty>),
         // Absent is `None` and is not sent back; reading is `Deserialize`'s (`object_reader`).
         Presence::Optional => {
-            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+            serde_args.push(quote!(skip_serializing_if = #absent));
             quote!(Option<#ty>)
         }
         Presence::OptionalNullable => {
-            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+            serde_args.push(quote!(skip_serializing_if = #absent));
             quote!(Option<Option<#ty>>)
         }
     };

@@ -73,6 +73,18 @@ const TAGGED: RuntimeFile = RuntimeFile {
     text: include_str!("../../templates/runtime/tagged.rs"),
 };
 
+/// The servers' constraint checks (`Checked`, `Rules`, `Walk`), over the typed request.
+const VALIDATE: RuntimeFile = RuntimeFile {
+    path: "src/runtime/validate.rs",
+    text: include_str!("../../templates/runtime/validate.rs"),
+};
+
+/// The servers' `pattern`s, over the `regex` crate.
+const PATTERN: RuntimeFile = RuntimeFile {
+    path: "src/runtime/pattern.rs",
+    text: include_str!("../../templates/runtime/pattern.rs"),
+};
+
 /// Which runtime files the generated code uses.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
@@ -92,6 +104,24 @@ pub struct Capabilities {
     pub multipart: bool,
     /// Some model is a union read by its tag (a `discriminator`).
     pub tagged: bool,
+    /// Some server checks a constraint.
+    pub validate: bool,
+    /// Some server checks a `pattern` (with the `regex` crate).
+    pub patterns: bool,
+    /// The crate has UUIDs, dates or decimals: with `validate`, their constraints are checked
+    /// on their text (`checked_by_text!`), one type each.
+    pub text_types: TextTypes,
+}
+
+/// Types from optional crates that constraints may apply to, checked by their text.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TextTypes {
+    /// `uuid::Uuid`.
+    pub uuid: bool,
+    /// `chrono::NaiveDate` and `chrono::DateTime<Utc>`.
+    pub chrono: bool,
+    /// `rust_decimal::Decimal`.
+    pub decimal: bool,
 }
 
 impl Capabilities {
@@ -106,6 +136,13 @@ impl Capabilities {
             forms: self.forms || other.forms,
             multipart: self.multipart || other.multipart,
             tagged: self.tagged || other.tagged,
+            validate: self.validate || other.validate,
+            patterns: self.patterns || other.patterns,
+            text_types: TextTypes {
+                uuid: self.text_types.uuid || other.text_types.uuid,
+                chrono: self.text_types.chrono || other.text_types.chrono,
+                decimal: self.text_types.decimal || other.text_types.decimal,
+            },
         }
     }
 
@@ -182,17 +219,51 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             pub mod server;
         });
     }
+    if capabilities.patterns {
+        files.push(&PATTERN);
+        items.push(quote! {
+            #[cfg(feature = "server")]
+            pub mod pattern;
+        });
+    }
     if capabilities.tagged {
         files.push(&TAGGED);
         items.push(quote! {
             mod tagged;
         });
     }
+    let mut text_checked = None;
+    if capabilities.validate {
+        files.push(&VALIDATE);
+        items.push(quote! {
+            #[cfg(feature = "server")]
+            pub mod validate;
+        });
+        let types = capabilities.text_types;
+        // `bool` always, so the macro is always used.
+        let mut listed = vec![quote!(bool)];
+        if types.uuid {
+            listed.push(quote!(uuid::Uuid));
+        }
+        if types.chrono {
+            listed.push(quote!(chrono::NaiveDate));
+            listed.push(quote!(chrono::DateTime<chrono::Utc>));
+        }
+        if types.decimal {
+            listed.push(quote!(rust_decimal::Decimal));
+        }
+        text_checked = Some(quote! {
+            #[cfg(feature = "server")]
+            validate::checked_by_text!(#(#listed),*);
+        });
+    }
     // The models name `crate::runtime::Key` and `crate::runtime::Tagged`, so the helpers are
     // re-exported at the root.
     let fields_use = capabilities.fields.then(|| {
         quote! {
-            pub use fields::{Key, required, skip};
+            pub use fields::{
+                Closed, Key, Replying, absent_or_replying, replying, required, skip, unknown,
+            };
         }
     });
     let binary_use = capabilities.binary.then(|| {
@@ -212,6 +283,7 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             #binary_use
             #fields_use
             #tagged_use
+            #text_checked
         },
         files,
     })

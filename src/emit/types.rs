@@ -585,6 +585,8 @@ pub struct CrateUse {
     pub binary: bool,
     /// Form and multipart bodies read by a server: multer and futures, behind `server`.
     pub forms: bool,
+    /// Patterns checked by a server: regex, behind `server`.
+    pub regex: bool,
 }
 
 impl CrateUse {
@@ -599,6 +601,7 @@ impl CrateUse {
             server: self.server || other.server,
             binary: self.binary || other.binary,
             forms: self.forms || other.forms,
+            regex: self.regex || other.regex,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! lowering carries on so one run reports them all. What is invalid but clear (a `required` name
 //! with no property) is a warning, returned beside the `Api` in [`Lowered`].
 
+mod constraints;
 mod docs;
 pub mod features;
 mod operations;
@@ -152,7 +153,8 @@ fn merge_identical_models(models: &mut [Model]) {
                     if let Some(extra) = &mut shape.additional_properties {
                         canonical(&mut extra.value, &merged);
                     }
-                    format!("{shape:?}")
+                    // Constraints are part of the shape: a server checks them.
+                    format!("{shape:?} {:?}", model.constraints)
                 }
                 _ => continue,
             };

@@ -16,9 +16,9 @@ use super::refs::{Section, resolve};
 use super::schema::SchemaView;
 use crate::diagnostics::{Diagnostic, Pointer};
 use crate::ir::{
-    Content, Docs, MediaKind, Method, Name, Operation, OperationTypes, Pagination, Parameter,
-    ParameterLocation, RequestBody, Response, ResponseHeader, SecurityKind, SecurityRequirement,
-    SecurityScheme, Status, Style, TypeRef,
+    Constraints, Content, Docs, Format, MediaKind, Method, Name, Operation, OperationTypes,
+    Pagination, Parameter, ParameterLocation, RequestBody, Response, ResponseHeader, SecurityKind,
+    SecurityRequirement, SecurityScheme, Status, Style, TypeRef,
 };
 use crate::naming::{Scope, method_name, type_name, value_name};
 
@@ -438,6 +438,17 @@ impl<'doc> Lowerer<'doc> {
             }
             _ => style,
         };
+        let mut constraints = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let at = resolved.pointer.join("schema");
+                self.constraints_of(SchemaView::from(schema), &at)
+            }
+            ParameterSchemaOrContent::Content(_) => Constraints::default(),
+        };
+        // `format: uri` on a parameter has its own check (`check_uri`).
+        if constraints.format == Some(Format::Uri) {
+            constraints.format = None;
+        }
         Some(Parameter {
             name: Name {
                 rust: value_name(&data.name),
@@ -450,6 +461,7 @@ impl<'doc> Lowerer<'doc> {
             explode: data.explode.unwrap_or(explode_default),
             docs: parameter_docs(data),
             uri: is_uri(data),
+            constraints,
             deprecated: data.deprecated.unwrap_or(false),
         })
     }
@@ -663,10 +675,18 @@ impl<'doc> Lowerer<'doc> {
                         &pointer.join(media_type).join("schema"),
                     )
                 });
+                let constraints = match &media.schema {
+                    Some(schema) => {
+                        let at = pointer.join(media_type).join("schema");
+                        self.constraints_of(SchemaView::from(schema), &at)
+                    }
+                    None => Constraints::default(),
+                };
                 Content {
                     media_type: media_type.clone(),
                     kind: media_kind(media_type),
                     ty,
+                    constraints,
                 }
             })
             .collect()

@@ -109,6 +109,7 @@ impl<'doc> Lowerer<'doc> {
                         kind: ModelKind::Alias(target),
                         large: false,
                         features: Vec::new(),
+                        constraints: ir::Constraints::default(),
                     });
                 }
                 ReferenceOr::Item(schema) => self.define(
@@ -377,10 +378,19 @@ impl<'doc> Lowerer<'doc> {
             kind: ModelKind::Alias(TypeRef::Json),
             large: false,
             features: Vec::new(),
+            constraints: ir::Constraints::default(),
         });
         let kind = self.model_kind(&name.rust, schema, pointer);
+        let constraints = match &kind {
+            ModelKind::Struct(_) => self.object_constraints(schema),
+            ModelKind::Alias(_) | ModelKind::Newtype(_) => {
+                self.schema_constraints(schema, pointer, false)
+            }
+            ModelKind::Enum(_) | ModelKind::Union(_) => ir::Constraints::default(),
+        };
         if let Some(model) = self.models.get_mut(index) {
             model.kind = kind;
+            model.constraints = constraints;
         }
     }
 
@@ -511,6 +521,12 @@ impl<'doc> Lowerer<'doc> {
                     SchemaView::Inline(schema) => field_docs(schema),
                     SchemaView::Ref(_) => ir::Docs::default(),
                 };
+                let constraints = match view {
+                    SchemaView::Inline(schema) => {
+                        self.schema_constraints(schema, &pointer, needs_model(schema))
+                    }
+                    SchemaView::Ref(_) => ir::Constraints::default(),
+                };
                 let rust = scope.claim(value_name(key));
                 fields.push(Field {
                     name: Name {
@@ -521,6 +537,7 @@ impl<'doc> Lowerer<'doc> {
                     presence,
                     boxed: false,
                     docs,
+                    constraints,
                 });
             }
             let value = match part.additional {
@@ -762,7 +779,7 @@ impl<'doc> Lowerer<'doc> {
     }
 }
 
-fn needs_model(schema: &Schema) -> bool {
+pub(super) fn needs_model(schema: &Schema) -> bool {
     if string_enum_values(schema).is_some() || union_members(schema).is_some() {
         return true;
     }

@@ -139,6 +139,7 @@ mod tests {
                 presence: Presence::Optional,
                 boxed: false,
                 docs: Docs::default(),
+                constraints: Default::default(),
             })
             .collect();
         Model {
@@ -150,6 +151,7 @@ mod tests {
             }),
             large: false,
             features: Vec::new(),
+            constraints: Default::default(),
         }
     }
 
@@ -178,6 +180,7 @@ mod tests {
             }),
             large: false,
             features: Vec::new(),
+            constraints: Default::default(),
         };
         let models = vec![strings("Big", 10), strings("Small", 2), union];
         let large = large_models(&models);

@@ -1,7 +1,9 @@
 //! What the models' `Deserialize` impls share: the keys of an object, a required property's
-//! check, and skipping a property the spec does not name.
+//! check, and skipping a property the spec does not name (or refusing it, for an object with
+//! `additionalProperties: false` read by a server).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -57,4 +59,76 @@ pub fn required<T, E: de::Error>(value: Option<T>, property: &'static str) -> Re
 /// Reads past the value of a property the spec does not name.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+thread_local! {
+    /// Whether the current read refuses keys that closed objects do not name.
+    static CLOSED: Cell<bool> = const { Cell::new(false) };
+    /// Whether the current write is a server's reply, which leaves `writeOnly` properties out.
+    static REPLYING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// While a value of it lives, the keys that an object with `additionalProperties: false` does
+/// not name are refused rather than skipped: a server reading a request holds one. A client
+/// reads replies leniently, so a newer server's extra property does not break it. Reading is
+/// synchronous, so the flag of this thread is the read's own.
+pub struct Closed {
+    before: bool,
+}
+
+impl Closed {
+    /// Refuses unknown keys of closed objects until the value is dropped.
+    pub fn refusing() -> Closed {
+        Closed {
+            before: CLOSED.replace(true),
+        }
+    }
+}
+
+impl Drop for Closed {
+    fn drop(&mut self) {
+        CLOSED.set(self.before);
+    }
+}
+
+/// Reads past the value of a property a closed object does not name, or refuses it inside
+/// [`Closed::refusing`].
+pub fn unknown<'de, A: MapAccess<'de>>(map: &mut A, key: &str) -> Result<(), A::Error> {
+    if CLOSED.get() {
+        let message = format!("`{key}` is not a property (additionalProperties false)");
+        return Err(de::Error::custom(message));
+    }
+    skip(map)
+}
+
+/// While a value of it lives, `writeOnly` properties are left out of what is written: a server
+/// writing a reply holds one. A client sends them in its requests. Writing is synchronous, so
+/// the flag of this thread is the write's own.
+pub struct Replying {
+    before: bool,
+}
+
+impl Replying {
+    /// Leaves `writeOnly` properties out until the value is dropped.
+    pub fn start() -> Replying {
+        Replying {
+            before: REPLYING.replace(true),
+        }
+    }
+}
+
+impl Drop for Replying {
+    fn drop(&mut self) {
+        REPLYING.set(self.before);
+    }
+}
+
+/// Whether a required `writeOnly` property is left out: in a server's reply.
+pub fn replying<T>(_value: &T) -> bool {
+    REPLYING.get()
+}
+
+/// Whether an optional `writeOnly` property is left out: when absent, or in a server's reply.
+pub fn absent_or_replying<T>(value: &Option<T>) -> bool {
+    value.is_none() || REPLYING.get()
 }

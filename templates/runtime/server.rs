@@ -339,6 +339,7 @@ impl Incoming {
                 error: format!("expected {}, got `{sent}`", media_types.join(" or ")),
                 location: Some("header"),
                 name: Some("Content-Type".to_owned()),
+                details: None,
             });
         }
         Ok(true)
@@ -538,6 +539,8 @@ pub struct Rejection {
     error: String,
     location: Option<&'static str>,
     name: Option<String>,
+    /// The broken constraints, one object each, when there are several things to say.
+    details: Option<Vec<Value>>,
 }
 
 impl Rejection {
@@ -548,18 +551,22 @@ impl Rejection {
             error: "credentials are required".to_owned(),
             location: None,
             name: None,
+            details: None,
         }
     }
 }
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "status": self.status.as_u16(),
             "error": self.error,
             "in": self.location,
             "name": self.name,
         });
+        if let (Some(details), Value::Object(object)) = (self.details, &mut body) {
+            object.insert("violations".to_owned(), Value::Array(details));
+        }
         let mut response = (self.status, body.to_string()).into_response();
         let json = HeaderValue::from_static("application/json");
         response.headers_mut().insert(CONTENT_TYPE, json);
@@ -575,6 +582,7 @@ pub fn not_implemented() -> Response {
         error: "this operation is not implemented".to_owned(),
         location: None,
         name: None,
+        details: None,
     };
     error.into_response()
 }
@@ -647,6 +655,7 @@ pub fn known(value: &impl Known, location: &'static str, name: &str) -> Result<(
         error,
         location: Some(location),
         name: (!name.is_empty()).then_some(name),
+        details: None,
     })
 }
 
@@ -691,6 +700,21 @@ pub fn bad_request(error: String, location: &'static str, name: &str) -> Rejecti
         error,
         location: Some(location),
         name: (!name.is_empty()).then(|| name.to_owned()),
+        details: None,
+    }
+}
+
+/// A 400 for broken constraints: the first one's place, and `violations`, one JSON object
+/// each (`{"in", "name", "pointer", "constraint", "limit"}`).
+pub fn invalid(
+    error: String,
+    location: &'static str,
+    name: &str,
+    violations: Vec<Value>,
+) -> Rejection {
+    Rejection {
+        details: Some(violations),
+        ..bad_request(error, location, name)
     }
 }
 

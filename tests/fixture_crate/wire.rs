@@ -4,6 +4,7 @@
 //! that must not change the path.
 
 mod bodies;
+mod constraints;
 mod discriminator;
 mod recorder;
 mod server;

@@ -2,10 +2,10 @@
 //! absent property is `None`, `null` is refused unless nullable and kept apart from absent when
 //! it is, a missing required property is named, and unknown properties are skipped.
 
-use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
 
-use crate::runtime::{Key, required, skip};
+use crate::runtime::{Closed, Key, Replying, required, skip, unknown};
 
 #[derive(Debug, PartialEq)]
 struct Fields {
@@ -98,5 +98,85 @@ fn keys_are_read_borrowed_or_owned() {
             .expect("key")
             .into_string(),
         "k"
+    );
+}
+
+/// What the generator writes for an object with `additionalProperties: false`.
+#[derive(Debug, PartialEq)]
+struct Shut {
+    a: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for Shut {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = Shut;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("a `Shut` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shut, A::Error> {
+                let mut a = None;
+                while let Some(key) = map.next_key::<Key>()? {
+                    match key.as_str() {
+                        "a" => a = Some(map.next_value()?),
+                        _ => unknown(&mut map, key.as_str())?,
+                    }
+                }
+                Ok(Shut { a })
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
+}
+
+#[test]
+fn closed_objects_refuse_other_keys_only_while_a_request_is_read() {
+    let text = r#"{"a": 1, "b": 2}"#;
+    let lenient: Shut = serde_json::from_str(text).expect("skipped outside a request");
+    assert_eq!(lenient, Shut { a: Some(1) });
+    let error = {
+        let _closed = Closed::refusing();
+        serde_json::from_str::<Shut>(text).expect_err("refused")
+    };
+    assert!(
+        error
+            .to_string()
+            .starts_with("`b` is not a property (additionalProperties false)"),
+        "{error}"
+    );
+    // The guard is gone: lenient again.
+    assert!(serde_json::from_str::<Shut>(text).is_ok());
+}
+
+/// What the generator writes for `writeOnly` properties, required and optional.
+#[derive(Serialize)]
+struct Secrets {
+    #[serde(skip_serializing_if = "crate::runtime::replying")]
+    password: String,
+    #[serde(skip_serializing_if = "crate::runtime::absent_or_replying")]
+    pin: Option<String>,
+}
+
+#[test]
+fn write_only_properties_are_left_out_only_while_a_reply_is_written() {
+    let secrets = Secrets {
+        password: "p".to_owned(),
+        pin: Some("1".to_owned()),
+    };
+    let sent = serde_json::to_string(&secrets).expect("JSON");
+    assert_eq!(sent, r#"{"password":"p","pin":"1"}"#);
+    let replied = {
+        let _replying = Replying::start();
+        serde_json::to_string(&secrets).expect("JSON")
+    };
+    assert_eq!(replied, "{}");
+    let absent = Secrets {
+        password: "p".to_owned(),
+        pin: None,
+    };
+    assert_eq!(
+        serde_json::to_string(&absent).expect("JSON"),
+        r#"{"password":"p"}"#
     );
 }

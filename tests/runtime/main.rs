@@ -12,3 +12,4 @@ mod pagination;
 mod runtime;
 mod server;
 mod tagged;
+mod validate;

@@ -18,10 +18,16 @@ pub mod pagination;
 mod params;
 #[path = "../../templates/runtime/reply.rs"]
 mod reply;
+#[path = "../../templates/runtime/pattern.rs"]
+pub mod pattern;
 #[path = "../../templates/runtime/server.rs"]
 pub mod server;
 #[path = "../../templates/runtime/tagged.rs"]
 mod tagged;
+#[path = "../../templates/runtime/validate.rs"]
+pub mod validate;
 pub use binary::Binary;
-pub use fields::{Key, required, skip};
+pub use fields::{Closed, Key, Replying, absent_or_replying, replying, required, skip, unknown};
 pub use tagged::Tagged;
+
+validate::checked_by_text!(bool, chrono::NaiveDate);

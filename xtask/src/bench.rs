@@ -10,7 +10,8 @@
 //!
 //! `--compile` measures instead what the generated crate costs its users to compile: see
 //! `bench_compile.rs`. `--runtime` measures the generated server and client at run time: see
-//! `bench_runtime.rs`.
+//! `bench_runtime.rs`. `--validate` measures what the servers' constraint checks cost: see
+//! `bench_validate.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -56,6 +57,10 @@ pub struct Args {
     /// With --runtime: seconds of load per server, case and round [default: 2]
     #[arg(long, value_name = "SECONDS", requires = "runtime")]
     seconds: Option<f64>,
+    /// Measure the servers' constraint checks instead: requests per second of one handler on a
+    /// 300-item body, generated with its spec's constraints and without them
+    #[arg(long, conflicts_with_all = ["compile", "runtime"])]
+    validate: bool,
 }
 
 /// Grows `spec/waldur.yaml`, generates it and every `--spec` `runs` times and prints the figures.
@@ -68,6 +73,10 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
             seconds: args.seconds.unwrap_or(2.0),
         };
         return crate::bench_runtime::run(root, settings);
+    }
+    if args.validate {
+        // The handlers are release builds of their own; the xtask only runs them.
+        return crate::bench_validate::run(root, args.runs.unwrap_or(5));
     }
     if args.compile {
         // This measures cargo, not the generator, so a debug build of the generator will do.

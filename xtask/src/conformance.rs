@@ -4,7 +4,8 @@
 //!
 //! - `prism`: the generated clients against Stoplight Prism mocking each spec with `--errors`.
 //! - `waldur-client`: Waldur's published Python client against the example server.
-//! - `schemathesis`: the property-based fuzzer against the example server, both APIs.
+//! - `schemathesis`: the property-based fuzzer against the example server, both APIs, and
+//!   against the `constraints` fixture's server (`conformance_constraints.rs`).
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -63,7 +64,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
 }
 
 /// A child process killed when dropped, so no server outlives a failed suite.
-struct Running(Child);
+pub(crate) struct Running(pub(crate) Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -72,12 +73,12 @@ impl Drop for Running {
     }
 }
 
-fn tools_dir(root: &Path) -> PathBuf {
+pub(crate) fn tools_dir(root: &Path) -> PathBuf {
     root.join(".tools")
 }
 
 /// Runs `command` to completion; an error names it when it cannot start or fails.
-fn run_command(command: &mut Command, what: &str) -> Result<()> {
+pub(crate) fn run_command(command: &mut Command, what: &str) -> Result<()> {
     let status = command
         .status()
         .map_err(|error| format!("could not run {what}: {error}"))?;
@@ -151,13 +152,13 @@ fn ensure_python(root: &Path) -> Result<PathBuf> {
 }
 
 /// A port on 127.0.0.1 that was free a moment ago.
-fn free_port() -> Result<u16> {
+pub(crate) fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     Ok(listener.local_addr()?.port())
 }
 
 /// Waits until something accepts connections on `port`, or fails after `limit`.
-fn wait_for(port: u16, limit: Duration, what: &str) -> Result<()> {
+pub(crate) fn wait_for(port: u16, limit: Duration, what: &str) -> Result<()> {
     let address = SocketAddr::from(([127, 0, 0, 1], port));
     let start = Instant::now();
     while start.elapsed() < limit {
@@ -169,7 +170,7 @@ fn wait_for(port: u16, limit: Duration, what: &str) -> Result<()> {
     Err(format!("{what} did not start listening on port {port} within {limit:?}").into())
 }
 
-fn cargo() -> std::ffi::OsString {
+pub(crate) fn cargo() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
@@ -354,7 +355,7 @@ fn schemathesis(root: &Path) -> Result<()> {
         return Err("Schemathesis passed a server that mislabels its replies".into());
     }
     eprintln!("schemathesis: the deliberate break `json-media` is reported, as it must be");
-    Ok(())
+    crate::conformance_constraints::schemathesis(root, &st)
 }
 
 /// `st run` over one spec against a fresh example server.
@@ -370,7 +371,8 @@ fn fuzz(
         .arg("run")
         .arg(root.join("spec").join(format!("{api}.yaml")))
         .args(["--url", &format!("http://127.0.0.1:{port}")])
-        .args(["--checks", "all"])
+        // Every check, on valid and invalid (negative) data alike (`--mode all`).
+        .args(["--checks", "all", "--mode", "all"])
         .args(["--header", credential])
         .args(["--seed", "42", "--max-examples", examples])
         .env("SCHEMATHESIS_HOOKS", "schemathesis_hooks")

@@ -55,6 +55,7 @@ const ALLOWED_DEPENDENCIES: [&str; 12] = [
     "futures",
     "multer",
     "percent-encoding",
+    "regex",
     "reqwest",
     "rust_decimal",
     "serde",

@@ -10,8 +10,10 @@
 mod bench;
 mod bench_compile;
 mod bench_runtime;
+mod bench_validate;
 mod codegen;
 mod conformance;
+mod conformance_constraints;
 mod corpus;
 mod fuzz;
 mod test;

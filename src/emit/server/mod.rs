@@ -3,7 +3,7 @@
 //! credentials the security schemes define, and `router`, which mounts every operation at its
 //! spec path and checks each request against the spec before the implementation sees it.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -17,9 +17,13 @@ use super::same_types::SameTypes;
 use super::types::{CrateUse, Gate, Imports, gated_uses, ident, sort_use_items};
 use super::{ApiFile, SchemeSlot, scheme_slots};
 use crate::format::{Block, BlockKind, Piece};
-use crate::ir::{Api, Group, Method, Operation, ParameterLocation, SecurityKind, TypeRef};
+use crate::ir::{Api, Group, Method, Model, Operation, ParameterLocation, SecurityKind, TypeRef};
 
+mod checks;
 mod known;
+
+/// The one item constraint checks use from the runtime's `pattern` module, not `validate`.
+const PATTERN: &str = "Pattern";
 mod types;
 
 /// Names `server.rs` declares or imports besides per-operation types; a model with one of these
@@ -51,9 +55,24 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
     if api.operations.is_empty() {
         return None;
     }
+    let model_named: HashMap<&str, &Model> = api
+        .models
+        .iter()
+        .map(|model| (model.name.rust.as_str(), model))
+        .collect();
     let mut emitter = Emitter {
         api,
+        request_models: checks::request_models(api, &model_named),
         enum_holders: known::enum_holders(&api.models),
+        check_holders: checks::check_holders(&api.models),
+        closed_holders: checks::closed_holders(&api.models),
+        write_only_holders: checks::write_only_holders(&api.models),
+        checked_leaves: HashSet::new(),
+        model_named,
+        check_uses: BTreeSet::new(),
+        group_statics: checks::Statics::default(),
+        validates: false,
+        patterns: false,
         imports: Imports::qualifying(&SERVER_FILE_NAMES, &api.models),
         models: BTreeSet::new(),
         runtime: BTreeSet::new(),
@@ -63,6 +82,7 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         crates: CrateUse::default(),
         forms: false,
     };
+    emitter.find_checked_leaves();
     let chunks = emitter.file();
     let mut crates = emitter.crates;
     crates.server = true;
@@ -73,6 +93,8 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         runtime: Capabilities {
             server: true,
             forms,
+            validate: emitter.validates,
+            patterns: emitter.patterns,
             ..Capabilities::default()
         },
         crates,
@@ -98,6 +120,26 @@ struct Emitter<'a> {
     crates: CrateUse,
     /// Whether some group reads a form or multipart body.
     forms: bool,
+    /// The models whose values may break a constraint (`checks::check_holders`).
+    check_holders: HashSet<&'a str>,
+    /// The models that may hold an object with `additionalProperties: false`.
+    closed_holders: HashSet<&'a str>,
+    /// The models that may hold a `writeOnly` property.
+    write_only_holders: HashSet<&'a str>,
+    /// Models a checked position holds, whose `Checked` the walk calls.
+    checked_leaves: HashSet<String>,
+    /// The models a request may hold: only theirs are checked.
+    request_models: HashSet<&'a str>,
+    /// Every model by its Rust name.
+    model_named: HashMap<&'a str, &'a Model>,
+    /// The rules statics of the current group module's requests.
+    group_statics: checks::Statics,
+    /// Items of the runtime's `validate` module the current scope imports.
+    check_uses: BTreeSet<&'static str>,
+    /// Whether some constraint is checked: the runtime's `validate` file is needed.
+    validates: bool,
+    /// Whether some pattern is checked: the runtime's `pattern` file (and `regex`) is needed.
+    patterns: bool,
 }
 
 impl Emitter<'_> {
@@ -144,12 +186,31 @@ impl Emitter<'_> {
                 root_models.entry(name).or_default().widen(&gate);
             }
         }
+        let mut check_uses: BTreeMap<&'static str, Gate> = BTreeMap::new();
+        let mut checked = Vec::new();
+        // The impls' rules, shared among them: one static per distinct rules.
+        let mut statics = checks::Statics::default();
+        for model in &api.models {
+            let gate = Gate::of(&model.features);
+            statics.set_gate(gate.clone());
+            let Some(tokens) = self.checked_impl(model, &mut statics) else {
+                continue;
+            };
+            let cfg = gate.cfg();
+            checked.push(quote!(#cfg #tokens));
+            for name in std::mem::take(&mut self.check_uses) {
+                check_uses.entry(name).or_default().widen(&gate);
+            }
+            for name in std::mem::take(&mut self.models) {
+                root_models.entry(name).or_default().widen(&gate);
+            }
+        }
         let router = self.router();
         let trait_doc = format!(
             " {} as a server implements it: one method per operation. Every method answers `501 Not Implemented` until it is implemented, so an implementation can start with one operation. A JSON body holding models is a [`Body`]: give it the value (`Reply::Ok(value.into())`), or share what the implementation already holds (an `Arc`, a borrowed view, JSON serialized once) so no request copies it.",
             api.title
         );
-        let uses = self.root_use_items(&root_uses, &root_models, !slots.is_empty());
+        let uses = self.root_use_items(&root_uses, &check_uses, &root_models, !slots.is_empty());
         let module_doc = format!(
             " Server stubs for {}: implement [`Api`] and serve it with [`router`].",
             api.title
@@ -172,6 +233,8 @@ impl Emitter<'_> {
         ];
         pieces.extend(groups.into_iter().flatten());
         pieces.extend(known.into_iter().map(Piece::Items));
+        pieces.extend(statics.gated_items().into_iter().map(Piece::Items));
+        pieces.extend(checked.into_iter().map(Piece::Items));
         pieces
     }
 
@@ -183,6 +246,9 @@ impl Emitter<'_> {
         self.models = BTreeSet::new();
         self.runtime = BTreeSet::new();
         self.form_readers = BTreeSet::new();
+        self.check_uses = BTreeSet::new();
+        self.group_statics = checks::Statics::default();
+        self.group_statics.reserve("SECURITY");
         self.routing = BTreeSet::new();
         self.same = SameTypes::default();
     }
@@ -231,6 +297,8 @@ impl Emitter<'_> {
         let uses = self.group_use_items();
         let mut members = vec![Piece::Items(quote!(#uses #routes))];
         members.extend(types.into_iter().map(Piece::Items));
+        let statics = std::mem::take(&mut self.group_statics).gated_items();
+        members.push(Piece::Items(quote!(#(#statics)*)));
         members.push(Piece::Items(security.unwrap_or_default()));
         members.extend(handlers.into_iter().map(Piece::Items));
         group_pieces(group, true, members)
@@ -240,6 +308,7 @@ impl Emitter<'_> {
     fn root_use_items(
         &mut self,
         runtime: &BTreeMap<&'static str, Gate>,
+        checks: &BTreeMap<&'static str, Gate>,
         models: &BTreeMap<String, Gate>,
         has_credentials: bool,
     ) -> TokenStream {
@@ -258,6 +327,16 @@ impl Emitter<'_> {
         items.extend(gated_uses(
             runtime.iter().map(|(name, gate)| (*name, gate)),
             &quote!(crate::runtime::server),
+        ));
+        let (patterns, checks): (Vec<_>, Vec<_>) =
+            checks.iter().partition(|(name, _)| **name == PATTERN);
+        items.extend(gated_uses(
+            checks.into_iter().map(|(name, gate)| (*name, gate)),
+            &quote!(crate::runtime::validate),
+        ));
+        items.extend(gated_uses(
+            patterns.into_iter().map(|(name, gate)| (*name, gate)),
+            &quote!(crate::runtime::pattern),
         ));
         let module = ident(&self.api.module.rust);
         // A model named like an item of this file is written `models::Name` (the `Known` impls),
@@ -305,6 +384,20 @@ impl Emitter<'_> {
         items.push(quote!(use axum::routing::{#(#routing),*};));
         let runtime = self.runtime.iter().map(|name| ident(name));
         items.push(quote!(use crate::runtime::server::{#(#runtime),*};));
+        let checks: Vec<_> = self
+            .check_uses
+            .iter()
+            .filter(|name| **name != PATTERN)
+            .map(|name| ident(name))
+            .collect();
+        if !checks.is_empty() {
+            items.push(quote!(use crate::runtime::validate::{#(#checks),*};));
+        }
+        if self.check_uses.contains(PATTERN) {
+            items.push(quote!(
+                use crate::runtime::pattern::Pattern;
+            ));
+        }
         if !self.form_readers.is_empty() {
             let readers = self.form_readers.iter().map(|name| ident(name));
             items.push(quote!(use crate::runtime::forms::{#(#readers),*};));
@@ -322,6 +415,24 @@ impl Emitter<'_> {
 
     fn use_runtime(&mut self, name: &'static str) {
         self.runtime.insert(name);
+    }
+
+    /// How the file names `name` of the runtime's `validate` module (or `Pattern`, of its
+    /// `pattern` module): imported, unless a model of the API has the name, then by its path.
+    fn check_item(&mut self, name: &'static str) -> TokenStream {
+        self.validates = true;
+        let item = ident(name);
+        self.patterns |= name == PATTERN;
+        if self.model_named.contains_key(name) {
+            let module = ident(if name == PATTERN {
+                "pattern"
+            } else {
+                "validate"
+            });
+            return quote!(crate::runtime::#module::#item);
+        }
+        self.check_uses.insert(name);
+        quote!(#item)
     }
 
     /// `Credentials`, read from each request by the schemes' rules.

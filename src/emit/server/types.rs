@@ -23,6 +23,12 @@ impl Emitter<'_> {
         // The struct literal's fields: reads, or names bound by `reads`.
         let mut inits = Vec::new();
         let mut checks = Vec::new();
+        // The constraint walk over the parameters and body, after the other checks.
+        // The group module's statics: requests of a group share their rules.
+        let mut statics = std::mem::take(&mut self.group_statics);
+        let mut walks = Vec::new();
+        // Whether some value read may hold an object with `additionalProperties: false`.
+        let mut closed = false;
         for parameter in &operation.parameters {
             let field_name = names.claim(parameter.name.rust.clone());
             let wire_name = &parameter.name.wire;
@@ -50,6 +56,13 @@ impl Emitter<'_> {
             });
             checks.extend(uri_check);
             inits.push(quote!(#field: #read?,));
+            let model = parameter.ty.model();
+            closed |= model.is_some_and(|name| self.closed_holders.contains(name));
+            let constraints = self.effective(&parameter.constraints, &parameter.ty);
+            if self.is_checked(&constraints, &parameter.ty) {
+                let rules = self.rules_ref(&mut statics, &field_name, &constraints);
+                walks.push(quote!(walk.parameter(#location, #wire_name, &request.#field, #rules);));
+            }
             if may_hold_enum {
                 self.use_runtime("known");
                 checks.push(quote!(known(&request.#field, #location, #wire_name)?;));
@@ -115,6 +128,8 @@ impl Emitter<'_> {
                         }
                     };
                 }
+                let model = content.ty.as_ref().and_then(TypeRef::model);
+                closed |= typed && model.is_some_and(|name| self.closed_holders.contains(name));
                 if !typed && required {
                     reads.push(quote!(let #field = #read.unwrap_or_default();));
                 } else {
@@ -123,6 +138,13 @@ impl Emitter<'_> {
                 if typed && content.ty.as_ref().is_some_and(|ty| self.may_hold_enum(ty)) {
                     self.use_runtime("known");
                     reads.push(quote!(known(&#field, "body", "")?;));
+                }
+                if let Some(ty) = content.ty.as_ref().filter(|_| typed) {
+                    let constraints = self.effective(&content.constraints, ty);
+                    if self.is_checked(&constraints, ty) {
+                        let rules = self.rules_ref(&mut statics, "body", &constraints);
+                        walks.push(quote!(walk.body(&request.#field, #rules);));
+                    }
                 }
                 inits.push(quote!(#field,));
             }
@@ -136,6 +158,19 @@ impl Emitter<'_> {
         self.use_runtime("FromIncoming");
         self.use_runtime("Incoming");
         self.use_runtime("Rejection");
+        if !walks.is_empty() {
+            let walk_type = self.check_item("Walk");
+            checks.push(quote! {
+                let mut walk = #walk_type::new();
+                #(#walks)*
+                walk.finish()?;
+            });
+        }
+        if closed {
+            // Until the request is read, other keys of such objects are refused.
+            reads.insert(0, quote!(let _closed = crate::runtime::Closed::refusing();));
+        }
+        self.group_statics = statics;
         let definition = quote!(#(#fields)* #(#reads)* #(#inits)* #(#checks)*);
         let build = if checks.is_empty() {
             quote!(Ok(Self { #(#inits)* }))
@@ -307,7 +342,18 @@ impl Emitter<'_> {
                     } else {
                         quote!(body)
                     };
-                    quote!(#function(#status_value, #media, #body))
+                    let write_only = content.ty.as_ref().and_then(TypeRef::model);
+                    if function == "reply_json"
+                        && write_only.is_some_and(|name| self.write_only_holders.contains(name))
+                    {
+                        // `writeOnly` properties are left out of the reply.
+                        quote! {{
+                            let _replying = crate::runtime::Replying::start();
+                            #function(#status_value, #media, #body)
+                        }}
+                    } else {
+                        quote!(#function(#status_value, #media, #body))
+                    }
                 }
                 _ => {
                     self.use_runtime("reply_empty");
