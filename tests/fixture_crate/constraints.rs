@@ -18,7 +18,7 @@ impl Api for Orders {
     async fn create_order(&self, request: CreateOrderRequest) -> CreateOrderReply {
         let body = request.body.clone();
         self.seen.lock().expect("log").push(request);
-        CreateOrderReply::Ok(Box::new(body))
+        CreateOrderReply::Ok(body.into())
     }
 }
 

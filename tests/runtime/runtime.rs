@@ -16,10 +16,10 @@ pub mod multipart;
 pub mod pagination;
 #[path = "../../templates/runtime/params.rs"]
 mod params;
-#[path = "../../templates/runtime/reply.rs"]
-mod reply;
 #[path = "../../templates/runtime/pattern.rs"]
 pub mod pattern;
+#[path = "../../templates/runtime/reply.rs"]
+mod reply;
 #[path = "../../templates/runtime/server.rs"]
 pub mod server;
 #[path = "../../templates/runtime/tagged.rs"]

@@ -48,7 +48,7 @@ const STACK: usize = 8 * 1024 * 1024;
 const TIME_LIMIT: Duration = Duration::from_secs(30);
 
 /// The crates a generated `Cargo.toml` may depend on: the generator chooses them, never a spec.
-const ALLOWED_DEPENDENCIES: [&str; 12] = [
+const ALLOWED_DEPENDENCIES: [&str; 13] = [
     "axum",
     "bytes",
     "chrono",

@@ -343,10 +343,11 @@ impl Emitter<'_> {
                         quote!(body)
                     };
                     let write_only = content.ty.as_ref().and_then(TypeRef::model);
-                    if function == "reply_json"
+                    if (function == "reply_json" || function == "reply_body")
                         && write_only.is_some_and(|name| self.write_only_holders.contains(name))
                     {
-                        // `writeOnly` properties are left out of the reply.
+                        // `writeOnly` properties are left out of the reply (a `Body` the
+                        // implementation serialized itself, a view or JSON, is its own).
                         quote! {{
                             let _replying = crate::runtime::Replying::start();
                             #function(#status_value, #media, #body)
