@@ -14,7 +14,7 @@ struct Echo;
 
 impl Api for Echo {
     async fn create_order(&self, request: CreateOrderRequest) -> CreateOrderReply {
-        CreateOrderReply::Ok(Box::new(request.body))
+        CreateOrderReply::Ok(request.body.into())
     }
 }
 
