@@ -662,7 +662,7 @@ pub(super) fn write_only_holders(models: &[Model]) -> HashSet<&str> {
 /// The models for which `own` holds, and every model that refers to one, directly or through
 /// others: found from those backwards along references, so linear in the size of the models,
 /// cycles included.
-fn holders<'a>(models: &'a [Model], own: impl Fn(&Model) -> bool) -> HashSet<&'a str> {
+pub(super) fn holders<'a>(models: &'a [Model], own: impl Fn(&Model) -> bool) -> HashSet<&'a str> {
     let mut referrers: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
     let mut pending: Vec<&'a str> = Vec::new();
     for model in models {

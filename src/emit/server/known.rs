@@ -2,7 +2,7 @@
 //! `enum_holders` walk), and an `impl Known` for each of them, so a server refuses values
 //! outside the spec's enums that the models themselves keep.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -100,41 +100,8 @@ impl Emitter<'_> {
 /// The models whose values may hold a string enum: the enums, and every model that refers to
 /// one of them, directly or through others. Found from the enums backwards along references,
 /// so it is linear in the size of the models, cycles included.
-pub(super) fn enum_holders<'a>(models: &'a [Model]) -> HashSet<&'a str> {
-    let mut referrers: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
-    for model in models {
-        let mut refers = |ty: &'a TypeRef| {
-            if let Some(name) = ty.model() {
-                referrers.entry(name).or_default().push(&model.name.rust);
-            }
-        };
-        match &model.kind {
-            ModelKind::Struct(shape) => {
-                shape.fields.iter().for_each(|field| refers(&field.ty));
-                if let Some(extra) = &shape.additional_properties {
-                    refers(&extra.value);
-                }
-            }
-            ModelKind::Alias(target) | ModelKind::Newtype(target) => refers(target),
-            ModelKind::Union(union) => union
-                .variants
-                .iter()
-                .for_each(|variant| refers(&variant.ty)),
-            ModelKind::Enum(_) => {}
-        }
-    }
-    let mut holders: HashSet<&str> = HashSet::new();
-    let mut pending: Vec<&str> = models
-        .iter()
-        .filter(|model| matches!(model.kind, ModelKind::Enum(_)))
-        .map(|model| model.name.rust.as_str())
-        .collect();
-    while let Some(name) = pending.pop() {
-        if holders.insert(name) {
-            pending.extend(referrers.get(name).into_iter().flatten().copied());
-        }
-    }
-    holders
+pub(super) fn enum_holders(models: &[Model]) -> HashSet<&str> {
+    super::checks::holders(models, |model| matches!(model.kind, ModelKind::Enum(_)))
 }
 
 #[cfg(test)]
