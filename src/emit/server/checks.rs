@@ -115,11 +115,14 @@ impl Emitter<'_> {
     /// (a string enum, a struct without constraints, …). Those that hold no constraint get an
     /// impl that checks nothing.
     pub(super) fn find_checked_leaves(&mut self) {
-        let mut leaves = HashSet::new();
-        let mut visit = |emitter: &Self, own: &Constraints, ty: &TypeRef| {
+        let leaves = std::cell::RefCell::new(HashSet::new());
+        let visit_leaf = |emitter: &Self, ty: &TypeRef| {
+            leaves.borrow_mut().extend(emitter.leaf_model(ty));
+        };
+        let visit = |emitter: &Self, own: &Constraints, ty: &TypeRef| {
             let own = emitter.effective(own, ty);
             if emitter.is_checked(&own, ty) {
-                leaves.extend(emitter.leaf_model(ty));
+                visit_leaf(emitter, ty);
             }
         };
         for model in &self.api.models {
@@ -130,7 +133,10 @@ impl Emitter<'_> {
             match &model.kind {
                 ModelKind::Struct(shape) => {
                     for field in &shape.fields {
-                        visit(self, &field.constraints, &field.ty);
+                        // As the struct's walk checks it: `readOnly` included.
+                        if self.is_checked(&self.field_checks(field), &field.ty) {
+                            visit_leaf(self, &field.ty);
+                        }
                     }
                     if let Some(extra) = &shape.additional_properties {
                         visit(self, &Constraints::default(), &extra.value);
@@ -158,7 +164,20 @@ impl Emitter<'_> {
                 }
             }
         }
-        self.checked_leaves = leaves;
+        self.checked_leaves = leaves.into_inner();
+    }
+
+    /// The constraints a struct's walk checks on `field`: its effective ones, and `readOnly` on
+    /// an optional property (a required property is always there: `readOnly` on it speaks of
+    /// replies).
+    fn field_checks(&self, field: &crate::ir::Field) -> Constraints {
+        let mut own = self.effective(&field.constraints, &field.ty);
+        own.read_only = field.constraints.read_only
+            && matches!(
+                field.presence,
+                Presence::Optional | Presence::OptionalNullable
+            );
+        own
     }
 
     /// The constraints an alias (or chain of aliases) adds to what it names, with its target's.
@@ -391,13 +410,7 @@ impl Emitter<'_> {
             ModelKind::Struct(shape) => {
                 let mut checks = Vec::new();
                 for field in &shape.fields {
-                    let mut own = self.effective(&field.constraints, &field.ty);
-                    // A required property is always there: `readOnly` on it speaks of replies.
-                    own.read_only = field.constraints.read_only
-                        && matches!(
-                            field.presence,
-                            Presence::Optional | Presence::OptionalNullable
-                        );
+                    let own = self.field_checks(field);
                     if !self.is_checked(&own, &field.ty) {
                         continue;
                     }
