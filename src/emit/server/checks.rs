@@ -396,14 +396,26 @@ impl Emitter<'_> {
                     } else {
                         self.rules_ref(statics, &variant.name, &own)
                     };
-                    let variant_name = ident(&variant.name);
-                    arms.push(quote!(Self::#variant_name(value) => value.check(#rules, walk),));
+                    arms.push((ident(&variant.name), rules));
                 }
-                let rest = (arms.len() < union.variants.len()).then(|| quote!(_ => {}));
-                quote! {
-                    match self {
-                        #(#arms)*
-                        #rest
+                match arms.as_slice() {
+                    // One member checked of several: `if let` (clippy's `single_match`).
+                    [(variant, rules)] if union.variants.len() > 1 => quote! {
+                        if let Self::#variant(value) = self {
+                            value.check(#rules, walk);
+                        }
+                    },
+                    _ => {
+                        let rest = (arms.len() < union.variants.len()).then(|| quote!(_ => {}));
+                        let arms = arms.iter().map(|(variant, rules)| {
+                            quote!(Self::#variant(value) => value.check(#rules, walk),)
+                        });
+                        quote! {
+                            match self {
+                                #(#arms)*
+                                #rest
+                            }
+                        }
                     }
                 }
             }
