@@ -75,23 +75,28 @@ fn check_models(api: &Api, file: &syn::File, problems: &mut Vec<String>) {
                     problems.push(format!("models.rs has no struct `{name}`"));
                     continue;
                 };
-                let rule = serde_value(&item.attrs, "rename_all");
-                let mut sent = Vec::new();
-                for field in &item.fields {
-                    if has_serde_flag(&field.attrs, "flatten") {
-                        continue;
-                    }
-                    let rust = field.ident.as_ref().map(unraw).unwrap_or_default();
-                    let wire = serde_value(&field.attrs, "rename")
-                        .unwrap_or_else(|| rename_field(rule.as_deref(), &rust));
-                    sent.push(wire);
-                }
                 let expected: Vec<&str> =
                     shape.fields.iter().map(|f| f.name.wire.as_str()).collect();
-                if sent != expected {
-                    problems.push(format!(
-                        "struct `{name}` is sent with the keys {sent:?}, the spec says {expected:?}"
-                    ));
+                let written = written_keys(file, name);
+                if written.is_empty() {
+                    let sent = derived_keys(item);
+                    if sent != expected {
+                        problems.push(format!(
+                            "struct `{name}` is sent with the keys {sent:?}, the spec says {expected:?}"
+                        ));
+                    }
+                } else {
+                    // Each key with the field whose value it is sent with.
+                    let expected: Vec<(String, String)> = shape
+                        .fields
+                        .iter()
+                        .map(|f| (f.name.wire.clone(), f.name.rust.clone()))
+                        .collect();
+                    if written != expected {
+                        problems.push(format!(
+                            "struct `{name}` is sent as (key, field) {written:?}, the spec says {expected:?}"
+                        ));
+                    }
                 }
                 let read = read_keys(file, name);
                 if read != expected {
@@ -208,6 +213,75 @@ fn unblock(expr: &syn::Expr) -> &syn::Expr {
     }
 }
 
+/// The keys serde's derive sends a struct with: each field's `rename`, or its name under the
+/// struct's `rename_all` (fields `flatten`ed are not keys).
+fn derived_keys(item: &syn::ItemStruct) -> Vec<String> {
+    let rule = serde_value(&item.attrs, "rename_all");
+    item.fields
+        .iter()
+        .filter(|field| !has_serde_flag(&field.attrs, "flatten"))
+        .map(|field| {
+            let rust = field.ident.as_ref().map(unraw).unwrap_or_default();
+            serde_value(&field.attrs, "rename")
+                .unwrap_or_else(|| rename_field(rule.as_deref(), &rust))
+        })
+        .collect()
+}
+
+/// The `(key, field)` pairs `name`'s written-out `Serialize` impl sends, in order: the
+/// `runtime::ObjectWriter` calls `.field("key", &self.field)` and its kin. Empty when the
+/// struct's `Serialize` is derived.
+fn written_keys(file: &syn::File, name: &str) -> Vec<(String, String)> {
+    struct Writes(Vec<(String, String)>);
+    impl<'ast> Visit<'ast> for Writes {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            // The receiver holds the earlier calls of the chain: visited first, they come first.
+            syn::visit::visit_expr_method_call(self, call);
+            let writes = ["field", "optional", "write_only", "optional_write_only"]
+                .iter()
+                .any(|method| call.method == method);
+            let args: Vec<&syn::Expr> = call.args.iter().collect();
+            if let (true, [syn::Expr::Lit(key), syn::Expr::Reference(value)]) = (writes, &args[..])
+            {
+                let syn::Lit::Str(key) = &key.lit else {
+                    return;
+                };
+                let field = match &*value.expr {
+                    syn::Expr::Field(syn::ExprField {
+                        member: syn::Member::Named(field),
+                        ..
+                    }) => unraw(field),
+                    _ => String::new(),
+                };
+                self.0.push((key.value(), field));
+            }
+        }
+    }
+    let mut writes = Writes(Vec::new());
+    for block in trait_impls(file, name, "Serialize") {
+        writes.visit_item_impl(block);
+    }
+    writes.0
+}
+
+/// The impls of the trait named `trait_name` for the type `name`.
+fn trait_impls<'a>(file: &'a syn::File, name: &str, trait_name: &str) -> Vec<&'a syn::ItemImpl> {
+    items(file)
+        .into_iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(block) => Some(block),
+            _ => None,
+        })
+        .filter(|block| {
+            let implements = block.trait_.as_ref().is_some_and(|(path, _)| {
+                path.segments.last().is_some_and(|s| s.ident == trait_name)
+            });
+            let is_type = matches!(&*block.self_ty, syn::Type::Path(ty) if ty.path.is_ident(name));
+            implements && is_type
+        })
+        .collect()
+}
+
 /// The keys `name`'s `Deserialize` impl reads: the string patterns of its `match key.as_str()`.
 fn read_keys(file: &syn::File, name: &str) -> Vec<String> {
     struct Keys(Vec<String>);
@@ -231,19 +305,8 @@ fn read_keys(file: &syn::File, name: &str) -> Vec<String> {
         }
     }
     let mut keys = Keys(Vec::new());
-    for item in items(file) {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        let reads = block.trait_.as_ref().is_some_and(|(path, _)| {
-            path.segments
-                .last()
-                .is_some_and(|s| s.ident == "Deserialize")
-        });
-        let is_type = matches!(&*block.self_ty, syn::Type::Path(ty) if ty.path.is_ident(name));
-        if reads && is_type {
-            keys.visit_item_impl(block);
-        }
+    for block in trait_impls(file, name, "Deserialize") {
+        keys.visit_item_impl(block);
     }
     keys.0
 }

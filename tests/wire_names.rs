@@ -102,7 +102,8 @@ fn the_audit_catches_names_that_leak_onto_the_wire() {
     );
 }
 
-/// Struct keys: a dropped `rename` or a changed `rename_all` is caught.
+/// Struct keys: a key changed, or sent with another field's value, is caught; so are a dropped
+/// `rename` or a changed `rename_all` where serde's derive writes the struct.
 #[test]
 fn the_audit_catches_struct_keys_that_change() {
     let source = sources()
@@ -116,15 +117,38 @@ fn the_audit_catches_struct_keys_that_change() {
     );
     let models = "src/keyword_names/models.rs";
     for (from, to) in [
-        ("#[serde(rename = \"type\")]", ""),
+        (".field(\"type\"", ".field(\"type_\""),
+        ("(\"for\", &self.for_)", "(\"for\", &self.type_)"),
+    ] {
+        let mut tampered = files.clone();
+        let text = tampered.get(models).expect("models").clone();
+        assert!(text.contains(from), "{from}");
+        tampered.insert(models.to_owned(), text.replacen(from, to, 1));
+        let problems = apigen::audit::check_spec(&source, &tampered);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("is sent as (key, field)")),
+            "{problems:?}"
+        );
+    }
+    // A struct that keeps unknown properties is written by serde's derive.
+    let source = sources()
+        .into_iter()
+        .find(|source| source.display_path == "tests/fixtures/additional_properties.yaml")
+        .expect("the additional properties fixture");
+    let files = generate(std::slice::from_ref(&source)).expect("generates");
+    let models = "src/additional_properties/models.rs";
+    let text = files.get(models).expect("models").clone();
+    for (from, to) in [
+        ("#[serde(rename_all = \"camelCase\")]", ""),
         (
             "#[serde(rename_all = \"camelCase\")]",
             "#[serde(rename_all = \"snake_case\")]",
         ),
     ] {
-        let mut tampered = files.clone();
-        let text = tampered.get(models).expect("models").clone();
         assert!(text.contains(from), "{from}");
+        let mut tampered = files.clone();
         tampered.insert(models.to_owned(), text.replacen(from, to, 1));
         let problems = apigen::audit::check_spec(&source, &tampered);
         assert!(

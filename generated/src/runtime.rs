@@ -13,5 +13,6 @@ mod reply;
 #[cfg(feature = "server")]
 pub mod server;
 pub use fields::{
-    Closed, Key, Replying, absent_or_replying, replying, required, skip, unknown,
+    Closed, Key, ObjectWriter, Replying, absent_or_replying, missing, read_extra,
+    read_into, replying, skip, unknown,
 };

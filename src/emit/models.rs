@@ -157,39 +157,117 @@ fn struct_item(
         )
     });
     let default = all_optional.then(|| quote!(Default,));
+    let reader = object_reader(name, shape, closed, imports, runtime);
+    // A struct that keeps the properties it does not name writes them inline, which serde's
+    // `flatten` does (as a map); any other is written by `object_writer`.
+    let Some(additional) = &shape.additional_properties else {
+        let fields: Vec<TokenStream> = shape
+            .fields
+            .iter()
+            .map(|field| field_tokens(field, None, imports))
+            .collect();
+        let writer = object_writer(name, shape);
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #default)]
+            pub struct #name {
+                #(#fields)*
+            }
+
+            #writer
+
+            #reader
+        };
+    };
     let names: Vec<&Name> = shape.fields.iter().map(|field| &field.name).collect();
     let rule = pick_rule(&names);
     let rename_all = rule.map(|rule| quote!(#[serde(rename_all = #rule)]));
     let fields: Vec<TokenStream> = shape
         .fields
         .iter()
-        .map(|field| field_tokens(field, rule, imports))
+        .map(|field| field_tokens(field, Some(rule), imports))
         .collect();
-    let additional = shape.additional_properties.as_ref().map(|additional| {
-        let field = ident(&additional.field);
-        let map = imports.type_tokens(&TypeRef::Map(Box::new(additional.value.clone())));
-        quote! {
-            /// Properties not named above, kept so that nothing the server sends is lost.
-            #[serde(flatten)]
-            pub #field: #map,
-        }
-    });
-    let reader = object_reader(name, shape, closed, imports, runtime);
+    let field = ident(&additional.field);
+    let map = imports.type_tokens(&TypeRef::Map(Box::new(additional.value.clone())));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize)]
         #rename_all
         pub struct #name {
             #(#fields)*
-            #additional
+            /// Properties not named above, kept so that nothing the server sends is lost.
+            #[serde(flatten)]
+            pub #field: #map,
         }
 
         #reader
     }
 }
 
+/// `Serialize` for a struct, written out as one chain of `runtime::ObjectWriter` calls in the
+/// order of the fields: the same serializer calls as serde's derive, which writes a branch and
+/// an early return per field and costs a large spec's crate about a third of its check time.
+/// An absent optional property is skipped, a `writeOnly` one is skipped in a server's reply,
+/// and `len` counts exactly the properties written (formats such as MessagePack write it).
+fn object_writer(name: &proc_macro2::Ident, shape: &Struct) -> TokenStream {
+    let mut always = 0usize;
+    let mut counted = Vec::new();
+    let mut calls = Vec::new();
+    for field in &shape.fields {
+        let member = ident(&field.name.rust);
+        let wire = &field.name.wire;
+        let optional = matches!(
+            field.presence,
+            Presence::Optional | Presence::OptionalNullable
+        );
+        let (method, sent) = match (field.constraints.write_only, optional) {
+            (false, false) => {
+                always += 1;
+                (quote!(field), None)
+            }
+            (false, true) => (
+                quote!(optional),
+                Some(quote!(usize::from(self.#member.is_some()))),
+            ),
+            (true, false) => (
+                quote!(write_only),
+                Some(quote!(usize::from(!runtime::replying(&self.#member)))),
+            ),
+            (true, true) => (
+                quote!(optional_write_only),
+                Some(quote!(usize::from(!runtime::absent_or_replying(&self.#member)))),
+            ),
+        };
+        counted.extend(sent);
+        calls.push(quote!(.#method(#wire, &self.#member)));
+    }
+    let rust_name = name.to_string();
+    let rust_name = rust_name.trim_start_matches("r#");
+    // The properties always written, then one term per property that may be left out.
+    if always > 0 || counted.is_empty() {
+        let always = proc_macro2::Literal::usize_unsuffixed(always);
+        counted.insert(0, quote!(#always));
+    }
+    let (count, len) = match counted.as_slice() {
+        [only] => (None, only.clone()),
+        _ => (Some(quote!(let len = #(#counted)+*;)), quote!(len)),
+    };
+    quote! {
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #count
+                runtime::ObjectWriter::start(serializer, #rust_name, #len)
+                    #(#calls)*
+                    .end()
+            }
+        }
+    }
+}
+
 /// `Deserialize` for a struct, written out: one loop over the object's keys, a `match` arm per
-/// property. serde's derive writes about five times the code per field (a field enum with three
+/// property that reads it with `runtime::read_into` (one `?` for the whole `match`, and a
+/// `let … else` per required property: an early return per property is much of what a body
+/// costs to type-check). serde's derive writes about five times the code per field (a field enum with three
 /// visitors, reading from a sequence too, and a wrapper type per `deserialize_with`), which is
 /// most of what a large spec's models cost to compile. An absent optional property is `None`;
 /// one that is not nullable refuses `null`, since `T` does; a nullable one reads `null` as
@@ -212,26 +290,33 @@ fn object_reader(
     }
     let mut locals = Vec::new();
     let mut arms = Vec::new();
+    let mut checks = Vec::new();
     let mut inits = Vec::new();
     for field in &shape.fields {
         let field_name = ident(&field.name.rust);
         let local = ident(&scope.claim(field.name.rust.clone()));
         let wire = &field.name.wire;
         locals.push(quote!(let mut #local = None;));
-        arms.push(quote!(#wire => #local = Some(map.next_value()?),));
+        arms.push(quote!(#wire => runtime::read_into(&mut map, &mut #local),));
         let value = match field.presence {
-            Presence::Required => quote!(runtime::required(#local, #wire)?),
+            Presence::Required => {
+                checks.push(quote! {
+                    let Some(#local) = #local else {
+                        return Err(runtime::missing(#wire));
+                    };
+                });
+                quote!(#local)
+            }
             Presence::RequiredNullable => quote!(#local.flatten()),
             Presence::Optional | Presence::OptionalNullable => quote!(#local),
         };
-        inits.push(if local == field_name {
-            match field.presence {
-                Presence::Optional | Presence::OptionalNullable => quote!(#field_name,),
-                _ => quote!(#field_name: #value,),
-            }
-        } else {
-            quote!(#field_name: #value,)
-        });
+        inits.push(
+            if local == field_name && field.presence != Presence::RequiredNullable {
+                quote!(#field_name,)
+            } else {
+                quote!(#field_name: #value,)
+            },
+        );
     }
     let other = match &shape.additional_properties {
         Some(additional) => {
@@ -243,13 +328,11 @@ fn object_reader(
             } else {
                 quote!(#field_name: #extra,)
             });
-            quote!(_ => {
-                #extra.insert(key.into_string(), map.next_value()?);
-            })
+            quote!(_ => runtime::read_extra(&mut map, &mut #extra, key),)
         }
         // `additionalProperties: false`: a server refuses other keys (`runtime::closed`).
-        None if closed => quote!(_ => runtime::unknown(&mut map, key.as_str())?,),
-        None => quote!(_ => runtime::skip(&mut map)?,),
+        None if closed => quote!(_ => runtime::unknown(&mut map, key.as_str()),),
+        None => quote!(_ => runtime::skip(&mut map),),
     };
     let read = if arms.is_empty() && shape.additional_properties.is_none() && !closed {
         quote! {
@@ -263,7 +346,7 @@ fn object_reader(
                 match key.as_str() {
                     #(#arms)*
                     #other
-                }
+                }?;
             }
         }
     };
@@ -287,6 +370,7 @@ fn object_reader(
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
                         #(#locals)*
                         #read
+                        #(#checks)*
                         Ok(#name { #(#inits)* })
                     }
                 }
@@ -297,7 +381,14 @@ fn object_reader(
     }
 }
 
-fn field_tokens(field: &Field, rule: Option<&str>, imports: &mut Imports) -> TokenStream {
+/// A struct's field. `derived` holds the `rename_all` rule when serde's derive writes the struct
+/// (it then needs the wire name and the absence test as attributes); `None` when
+/// `object_writer` does.
+fn field_tokens(
+    field: &Field,
+    derived: Option<Option<&str>>,
+    imports: &mut Imports,
+) -> TokenStream {
     let mut docs = or_fallback(&field.docs, format!("The `{}` property.", field.name.wire));
     if field.presence == Presence::OptionalNullable {
         docs.lines.push(String::new());
@@ -312,6 +403,24 @@ fn field_tokens(field: &Field, rule: Option<&str>, imports: &mut Imports) -> Tok
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
+    let ty = match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        Presence::OptionalNullable => quote!(Option<Option<#ty>>),
+    };
+    let serde_attr = derived
+        .map(|rule| serde_attributes(field, rule))
+        .unwrap_or_default();
+    quote! {
+        #docs
+        #serde_attr
+        pub #name: #ty,
+    }
+}
+
+/// What serde's derive needs to write `field` as the spec says: its wire name where `rule` does
+/// not give it, and when to leave it out (absent, or `writeOnly` in a server's reply).
+fn serde_attributes(field: &Field, rule: Option<&str>) -> TokenStream {
     let mut serde_args: Vec<TokenStream> = Vec::new();
     if needs_own_rename(&field.name, rule) {
         let wire = &field.name.wire;
@@ -324,36 +433,20 @@ fn field_tokens(field: &Field, rule: Option<&str>, imports: &mut Imports) -> Tok
     } else {
         "Option::is_none"
     };
-    let ty = match field.presence {
+    match field.presence {
         Presence::Required | Presence::RequiredNullable if write_only => {
             serde_args.push(quote!(skip_serializing_if = "crate::runtime::replying"));
-            match field.presence {
-                Presence::Required => ty,
-                _ => quote!(Option<#ty>),
-            }
         }
-        Presence::Required => ty,
-        Presence::RequiredNullable => quote!(Option<#ty>),
-        // Absent is `None` and is not sent back; reading is `Deserialize`'s (`object_reader`).
-        Presence::Optional => {
+        Presence::Required | Presence::RequiredNullable => {}
+        Presence::Optional | Presence::OptionalNullable => {
             serde_args.push(quote!(skip_serializing_if = #absent));
-            quote!(Option<#ty>)
         }
-        Presence::OptionalNullable => {
-            serde_args.push(quote!(skip_serializing_if = #absent));
-            quote!(Option<Option<#ty>>)
-        }
-    };
-    // One attribute per concern (the wire name, absence, `null`), each short enough for a line.
-    let serde_attr: TokenStream = serde_args
+    }
+    // One attribute per concern (the wire name, absence), each short enough for a line.
+    serde_args
         .iter()
         .map(|args| quote!(#[serde(#args)]))
-        .collect();
-    quote! {
-        #docs
-        #serde_attr
-        pub #name: #ty,
-    }
+        .collect()
 }
 
 /// An untagged enum: serde reads a value as the first variant it fits, in the spec's order.
@@ -363,7 +456,7 @@ fn union_item(
     variants: &[UnionVariant],
     imports: &mut Imports,
 ) -> TokenStream {
-    let variants = variants.iter().map(|variant| {
+    let members = variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = imports.type_tokens(&variant.ty);
         let ty = if variant.boxed { quote!(Box<#ty>) } else { ty };
@@ -376,18 +469,39 @@ fn union_item(
             #variant_name(#ty),
         }
     });
+    let writer = member_writer(name, variants);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Deserialize)]
         #[serde(untagged)]
         pub enum #name {
-            #(#variants)*
+            #(#members)*
+        }
+
+        #writer
+    }
+}
+
+/// `Serialize` for a union: the value is written as its member writes itself (what serde's
+/// `untagged` derive does, without a proc macro's expansion per union).
+fn member_writer(name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
+    let arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        quote!(Self::#variant_name(value) => value.serialize(serializer),)
+    });
+    quote! {
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#arms)*
+                }
+            }
         }
     }
 }
 
 /// A union whose variant is chosen by the `property` of a value (its tag): written as its member
-/// writes itself, as an untagged enum (the member declares the property, so the tag is written
+/// writes itself (`member_writer`; the member declares the property, so the tag is written
 /// once), and read by hand, through the runtime's `Tagged`, as the member the tag names.
 /// serde's own `#[serde(tag = …)]` would take the property away before the member reads it.
 fn tagged_union_item(
@@ -425,13 +539,15 @@ fn tagged_union_item(
             quote!(#(#tags)|* => tagged.into_member().map(Self::#variant_name),)
         });
     let expected = variants.iter().flat_map(|variant| &variant.tags);
+    let writer = member_writer(name, variants);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#items)*
         }
+
+        #writer
 
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>

@@ -262,7 +262,8 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
     let fields_use = capabilities.fields.then(|| {
         quote! {
             pub use fields::{
-                Closed, Key, Replying, absent_or_replying, replying, required, skip, unknown,
+                Closed, Key, ObjectWriter, Replying, absent_or_replying, missing, read_extra,
+                read_into, replying, skip, unknown,
             };
         }
     });

@@ -27,7 +27,10 @@ mod tagged;
 #[path = "../../templates/runtime/validate.rs"]
 pub mod validate;
 pub use binary::Binary;
-pub use fields::{Closed, Key, Replying, absent_or_replying, replying, required, skip, unknown};
+pub use fields::{
+    Closed, Key, ObjectWriter, Replying, absent_or_replying, missing, read_extra, read_into,
+    replying, skip, unknown,
+};
 pub use tagged::Tagged;
 
 validate::checked_by_text!(bool, chrono::NaiveDate);

@@ -55,18 +55,21 @@ impl<'de> Deserialize<'de> for Usage {
                 let mut additional_properties = BTreeMap::new();
                 while let Some(key) = map.next_key::<runtime::Key>()? {
                     match key.as_str() {
-                        "product_type" => product_type = Some(map.next_value()?),
-                        "quantity" => quantity = Some(map.next_value()?),
+                        "product_type" => runtime::read_into(&mut map, &mut product_type),
+                        "quantity" => runtime::read_into(&mut map, &mut quantity),
                         "product_reference" => {
-                            product_reference = Some(map.next_value()?);
+                            runtime::read_into(&mut map, &mut product_reference)
                         }
-                        "created" => created = Some(map.next_value()?),
-                        "dimensions" => dimensions = Some(map.next_value()?),
+                        "created" => runtime::read_into(&mut map, &mut created),
+                        "dimensions" => runtime::read_into(&mut map, &mut dimensions),
                         _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
+                            runtime::read_extra(
+                                &mut map,
+                                &mut additional_properties,
+                                key,
+                            )
                         }
-                    }
+                    }?;
                 }
                 Ok(Usage {
                     product_type,

@@ -26,16 +26,13 @@ use uuid::Uuid;
 
 /// The `SlurmAllocationUserUsage` schema.
 #[cfg(feature = "waldur-slurm-allocation-user-usage")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SlurmAllocationUserUsage {
     /// Constraints: minimum -9223372036854775808, maximum 9223372036854775807.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_usage: Option<i64>,
     /// Constraints: minimum -9223372036854775808, maximum 9223372036854775807.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram_usage: Option<i64>,
     /// Constraints: minimum -9223372036854775808, maximum 9223372036854775807.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_usage: Option<i64>,
     /// Constraints: minimum 1, maximum 12.
     pub month: i64,
@@ -46,12 +43,31 @@ pub struct SlurmAllocationUserUsage {
     /// Format: `uri`.
     ///
     /// `None` when the property is absent, `Some(None)` when it is `null`; each is sent back as it came.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Option<String>>,
     /// Constraints: maximum length 32.
     pub username: String,
     /// Read-only: set by the server, ignored in requests.
     pub full_name: String,
+}
+
+#[cfg(feature = "waldur-slurm-allocation-user-usage")]
+impl Serialize for SlurmAllocationUserUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5 + usize::from(self.cpu_usage.is_some())
+            + usize::from(self.ram_usage.is_some())
+            + usize::from(self.gpu_usage.is_some()) + usize::from(self.user.is_some());
+        runtime::ObjectWriter::start(serializer, "SlurmAllocationUserUsage", len)
+            .optional("cpu_usage", &self.cpu_usage)
+            .optional("ram_usage", &self.ram_usage)
+            .optional("gpu_usage", &self.gpu_usage)
+            .field("month", &self.month)
+            .field("year", &self.year)
+            .field("allocation", &self.allocation)
+            .optional("user", &self.user)
+            .field("username", &self.username)
+            .field("full_name", &self.full_name)
+            .end()
+    }
 }
 
 #[cfg(feature = "waldur-slurm-allocation-user-usage")]
@@ -84,28 +100,43 @@ impl<'de> Deserialize<'de> for SlurmAllocationUserUsage {
                 let mut full_name = None;
                 while let Some(key) = map.next_key::<runtime::Key>()? {
                     match key.as_str() {
-                        "cpu_usage" => cpu_usage = Some(map.next_value()?),
-                        "ram_usage" => ram_usage = Some(map.next_value()?),
-                        "gpu_usage" => gpu_usage = Some(map.next_value()?),
-                        "month" => month = Some(map.next_value()?),
-                        "year" => year = Some(map.next_value()?),
-                        "allocation" => allocation = Some(map.next_value()?),
-                        "user" => user = Some(map.next_value()?),
-                        "username" => username = Some(map.next_value()?),
-                        "full_name" => full_name = Some(map.next_value()?),
-                        _ => runtime::skip(&mut map)?,
-                    }
+                        "cpu_usage" => runtime::read_into(&mut map, &mut cpu_usage),
+                        "ram_usage" => runtime::read_into(&mut map, &mut ram_usage),
+                        "gpu_usage" => runtime::read_into(&mut map, &mut gpu_usage),
+                        "month" => runtime::read_into(&mut map, &mut month),
+                        "year" => runtime::read_into(&mut map, &mut year),
+                        "allocation" => runtime::read_into(&mut map, &mut allocation),
+                        "user" => runtime::read_into(&mut map, &mut user),
+                        "username" => runtime::read_into(&mut map, &mut username),
+                        "full_name" => runtime::read_into(&mut map, &mut full_name),
+                        _ => runtime::skip(&mut map),
+                    }?;
                 }
+                let Some(month) = month else {
+                    return Err(runtime::missing("month"));
+                };
+                let Some(year) = year else {
+                    return Err(runtime::missing("year"));
+                };
+                let Some(allocation) = allocation else {
+                    return Err(runtime::missing("allocation"));
+                };
+                let Some(username) = username else {
+                    return Err(runtime::missing("username"));
+                };
+                let Some(full_name) = full_name else {
+                    return Err(runtime::missing("full_name"));
+                };
                 Ok(SlurmAllocationUserUsage {
                     cpu_usage,
                     ram_usage,
                     gpu_usage,
-                    month: runtime::required(month, "month")?,
-                    year: runtime::required(year, "year")?,
-                    allocation: runtime::required(allocation, "allocation")?,
+                    month,
+                    year,
+                    allocation,
                     user,
-                    username: runtime::required(username, "username")?,
-                    full_name: runtime::required(full_name, "full_name")?,
+                    username,
+                    full_name,
                 })
             }
         }
@@ -115,10 +146,9 @@ impl<'de> Deserialize<'de> for SlurmAllocationUserUsage {
 
 /// The `AllocationUserUsage` schema.
 #[cfg(feature = "waldur-openportal-allocation-user-usage")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllocationUserUsage {
     /// Constraints: pattern `^-?\d{0,18}(?:\.\d{0,2})?$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_usage: Option<Decimal>,
     /// Constraints: minimum 1, maximum 12.
     pub month: i64,
@@ -129,12 +159,28 @@ pub struct AllocationUserUsage {
     /// Format: `uri`.
     ///
     /// `None` when the property is absent, `Some(None)` when it is `null`; each is sent back as it came.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Option<String>>,
     /// Constraints: maximum length 64.
     pub username: String,
     /// Read-only: set by the server, ignored in requests.
     pub full_name: String,
+}
+
+#[cfg(feature = "waldur-openportal-allocation-user-usage")]
+impl Serialize for AllocationUserUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5 + usize::from(self.node_usage.is_some())
+            + usize::from(self.user.is_some());
+        runtime::ObjectWriter::start(serializer, "AllocationUserUsage", len)
+            .optional("node_usage", &self.node_usage)
+            .field("month", &self.month)
+            .field("year", &self.year)
+            .field("allocation", &self.allocation)
+            .optional("user", &self.user)
+            .field("username", &self.username)
+            .field("full_name", &self.full_name)
+            .end()
+    }
 }
 
 #[cfg(feature = "waldur-openportal-allocation-user-usage")]
@@ -165,24 +211,39 @@ impl<'de> Deserialize<'de> for AllocationUserUsage {
                 let mut full_name = None;
                 while let Some(key) = map.next_key::<runtime::Key>()? {
                     match key.as_str() {
-                        "node_usage" => node_usage = Some(map.next_value()?),
-                        "month" => month = Some(map.next_value()?),
-                        "year" => year = Some(map.next_value()?),
-                        "allocation" => allocation = Some(map.next_value()?),
-                        "user" => user = Some(map.next_value()?),
-                        "username" => username = Some(map.next_value()?),
-                        "full_name" => full_name = Some(map.next_value()?),
-                        _ => runtime::skip(&mut map)?,
-                    }
+                        "node_usage" => runtime::read_into(&mut map, &mut node_usage),
+                        "month" => runtime::read_into(&mut map, &mut month),
+                        "year" => runtime::read_into(&mut map, &mut year),
+                        "allocation" => runtime::read_into(&mut map, &mut allocation),
+                        "user" => runtime::read_into(&mut map, &mut user),
+                        "username" => runtime::read_into(&mut map, &mut username),
+                        "full_name" => runtime::read_into(&mut map, &mut full_name),
+                        _ => runtime::skip(&mut map),
+                    }?;
                 }
+                let Some(month) = month else {
+                    return Err(runtime::missing("month"));
+                };
+                let Some(year) = year else {
+                    return Err(runtime::missing("year"));
+                };
+                let Some(allocation) = allocation else {
+                    return Err(runtime::missing("allocation"));
+                };
+                let Some(username) = username else {
+                    return Err(runtime::missing("username"));
+                };
+                let Some(full_name) = full_name else {
+                    return Err(runtime::missing("full_name"));
+                };
                 Ok(AllocationUserUsage {
                     node_usage,
-                    month: runtime::required(month, "month")?,
-                    year: runtime::required(year, "year")?,
-                    allocation: runtime::required(allocation, "allocation")?,
+                    month,
+                    year,
+                    allocation,
                     user,
-                    username: runtime::required(username, "username")?,
-                    full_name: runtime::required(full_name, "full_name")?,
+                    username,
+                    full_name,
                 })
             }
         }
@@ -192,77 +253,104 @@ impl<'de> Deserialize<'de> for AllocationUserUsage {
 
 /// The `ComponentUserUsage` schema.
 #[cfg(feature = "waldur-marketplace-component-user-usages")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComponentUserUsage {
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<Uuid>,
     /// Format: `uri`.
     ///
     /// `None` when the property is absent, `Some(None)` when it is `null`; each is sent back as it came.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Option<String>>,
     /// Constraints: maximum length 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Format: `uri`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component_usage: Option<String>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<f64>,
     /// Unit of measurement, for example, GB.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub measured_unit: Option<String>,
     /// Constraints: maximum length 4096.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<DateTime<Utc>>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified: Option<DateTime<Utc>>,
     /// Constraints: maximum length 255.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backend_id: Option<String>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_uuid: Option<Uuid>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offering_name: Option<String>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offering_uuid: Option<Uuid>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_uuid: Option<Uuid>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_name: Option<String>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_uuid: Option<Uuid>,
     /// Unique internal name of the measured unit, for example floating_ip.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component_type: Option<String>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<DateTime<Utc>>,
     /// Read-only: set by the server, ignored in requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_period: Option<NaiveDate>,
+}
+
+#[cfg(feature = "waldur-marketplace-component-user-usages")]
+impl Serialize for ComponentUserUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = usize::from(self.uuid.is_some()) + usize::from(self.user.is_some())
+            + usize::from(self.username.is_some())
+            + usize::from(self.component_usage.is_some())
+            + usize::from(self.usage.is_some())
+            + usize::from(self.measured_unit.is_some())
+            + usize::from(self.description.is_some())
+            + usize::from(self.created.is_some()) + usize::from(self.modified.is_some())
+            + usize::from(self.backend_id.is_some())
+            + usize::from(self.resource_name.is_some())
+            + usize::from(self.resource_uuid.is_some())
+            + usize::from(self.offering_name.is_some())
+            + usize::from(self.offering_uuid.is_some())
+            + usize::from(self.project_name.is_some())
+            + usize::from(self.project_uuid.is_some())
+            + usize::from(self.customer_name.is_some())
+            + usize::from(self.customer_uuid.is_some())
+            + usize::from(self.component_type.is_some())
+            + usize::from(self.date.is_some())
+            + usize::from(self.billing_period.is_some());
+        runtime::ObjectWriter::start(serializer, "ComponentUserUsage", len)
+            .optional("uuid", &self.uuid)
+            .optional("user", &self.user)
+            .optional("username", &self.username)
+            .optional("component_usage", &self.component_usage)
+            .optional("usage", &self.usage)
+            .optional("measured_unit", &self.measured_unit)
+            .optional("description", &self.description)
+            .optional("created", &self.created)
+            .optional("modified", &self.modified)
+            .optional("backend_id", &self.backend_id)
+            .optional("resource_name", &self.resource_name)
+            .optional("resource_uuid", &self.resource_uuid)
+            .optional("offering_name", &self.offering_name)
+            .optional("offering_uuid", &self.offering_uuid)
+            .optional("project_name", &self.project_name)
+            .optional("project_uuid", &self.project_uuid)
+            .optional("customer_name", &self.customer_name)
+            .optional("customer_uuid", &self.customer_uuid)
+            .optional("component_type", &self.component_type)
+            .optional("date", &self.date)
+            .optional("billing_period", &self.billing_period)
+            .end()
+    }
 }
 
 #[cfg(feature = "waldur-marketplace-component-user-usages")]
@@ -307,29 +395,49 @@ impl<'de> Deserialize<'de> for ComponentUserUsage {
                 let mut billing_period = None;
                 while let Some(key) = map.next_key::<runtime::Key>()? {
                     match key.as_str() {
-                        "uuid" => uuid = Some(map.next_value()?),
-                        "user" => user = Some(map.next_value()?),
-                        "username" => username = Some(map.next_value()?),
-                        "component_usage" => component_usage = Some(map.next_value()?),
-                        "usage" => usage = Some(map.next_value()?),
-                        "measured_unit" => measured_unit = Some(map.next_value()?),
-                        "description" => description = Some(map.next_value()?),
-                        "created" => created = Some(map.next_value()?),
-                        "modified" => modified = Some(map.next_value()?),
-                        "backend_id" => backend_id = Some(map.next_value()?),
-                        "resource_name" => resource_name = Some(map.next_value()?),
-                        "resource_uuid" => resource_uuid = Some(map.next_value()?),
-                        "offering_name" => offering_name = Some(map.next_value()?),
-                        "offering_uuid" => offering_uuid = Some(map.next_value()?),
-                        "project_name" => project_name = Some(map.next_value()?),
-                        "project_uuid" => project_uuid = Some(map.next_value()?),
-                        "customer_name" => customer_name = Some(map.next_value()?),
-                        "customer_uuid" => customer_uuid = Some(map.next_value()?),
-                        "component_type" => component_type = Some(map.next_value()?),
-                        "date" => date = Some(map.next_value()?),
-                        "billing_period" => billing_period = Some(map.next_value()?),
-                        _ => runtime::skip(&mut map)?,
-                    }
+                        "uuid" => runtime::read_into(&mut map, &mut uuid),
+                        "user" => runtime::read_into(&mut map, &mut user),
+                        "username" => runtime::read_into(&mut map, &mut username),
+                        "component_usage" => {
+                            runtime::read_into(&mut map, &mut component_usage)
+                        }
+                        "usage" => runtime::read_into(&mut map, &mut usage),
+                        "measured_unit" => {
+                            runtime::read_into(&mut map, &mut measured_unit)
+                        }
+                        "description" => runtime::read_into(&mut map, &mut description),
+                        "created" => runtime::read_into(&mut map, &mut created),
+                        "modified" => runtime::read_into(&mut map, &mut modified),
+                        "backend_id" => runtime::read_into(&mut map, &mut backend_id),
+                        "resource_name" => {
+                            runtime::read_into(&mut map, &mut resource_name)
+                        }
+                        "resource_uuid" => {
+                            runtime::read_into(&mut map, &mut resource_uuid)
+                        }
+                        "offering_name" => {
+                            runtime::read_into(&mut map, &mut offering_name)
+                        }
+                        "offering_uuid" => {
+                            runtime::read_into(&mut map, &mut offering_uuid)
+                        }
+                        "project_name" => runtime::read_into(&mut map, &mut project_name),
+                        "project_uuid" => runtime::read_into(&mut map, &mut project_uuid),
+                        "customer_name" => {
+                            runtime::read_into(&mut map, &mut customer_name)
+                        }
+                        "customer_uuid" => {
+                            runtime::read_into(&mut map, &mut customer_uuid)
+                        }
+                        "component_type" => {
+                            runtime::read_into(&mut map, &mut component_type)
+                        }
+                        "date" => runtime::read_into(&mut map, &mut date),
+                        "billing_period" => {
+                            runtime::read_into(&mut map, &mut billing_period)
+                        }
+                        _ => runtime::skip(&mut map),
+                    }?;
                 }
                 Ok(ComponentUserUsage {
                     uuid,
