@@ -81,6 +81,49 @@ pub enum Error<E = std::convert::Infallible> {
     Pagination(String),
 }
 
+/// Why a request got no complete response, as [`Request::send`] reports it; `?` turns it into
+/// the operation's [`Error`]. It is not generic, so the future `send` returns is one type for
+/// every operation: each operation's `async fn` costs the compiler far less to check than if
+/// it awaited a future of its own error type.
+#[derive(Debug)]
+pub struct Failure(Error);
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(failure: Failure) -> Self {
+        match failure.0 {
+            Error::Documented { error, .. } => match error {},
+            Error::InvalidRequest(problem) => Error::InvalidRequest(problem),
+            Error::Transport { source, partial } => Error::Transport { source, partial },
+            Error::UnexpectedStatus(response) => Error::UnexpectedStatus(response),
+            Error::InvalidResponse { reason, response } => {
+                Error::InvalidResponse { reason, response }
+            }
+            Error::BodyTooLarge {
+                status,
+                header_map,
+                limit,
+            } => Error::BodyTooLarge {
+                status,
+                header_map,
+                limit,
+            },
+            Error::Pagination(problem) => Error::Pagination(problem),
+        }
+    }
+}
+
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -202,7 +245,7 @@ impl Transport {
 }
 
 /// Reads the body chunk by chunk, stopping as soon as it passes `limit`.
-async fn read<E>(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, Error<E>> {
+async fn read(mut response: reqwest::Response, limit: usize) -> Result<RawResponse, Error> {
     let status = response.status();
     // The headers are moved out, not copied: reading the body does not need them.
     let header_map = Box::new(std::mem::take(response.headers_mut()));
@@ -416,7 +459,11 @@ impl Request<'_> {
     }
 
     /// Sends the request and reads the whole response, up to the body limit.
-    pub async fn send<E>(self) -> Result<RawResponse, Error<E>> {
+    pub async fn send(self) -> Result<RawResponse, Failure> {
+        self.exchange().await.map_err(Failure)
+    }
+
+    async fn exchange(self) -> Result<RawResponse, Error> {
         if let Some(problem) = self.problem {
             return Err(Error::InvalidRequest(problem));
         }

@@ -21,7 +21,11 @@ async fn sent(path: &str, build: impl FnOnce(&mut Request<'_>)) -> Recorded {
     let transport = Transport::new(&recorder.base_url, None).expect("transport");
     let mut request = transport.request(Method::GET, path);
     build(&mut request);
-    let response = request.send::<Infallible>().await.expect("sent");
+    let response = request
+        .send()
+        .await
+        .map_err(Error::<Infallible>::from)
+        .expect("sent");
     assert_eq!(response.code(), 200);
     recorder.only_request()
 }
@@ -32,7 +36,7 @@ async fn refused(build: impl FnOnce(&mut Request<'_>)) -> String {
     let transport = Transport::new("http://127.0.0.1:9", None).expect("transport");
     let mut request = transport.request(Method::GET, "/items/{id}");
     build(&mut request);
-    match request.send::<Infallible>().await {
+    match request.send().await.map_err(Error::<Infallible>::from) {
         Err(Error::InvalidRequest(reason)) => reason,
         other => panic!("expected an invalid request, got {other:?}"),
     }
@@ -301,7 +305,11 @@ async fn bodies_over_the_limit_are_not_read() {
     transport.set_body_limit(10);
     for _ in 0..2 {
         let request = transport.request(Method::GET, "/large");
-        let error = request.send::<Infallible>().await.expect_err("too large");
+        let error = request
+            .send()
+            .await
+            .map_err(Error::<Infallible>::from)
+            .expect_err("too large");
         let Error::BodyTooLarge {
             status,
             limit,
@@ -329,8 +337,9 @@ async fn unreachable_servers_are_transport_errors() {
     let transport = Transport::new("http://127.0.0.1:9", None).expect("transport");
     let error = transport
         .request(Method::GET, "/")
-        .send::<Infallible>()
+        .send()
         .await
+        .map_err(Error::<Infallible>::from)
         .expect_err("nothing listens on port 9");
     assert!(
         matches!(error, Error::Transport { partial: None, .. }),
@@ -558,7 +567,11 @@ async fn a_sent_request_reads_the_whole_response() {
     let transport = Transport::new(&recorder.base_url, None).expect("transport");
     let mut request = transport.request(Method::POST, "/items");
     request.json("application/json", &Item { id: 9 });
-    let response = request.send::<Infallible>().await.expect("sent");
+    let response = request
+        .send()
+        .await
+        .map_err(Error::<Infallible>::from)
+        .expect("sent");
     let decoded = response.json::<Item, (), Infallible>(no_headers);
     assert_eq!(decoded.expect("decoded").body, Item { id: 9 });
     let sent = recorder.only_request();
