@@ -337,7 +337,7 @@ fn models_in_runs(api: &Api, runs: usize) -> Done {
         text: Some(text),
         runtime: runtime::Capabilities {
             fields: used.reader,
-            tagged: used.tagged,
+            unions: used.unions,
             ..runtime::Capabilities::default()
         },
         crates: imports.crates(),

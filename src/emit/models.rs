@@ -29,8 +29,8 @@ pub struct ModelItems {
 pub struct RuntimeUse {
     /// `runtime::{Key, required, skip}`: some struct reads an object.
     pub reader: bool,
-    /// `runtime::Tagged`: a union whose member is named by a property (a `discriminator`).
-    pub tagged: bool,
+    /// `runtime::{Tagged, Untagged}`: a union.
+    pub unions: bool,
 }
 
 impl RuntimeUse {
@@ -38,7 +38,7 @@ impl RuntimeUse {
     pub fn union(self, other: RuntimeUse) -> RuntimeUse {
         RuntimeUse {
             reader: self.reader || other.reader,
-            tagged: self.tagged || other.tagged,
+            unions: self.unions || other.unions,
         }
     }
 }
@@ -111,13 +111,16 @@ fn model_item(model: &Model, imports: &mut Imports, runtime: &mut RuntimeUse) ->
                 pub struct #name(pub #inner);
             }
         }
-        ModelKind::Union(union) => match &union.tag_property {
-            Some(property) => {
-                runtime.tagged = true;
-                tagged_union_item(&docs, &name, &union.variants, property, imports)
+        ModelKind::Union(union) => {
+            runtime.unions = true;
+            imports.note_runtime();
+            match &union.tag_property {
+                Some(property) => {
+                    tagged_union_item(&docs, &name, &union.variants, property, imports)
+                }
+                None => union_item(&docs, &name, &union.variants, imports),
             }
-            None => union_item(&docs, &name, &union.variants, imports),
-        },
+        }
         ModelKind::Alias(target) => {
             let target = imports.type_tokens(target);
             quote! {
@@ -449,7 +452,9 @@ fn serde_attributes(field: &Field, rule: Option<&str>) -> TokenStream {
         .collect()
 }
 
-/// An untagged enum: serde reads a value as the first variant it fits, in the spec's order.
+/// A union without a tag: a value is read as the first member that reads it, in the spec's order,
+/// through the runtime's `Untagged` (serde's `untagged` derive, which does the same, costs a large
+/// spec's crate about twice as much to check).
 fn union_item(
     docs: &TokenStream,
     name: &proc_macro2::Ident,
@@ -470,15 +475,32 @@ fn union_item(
         }
     });
     let writer = member_writer(name, variants);
+    let reads = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        quote! {
+            if let Some(member) = value.member() {
+                return Ok(Self::#variant_name(member));
+            }
+        }
+    });
+    let rust_name = name.to_string();
+    let rust_name = rust_name.trim_start_matches("r#");
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Deserialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#members)*
         }
 
         #writer
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = runtime::Untagged::read(deserializer)?;
+                #(#reads)*
+                Err(value.unmatched(#rust_name))
+            }
+        }
     }
 }
 

@@ -102,8 +102,8 @@ pub struct Capabilities {
     pub forms: bool,
     /// Some client sends a multipart body.
     pub multipart: bool,
-    /// Some model is a union read by its tag (a `discriminator`).
-    pub tagged: bool,
+    /// Some model is a union.
+    pub unions: bool,
     /// Some server checks a constraint.
     pub validate: bool,
     /// Some server checks a `pattern` (with the `regex` crate).
@@ -135,7 +135,7 @@ impl Capabilities {
             binary: self.binary || other.binary,
             forms: self.forms || other.forms,
             multipart: self.multipart || other.multipart,
-            tagged: self.tagged || other.tagged,
+            unions: self.unions || other.unions,
             validate: self.validate || other.validate,
             patterns: self.patterns || other.patterns,
             text_types: TextTypes {
@@ -148,7 +148,7 @@ impl Capabilities {
 
     /// Whether the crate has a runtime module at all.
     pub fn any(self) -> bool {
-        self.fields || self.client || self.pagination || self.server || self.binary || self.tagged
+        self.fields || self.client || self.pagination || self.server || self.binary || self.unions
     }
 }
 
@@ -226,7 +226,7 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             pub mod pattern;
         });
     }
-    if capabilities.tagged {
+    if capabilities.unions {
         files.push(&TAGGED);
         items.push(quote! {
             mod tagged;
@@ -272,9 +272,9 @@ pub fn runtime(capabilities: Capabilities) -> Option<Runtime> {
             pub use binary::Binary;
         }
     });
-    let tagged_use = capabilities.tagged.then(|| {
+    let tagged_use = capabilities.unions.then(|| {
         quote! {
-            pub use tagged::Tagged;
+            pub use tagged::{Tagged, Untagged};
         }
     });
     Some(Runtime {

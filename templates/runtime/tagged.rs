@@ -1,5 +1,6 @@
-//! Reading unions with a `discriminator`: the member is the one the value's tag property names,
-//! not the first one the value's shape fits.
+//! Reading unions. With a `discriminator`, the member is the one the value's tag property names,
+//! not the first one the value's shape fits ([`Tagged`]); without one, it is the first member,
+//! in the spec's order, that reads the value ([`Untagged`]).
 //!
 //! A discriminated union is written as its member writes itself (the member declares the tag
 //! property, so the tag goes out once, from the member). It is read by hand: the whole value is
@@ -85,6 +86,32 @@ impl Tagged {
             self.property,
             self.tag,
             expected.join(", ")
+        ))
+    }
+}
+
+/// A value of a union without a `discriminator`, read whole so that each member can try to read
+/// it: what serde's `untagged` derive does, written once here rather than expanded per union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Untagged {
+    value: Value,
+}
+
+impl Untagged {
+    /// Reads a value whole.
+    pub fn read<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Value::deserialize(deserializer).map(|value| Untagged { value })
+    }
+
+    /// The value as the member `T`, if `T` reads it.
+    pub fn member<T: DeserializeOwned>(&self) -> Option<T> {
+        T::deserialize(&self.value).ok()
+    }
+
+    /// The error for a value no member reads, in serde's words.
+    pub fn unmatched<E: Error>(&self, union: &str) -> E {
+        E::custom(format_args!(
+            "data did not match any variant of untagged enum {union}"
         ))
     }
 }

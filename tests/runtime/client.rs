@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::recorder::{Recorded, Recorder, Reply};
 use crate::runtime::client::{
-    AsJson, BuildError, Credential, DEFAULT_BODY_LIMIT, DocumentedError, Error, Explode,
+    AsJson, BuildError, Call, Credential, DEFAULT_BODY_LIMIT, DocumentedError, Error, Explode,
     RawResponse, Request, Response, Transport, boxed, header, no_headers, required_header,
 };
 
@@ -628,4 +628,55 @@ async fn json_parameters_and_encoded_bodies() {
 
     let reason = refused(|request| request.encoded_body(Err("not an object".to_owned()))).await;
     assert_eq!(reason, "the body cannot be encoded: not an object");
+}
+
+/// What a generated operation method is: the request built now, sent and decoded when awaited.
+fn create_item<'a>(transport: &'a Transport, item: &Item) -> impl Call<Response<Item>> + 'a {
+    let mut request = transport.request(Method::POST, "/items");
+    request.json("application/json", item);
+    request.call(|response| match response.code() {
+        201 => response.json(no_headers),
+        _ => response.unexpected(),
+    })
+}
+
+#[tokio::test]
+async fn a_call_is_sent_when_awaited_and_decoded_by_its_closure() {
+    let recorder = Recorder::start(|_, _| {
+        Reply::new(201, &[("content-type", "application/json")], br#"{"id":4}"#)
+    })
+    .await;
+    let transport = Transport::new(&recorder.base_url, None).expect("transport");
+    let call = create_item(&transport, &Item { id: 4 });
+    let created = call.await.expect("created");
+    assert_eq!(created.body, Item { id: 4 });
+    assert_eq!(recorder.only_request().body, br#"{"id":4}"#);
+    // The decoding closure sees every status: here one the operation does not document.
+    let recorder = Recorder::start(|_, _| Reply::new(200, &[], b"{}")).await;
+    let transport = Transport::new(&recorder.base_url, None).expect("transport");
+    let error = create_item(&transport, &Item { id: 4 })
+        .await
+        .expect_err("200 is not documented");
+    assert!(matches!(error, Error::UnexpectedStatus(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_call_that_cannot_be_sent_reports_the_failure_as_the_operations_error() {
+    let transport = Transport::new("http://127.0.0.1:9", None).expect("transport");
+    let error = create_item(&transport, &Item { id: 1 })
+        .await
+        .expect_err("nothing listens on port 9");
+    assert!(
+        matches!(error, Error::Transport { partial: None, .. }),
+        "{error:?}"
+    );
+    let failure = transport
+        .request(Method::GET, "/")
+        .send()
+        .await
+        .expect_err("nothing listens on port 9");
+    assert_eq!(
+        failure.to_string(),
+        Error::<Infallible>::from(failure).to_string()
+    );
 }

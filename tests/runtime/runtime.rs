@@ -31,6 +31,6 @@ pub use fields::{
     Closed, Key, ObjectWriter, Replying, absent_or_replying, missing, read_extra, read_into,
     replying, skip, unknown,
 };
-pub use tagged::Tagged;
+pub use tagged::{Tagged, Untagged};
 
 validate::checked_by_text!(bool, chrono::NaiveDate);

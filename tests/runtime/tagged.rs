@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::runtime::Tagged;
+use crate::runtime::{Tagged, Untagged};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -99,4 +99,72 @@ fn an_unknown_tag_is_named_with_the_tags_expected() {
 fn a_member_that_does_not_read_says_which_tag_chose_it() {
     let error = read(r#"{"petType":"Dog"}"#).expect_err("a dog without barks");
     assert_eq!(error, "`petType` is `Dog`: missing field `barks`");
+}
+
+/// As generated for `anyOf: [Dog, integer, string]` without a discriminator.
+#[derive(Debug, PartialEq)]
+enum Loose {
+    Dog(Box<Dog>),
+    Count(i64),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Untagged::read(deserializer)?;
+        if let Some(member) = value.member() {
+            return Ok(Self::Dog(member));
+        }
+        if let Some(member) = value.member() {
+            return Ok(Self::Count(member));
+        }
+        if let Some(member) = value.member() {
+            return Ok(Self::Text(member));
+        }
+        Err(value.unmatched("Loose"))
+    }
+}
+
+/// The same union as serde's `untagged` derive reads it.
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+enum Derived {
+    Dog(Box<Dog>),
+    Count(i64),
+    Text(String),
+}
+
+#[test]
+fn an_untagged_value_is_its_first_member_that_reads_it_as_serdes_derive_says() {
+    let cases = [
+        r#"{"petType": "dog", "barks": 2}"#,
+        r#"{"petType": "dog"}"#,
+        "7",
+        "-7",
+        "7.5",
+        r#""seven""#,
+        "null",
+        "[1]",
+        "true",
+    ];
+    for json in cases {
+        let ours = serde_json::from_str::<Loose>(json).map_err(|error| error.to_string());
+        let serdes = serde_json::from_str::<Derived>(json).map_err(|error| error.to_string());
+        // serde names the union by its Rust name, as the generated code does.
+        let ours = format!("{:?}", ours.map(|value| format!("{value:?}")));
+        let serdes = format!("{:?}", serdes.map(|value| format!("{value:?}")));
+        let serdes = serdes.replace("Derived", "Loose");
+        assert_eq!(ours, serdes, "{json}");
+    }
+    assert_eq!(
+        serde_json::from_str::<Loose>("7").expect("a count"),
+        Loose::Count(7)
+    );
+    let error = serde_json::from_str::<Loose>("null").expect_err("no member reads null");
+    assert!(
+        error
+            .to_string()
+            .starts_with("data did not match any variant of untagged enum Loose"),
+        "{error}"
+    );
 }

@@ -554,7 +554,7 @@ mod tests {
                 api_client.then_some(text)
             })
             .expect("a client");
-        assert_eq!(client.matches("pub async fn ").count(), 18);
+        assert_eq!(client.matches("-> impl Call<").count(), 18);
         // Each copy's three tags are its own: nine operation groups, a feature each.
         let manifest = &files["Cargo.toml"];
         assert_eq!(manifest.matches("-usage-v2 = []").count(), 2, "{manifest}");

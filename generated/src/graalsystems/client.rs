@@ -2,7 +2,7 @@
 //! An async client for GraalSystems Usage API: one method per operation of `spec/graalsystems.yaml`.
 
 pub use crate::runtime::client::{
-    BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
+    BuildError, Call, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
 };
 use crate::runtime::client::{Credential, Transport};
 
@@ -81,7 +81,7 @@ mod usage {
     use super::Client;
     use crate::graalsystems::models::Usage;
     use crate::runtime::client::{
-        DocumentedError, Error, Explode, RawResponse, Response, boxed, no_headers,
+        Call, DocumentedError, Error, Explode, RawResponse, Response, boxed, no_headers,
     };
     use chrono::{DateTime, Utc};
     use reqwest::Method;
@@ -94,11 +94,11 @@ mod usage {
         ///
         /// Arguments:
         /// - `x_tenant`: the `X-Tenant` header parameter
-        pub async fn find_usages(
+        pub fn find_usages(
             &self,
             x_tenant: &str,
             params: &FindUsagesParams,
-        ) -> Result<Response<Vec<Usage>>, Error<FindUsagesError>> {
+        ) -> impl Call<Response<Vec<Usage>>, FindUsagesError> {
             let mut request = self.transport.request(Method::GET, "/usages");
             request.header("X-Tenant", x_tenant, Explode::No);
             request.query("from", &params.from, Explode::Yes);
@@ -107,11 +107,11 @@ mod usage {
             request.query_deep("params", &params.params);
             request.accept("application/vnd.graal.systems.v1.usage+json");
             request.authorize(&[&[&self.internal]]);
-            let response = request.send().await?;
-            match response.code() {
-                200 => response.json(no_headers),
-                _ => response.error(),
-            }
+            request
+                .call(|response| match response.code() {
+                    200 => response.json(no_headers),
+                    _ => response.error(),
+                })
         }
 
         /// Create an usage
@@ -120,21 +120,21 @@ mod usage {
         ///
         /// Arguments:
         /// - `x_tenant`: the `X-Tenant` header parameter
-        pub async fn create_usage(
+        pub fn create_usage(
             &self,
             x_tenant: &str,
             body: &Usage,
-        ) -> Result<Response<Usage>, Error<CreateUsageError>> {
+        ) -> impl Call<Response<Usage>, CreateUsageError> {
             let mut request = self.transport.request(Method::POST, "/usages");
             request.header("X-Tenant", x_tenant, Explode::No);
             request.json("application/vnd.graal.systems.v1.usage+json", body);
             request.accept("application/vnd.graal.systems.v1.usage+json");
             request.authorize(&[&[&self.internal]]);
-            let response = request.send().await?;
-            match response.code() {
-                200 => response.json(no_headers),
-                _ => response.error(),
-            }
+            request
+                .call(|response| match response.code() {
+                    200 => response.json(no_headers),
+                    _ => response.error(),
+                })
         }
     }
 

@@ -82,6 +82,13 @@ pub enum Error<E = std::convert::Infallible> {
     Pagination(String),
 }
 
+/// What an operation method returns: a future of the decoded response or the operation's
+/// [`Error`]; `.await` it. The request is built when the method is called and sent when the
+/// future is first polled.
+pub trait Call<T, E = std::convert::Infallible>: Future<Output = Result<T, Error<E>>> {}
+
+impl<F, T, E> Call<T, E> for F where F: Future<Output = Result<T, Error<E>>> {}
+
 /// Why a request got no complete response, as [`Request::send`] reports it; `?` turns it into
 /// the operation's [`Error`]. It is not generic, so the future `send` returns is one type for
 /// every operation: each operation's `async fn` costs the compiler far less to check than if
@@ -457,6 +464,16 @@ impl Request<'_> {
                 }
             }
         }
+    }
+
+    /// Sends the request and decodes the response with `decode`: the future every operation
+    /// method returns.
+    pub async fn call<T, E>(
+        self,
+        decode: impl FnOnce(RawResponse) -> Result<T, Error<E>>,
+    ) -> Result<T, Error<E>> {
+        let response = self.send().await?;
+        decode(response)
     }
 
     /// Sends the request and reads the whole response, up to the body limit.

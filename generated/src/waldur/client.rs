@@ -2,7 +2,7 @@
 //! An async client for Waldur: one method per operation of `spec/waldur.yaml`.
 
 pub use crate::runtime::client::{
-    BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
+    BuildError, Call, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
 };
 use crate::runtime::client::{Credential, Transport};
 
@@ -90,7 +90,8 @@ pub use slurm_allocation_user_usage::*;
 mod slurm_allocation_user_usage {
     use super::Client;
     use crate::runtime::client::{
-        DocumentedError, Error, Explode, RawResponse, Response, boxed, header, no_headers,
+        Call, DocumentedError, Error, Explode, RawResponse, Response, boxed, header,
+        no_headers,
     };
     use crate::runtime::pagination::pages;
     use crate::waldur::models::SlurmAllocationUserUsage;
@@ -103,12 +104,12 @@ mod slurm_allocation_user_usage {
         /// List Slurm Allocation User Usage
         ///
         /// `GET /api/slurm-allocation-user-usage/` (`slurm_allocation_user_usage_list`), compiled with the `waldur-slurm-allocation-user-usage` feature.
-        pub async fn slurm_allocation_user_usage_list(
+        pub fn slurm_allocation_user_usage_list(
             &self,
             params: &SlurmAllocationUserUsageListParams,
-        ) -> Result<
+        ) -> impl Call<
             Response<Vec<SlurmAllocationUserUsage>, SlurmAllocationUserUsageListHeaders>,
-            Error<SlurmAllocationUserUsageListError>,
+            SlurmAllocationUserUsageListError,
         > {
             let mut request = self
                 .transport
@@ -123,11 +124,11 @@ mod slurm_allocation_user_usage {
             request.query("year", &params.year, Explode::Yes);
             request.accept("application/json");
             request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
-            let response = request.send().await?;
-            match response.code() {
-                200 => response.json(SlurmAllocationUserUsageListHeaders::read),
-                _ => response.error(),
-            }
+            request
+                .call(|response| match response.code() {
+                    200 => response.json(SlurmAllocationUserUsageListHeaders::read),
+                    _ => response.error(),
+                })
         }
 
         /// List Slurm Allocation User Usage: every item of every page, as a stream.
@@ -156,12 +157,12 @@ mod slurm_allocation_user_usage {
         ///
         /// Arguments:
         /// - `id`: the `id` path parameter: A unique integer value identifying this allocation user usage.
-        pub async fn slurm_allocation_user_usage_retrieve(
+        pub fn slurm_allocation_user_usage_retrieve(
             &self,
             id: i64,
-        ) -> Result<
+        ) -> impl Call<
             Response<SlurmAllocationUserUsage>,
-            Error<SlurmAllocationUserUsageRetrieveError>,
+            SlurmAllocationUserUsageRetrieveError,
         > {
             let mut request = self
                 .transport
@@ -169,11 +170,11 @@ mod slurm_allocation_user_usage {
             request.path("id", &id, Explode::No);
             request.accept("application/json");
             request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
-            let response = request.send().await?;
-            match response.code() {
-                200 => response.json(no_headers),
-                _ => response.error(),
-            }
+            request
+                .call(|response| match response.code() {
+                    200 => response.json(no_headers),
+                    _ => response.error(),
+                })
         }
     }
 
@@ -250,7 +251,8 @@ pub use openportal_allocation_user_usage::*;
 mod openportal_allocation_user_usage {
     use super::Client;
     use crate::runtime::client::{
-        DocumentedError, Error, Explode, RawResponse, Response, boxed, header, no_headers,
+        Call, DocumentedError, Error, Explode, RawResponse, Response, boxed, header,
+        no_headers,
     };
     use crate::runtime::pagination::pages;
     use crate::waldur::models::AllocationUserUsage;
@@ -263,12 +265,12 @@ mod openportal_allocation_user_usage {
         /// List Openportal Allocation User Usage
         ///
         /// `GET /api/openportal-allocation-user-usage/` (`openportal_allocation_user_usage_list`), compiled with the `waldur-openportal-allocation-user-usage` feature.
-        pub async fn openportal_allocation_user_usage_list(
+        pub fn openportal_allocation_user_usage_list(
             &self,
             params: &OpenportalAllocationUserUsageListParams,
-        ) -> Result<
+        ) -> impl Call<
             Response<Vec<AllocationUserUsage>, OpenportalAllocationUserUsageListHeaders>,
-            Error<OpenportalAllocationUserUsageListError>,
+            OpenportalAllocationUserUsageListError,
         > {
             let mut request = self
                 .transport
@@ -283,11 +285,11 @@ mod openportal_allocation_user_usage {
             request.query("year", &params.year, Explode::Yes);
             request.accept("application/json");
             request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
-            let response = request.send().await?;
-            match response.code() {
-                200 => response.json(OpenportalAllocationUserUsageListHeaders::read),
-                _ => response.error(),
-            }
+            request
+                .call(|response| match response.code() {
+                    200 => response.json(OpenportalAllocationUserUsageListHeaders::read),
+                    _ => response.error(),
+                })
         }
 
         /// List Openportal Allocation User Usage: every item of every page, as a stream.
@@ -318,12 +320,12 @@ mod openportal_allocation_user_usage {
         ///
         /// Arguments:
         /// - `id`: the `id` path parameter: A unique integer value identifying this allocation user usage.
-        pub async fn openportal_allocation_user_usage_retrieve(
+        pub fn openportal_allocation_user_usage_retrieve(
             &self,
             id: i64,
-        ) -> Result<
+        ) -> impl Call<
             Response<AllocationUserUsage>,
-            Error<OpenportalAllocationUserUsageRetrieveError>,
+            OpenportalAllocationUserUsageRetrieveError,
         > {
             let mut request = self
                 .transport
@@ -331,11 +333,11 @@ mod openportal_allocation_user_usage {
             request.path("id", &id, Explode::No);
             request.accept("application/json");
             request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
-            let response = request.send().await?;
-            match response.code() {
-                200 => response.json(no_headers),
-                _ => response.error(),
-            }
+            request
+                .call(|response| match response.code() {
+                    200 => response.json(no_headers),
+                    _ => response.error(),
+                })
         }
     }
 
@@ -412,7 +414,8 @@ pub use marketplace_component_user_usages::*;
 mod marketplace_component_user_usages {
     use super::Client;
     use crate::runtime::client::{
-        DocumentedError, Error, Explode, RawResponse, Response, boxed, header, no_headers,
+        Call, DocumentedError, Error, Explode, RawResponse, Response, boxed, header,
+        no_headers,
     };
     use crate::runtime::pagination::pages;
     use crate::waldur::models::{
@@ -432,12 +435,12 @@ mod marketplace_component_user_usages {
         /// by individual users.
         ///
         /// `GET /api/marketplace-component-user-usages/` (`marketplace_component_user_usages_list`), compiled with the `waldur-marketplace-component-user-usages` feature.
-        pub async fn marketplace_component_user_usages_list(
+        pub fn marketplace_component_user_usages_list(
             &self,
             params: &MarketplaceComponentUserUsagesListParams,
-        ) -> Result<
+        ) -> impl Call<
             Response<Vec<ComponentUserUsage>, MarketplaceComponentUserUsagesListHeaders>,
-            Error<MarketplaceComponentUserUsagesListError>,
+            MarketplaceComponentUserUsagesListError,
         > {
             let mut request = self
                 .transport
@@ -471,11 +474,11 @@ mod marketplace_component_user_usages {
             request.query("username", &params.username, Explode::Yes);
             request.accept("application/json");
             request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
-            let response = request.send().await?;
-            match response.code() {
-                200 => response.json(MarketplaceComponentUserUsagesListHeaders::read),
-                _ => response.error(),
-            }
+            request
+                .call(|response| match response.code() {
+                    200 => response.json(MarketplaceComponentUserUsagesListHeaders::read),
+                    _ => response.error(),
+                })
         }
 
         /// List user-specific component usages: every item of every page, as a stream.
@@ -508,13 +511,13 @@ mod marketplace_component_user_usages {
         ///
         /// Arguments:
         /// - `uuid`: the `uuid` path parameter
-        pub async fn marketplace_component_user_usages_retrieve(
+        pub fn marketplace_component_user_usages_retrieve(
             &self,
             uuid: Uuid,
             params: &MarketplaceComponentUserUsagesRetrieveParams,
-        ) -> Result<
+        ) -> impl Call<
             Response<ComponentUserUsage>,
-            Error<MarketplaceComponentUserUsagesRetrieveError>,
+            MarketplaceComponentUserUsagesRetrieveError,
         > {
             let mut request = self
                 .transport
@@ -523,11 +526,11 @@ mod marketplace_component_user_usages {
             request.query("field", &params.field, Explode::Yes);
             request.accept("application/json");
             request.authorize(&[&[&self.token_auth], &[&self.waldur_oidc_auth]]);
-            let response = request.send().await?;
-            match response.code() {
-                200 => response.json(no_headers),
-                _ => response.error(),
-            }
+            request
+                .call(|response| match response.code() {
+                    200 => response.json(no_headers),
+                    _ => response.error(),
+                })
         }
     }
 

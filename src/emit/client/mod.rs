@@ -70,9 +70,10 @@ pub fn client_file(api: &Api) -> Option<ApiFile> {
 
 /// Names `client.rs` declares or imports besides per-operation types; a model with one of these
 /// names is written `models::Name` there.
-const CLIENT_FILE_NAMES: [&str; 18] = [
+const CLIENT_FILE_NAMES: [&str; 19] = [
     "BoxStream",
     "BuildError",
+    "Call",
     "Client",
     "Credential",
     "DateTime",
@@ -219,7 +220,7 @@ impl Emitter<'_> {
         let mut items = vec![
             quote!(
                 pub use crate::runtime::client::{
-                    BuildError, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
+                    BuildError, Call, DEFAULT_BODY_LIMIT, Error, RawResponse, Response,
                 };
             ),
             quote!(use crate::runtime::client::{#(#runtime),*};),
@@ -232,7 +233,7 @@ impl Emitter<'_> {
     fn group_use_items(&mut self) -> TokenStream {
         // Byte order puts types before functions, as rustfmt sorts them.
         let mut runtime: Vec<&str> = self.response_imports.iter().copied().collect();
-        runtime.extend(["Error", "Response"]);
+        runtime.push("Response");
         runtime.sort_unstable();
         let runtime = runtime.into_iter().map(ident);
         let mut items = self.imports.use_item_list();

@@ -97,6 +97,7 @@ impl Emitter<'_> {
             }
             let decode = status_match((arms, otherwise));
             self.response_imports.insert("DocumentedError");
+            self.response_imports.insert("Error");
             self.response_imports.insert("RawResponse");
             self.response_imports.insert("boxed");
             let definition = quote!(#(#variants)* #decode);
