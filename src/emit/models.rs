@@ -167,7 +167,7 @@ fn struct_item(
         let fields: Vec<TokenStream> = shape
             .fields
             .iter()
-            .map(|field| field_tokens(field, None, imports))
+            .map(|field| field_tokens(field, TokenStream::new(), imports))
             .collect();
         let writer = object_writer(name, shape);
         return quote! {
@@ -188,7 +188,7 @@ fn struct_item(
     let fields: Vec<TokenStream> = shape
         .fields
         .iter()
-        .map(|field| field_tokens(field, Some(rule), imports))
+        .map(|field| field_tokens(field, serde_attributes(field, rule), imports))
         .collect();
     let field = ident(&additional.field);
     let map = imports.type_tokens(&TypeRef::Map(Box::new(additional.value.clone())));
@@ -244,8 +244,7 @@ fn object_writer(name: &proc_macro2::Ident, shape: &Struct) -> TokenStream {
         counted.extend(sent);
         calls.push(quote!(.#method(#wire, &self.#member)));
     }
-    let rust_name = name.to_string();
-    let rust_name = rust_name.trim_start_matches("r#");
+    let rust_name = unraw(name);
     // The properties always written, then one term per property that may be left out.
     if always > 0 || counted.is_empty() {
         let always = proc_macro2::Literal::usize_unsuffixed(always);
@@ -354,10 +353,7 @@ fn object_reader(
         }
     };
     // Any name but the model's own: the visitor's `Value` is the model.
-    let visitor = ident(&format!(
-        "{}Visitor",
-        name.to_string().trim_start_matches("r#")
-    ));
+    let visitor = ident(&format!("{}Visitor", unraw(name)));
     quote! {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -384,14 +380,8 @@ fn object_reader(
     }
 }
 
-/// A struct's field. `derived` holds the `rename_all` rule when serde's derive writes the struct
-/// (it then needs the wire name and the absence test as attributes); `None` when
-/// `object_writer` does.
-fn field_tokens(
-    field: &Field,
-    derived: Option<Option<&str>>,
-    imports: &mut Imports,
-) -> TokenStream {
+/// A struct's field, with `serde_attr` (empty unless serde's derive writes the struct).
+fn field_tokens(field: &Field, serde_attr: TokenStream, imports: &mut Imports) -> TokenStream {
     let mut docs = or_fallback(&field.docs, format!("The `{}` property.", field.name.wire));
     if field.presence == Presence::OptionalNullable {
         docs.lines.push(String::new());
@@ -411,9 +401,6 @@ fn field_tokens(
         Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
         Presence::OptionalNullable => quote!(Option<Option<#ty>>),
     };
-    let serde_attr = derived
-        .map(|rule| serde_attributes(field, rule))
-        .unwrap_or_default();
     quote! {
         #docs
         #serde_attr
@@ -483,8 +470,7 @@ fn union_item(
             }
         }
     });
-    let rust_name = name.to_string();
-    let rust_name = rust_name.trim_start_matches("r#");
+    let rust_name = unraw(name);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -665,6 +651,11 @@ fn enum_item(docs: &TokenStream, name: &proc_macro2::Ident, shape: &StringEnum) 
             }
         }
     }
+}
+
+/// A type's name as serde's derive would give it: without the `r#` of a raw identifier.
+fn unraw(name: &proc_macro2::Ident) -> String {
+    name.to_string().trim_start_matches("r#").to_owned()
 }
 
 fn or_fallback(docs: &Docs, fallback: String) -> Docs {
