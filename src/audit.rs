@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use syn::ext::IdentExt;
 use syn::visit::Visit;
 
 use crate::ir::{Api, ModelKind, Operation};
@@ -30,9 +31,8 @@ pub fn check_spec(source: &crate::SpecSource, files: &Files) -> Vec<String> {
 pub fn wire_names(api: &Api, files: &Files) -> Vec<String> {
     let mut problems = Vec::new();
     let module = &api.module.rust;
-    let parsed = |name: &str, problems: &mut Vec<String>| {
-        let path = format!("src/{module}/{name}.rs");
-        let text = files.get(&path)?;
+    let parse = |path: &str, problems: &mut Vec<String>| {
+        let text = files.get(path)?;
         match syn::parse_file(text) {
             Ok(file) => Some(file),
             Err(error) => {
@@ -40,6 +40,27 @@ pub fn wire_names(api: &Api, files: &Files) -> Vec<String> {
                 None
             }
         }
+    };
+    // A file with its child modules' files (`client/<group>.rs`) read into their `mod` items, so
+    // the checks see the module tree whole.
+    let parsed = |name: &str, problems: &mut Vec<String>| {
+        let mut file = parse(&format!("src/{module}/{name}.rs"), problems)?;
+        for item in &mut file.items {
+            let syn::Item::Mod(declared) = item else {
+                continue;
+            };
+            if declared.content.is_some() {
+                continue;
+            }
+            let child = declared.ident.unraw();
+            let path = format!("src/{module}/{name}/{child}.rs");
+            if !files.contains_key(&path) {
+                problems.push(format!("{path}: the module `{child}` has no file"));
+            } else if let Some(child) = parse(&path, problems) {
+                declared.content = Some((Default::default(), child.items));
+            }
+        }
+        Some(file)
     };
     if let Some(models) = parsed("models", &mut problems) {
         check_models(api, &models, &mut problems);

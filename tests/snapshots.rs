@@ -82,7 +82,7 @@ fn fixtures() {
                 || path == "Cargo.toml"
                 || (path.starts_with("src/")
                     && !path.starts_with("src/runtime/")
-                    && path.matches('/').count() == 2)
+                    && matches!(path.matches('/').count(), 2 | 3))
         };
         let module_dir = "src/<module>/";
         let rust_files: Vec<(&String, &String)> =
@@ -99,7 +99,12 @@ fn fixtures() {
             omit_expression => true,
         }, {
             for (path, text) in rust_files {
-                let file = path.rsplit('/').next().unwrap_or(path);
+                // The path within the module: `src/<module>/client/<group>.rs` is
+                // `client__<group>.rs`; `src/lib.rs` and `Cargo.toml` keep their file names.
+                let file = match path.splitn(3, '/').collect::<Vec<_>>().as_slice() {
+                    ["src", _, within] => within.replace('/', "__"),
+                    _ => path.rsplit('/').next().unwrap_or(path).to_owned(),
+                };
                 insta::assert_snapshot!(format!("{fixture}__{file}"), text);
             }
         });

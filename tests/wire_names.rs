@@ -77,8 +77,9 @@ fn the_audit_catches_names_that_leak_onto_the_wire() {
     );
     let problems = tamper(models, "\"-usage\" =>", "\"usage-\" =>");
     assert!(problems.iter().any(|p| p.contains("reads")), "{problems:?}");
+    let client = "src/waldur/client/slurm_allocation_user_usage.rs";
     let problems = tamper(
-        "src/waldur/client.rs",
+        client,
         "request.query(\"page_size\"",
         "request.query(\"pageSize\"",
     );
@@ -87,7 +88,7 @@ fn the_audit_catches_names_that_leak_onto_the_wire() {
         "{problems:?}"
     );
     let problems = tamper(
-        "src/waldur/server.rs",
+        "src/waldur/server/slurm_allocation_user_usage.rs",
         "incoming.query(\"page_size\")",
         "incoming.query(\"page\")",
     );
@@ -95,9 +96,17 @@ fn the_audit_catches_names_that_leak_onto_the_wire() {
         problems.iter().any(|p| p.contains("server reads")),
         "{problems:?}"
     );
-    let problems = tamper("src/waldur/client.rs", "\"/api/", "\"/api/v2/");
+    let problems = tamper(client, "\"/api/", "\"/api/v2/");
     assert!(
         problems.iter().any(|p| p.contains("requests")),
+        "{problems:?}"
+    );
+    // A group's module whose file is missing is not read as a module without operations.
+    let mut missing = files.clone();
+    missing.remove(client);
+    let problems = apigen::audit::check_spec(&source, &missing);
+    assert!(
+        problems.iter().any(|p| p.contains("has no file")),
         "{problems:?}"
     );
 }

@@ -28,6 +28,16 @@ pub struct ApiFile {
     pub runtime: runtime::Capabilities,
     /// Crates the file uses.
     pub crates: CrateUse,
+    /// Its child modules that are files of their own (`client/<group>.rs`), in order.
+    pub modules: Vec<SubModule>,
+}
+
+/// A module written to a file of its own beside its parent's (`server.rs` → `server/<name>.rs`).
+pub struct SubModule {
+    /// The module's name, which is also its file's.
+    pub name: String,
+    /// The file's tokens (the first piece opens with the module's inner doc).
+    pub pieces: Vec<format::Piece>,
 }
 
 /// A security scheme some operation uses, and the field that holds its credential in a generated
@@ -84,6 +94,8 @@ enum Job {
 struct Done {
     path: String,
     text: Option<Result<String, String>>,
+    /// The file's child modules' files: path and text.
+    modules: Vec<(String, Result<String, String>)>,
     runtime: runtime::Capabilities,
     crates: CrateUse,
     emit_time: Duration,
@@ -120,6 +132,9 @@ pub fn emit(apis: &[Api]) -> Result<Emitted, String> {
         crates = crates.union(item.crates);
         if let Some(text) = item.text {
             files.push((item.path, text?));
+        }
+        for (path, text) in item.modules {
+            files.push((path, text?));
         }
     }
     capabilities.binary |= crates.binary;
@@ -223,38 +238,46 @@ fn emit_job(api: &Api, job: Job) -> Done {
             ))];
             (
                 "mod",
-                Some((
-                    tokens,
-                    runtime::Capabilities::default(),
-                    CrateUse::default(),
-                )),
+                Some(ApiFile {
+                    chunks: tokens,
+                    runtime: runtime::Capabilities::default(),
+                    crates: CrateUse::default(),
+                    modules: Vec::new(),
+                }),
             )
         }
         Job::Models => return models_job(api),
-        Job::Client => (
-            "client",
-            client::client_file(api).map(|file| (file.chunks, file.runtime, file.crates)),
-        ),
-        Job::Server => (
-            "server",
-            server::server_file(api).map(|file| (file.chunks, file.runtime, file.crates)),
-        ),
+        Job::Client => ("client", client::client_file(api)),
+        Job::Server => ("server", server::server_file(api)),
     };
     let emit_time = started.elapsed();
     let path = format!("src/{module}/{name}.rs");
     let started = Instant::now();
     match emitted {
-        Some((tokens, runtime, crates)) => Done {
-            text: Some(format::rust_file(&path, source, tokens)),
-            path,
-            runtime,
-            crates,
-            emit_time,
-            format_time: started.elapsed(),
-        },
+        Some(file) => {
+            let modules = file
+                .modules
+                .into_iter()
+                .map(|child| {
+                    let path = format!("src/{module}/{name}/{}.rs", child.name);
+                    let text = format::rust_file(&path, source, child.pieces);
+                    (path, text)
+                })
+                .collect();
+            Done {
+                text: Some(format::rust_file(&path, source, file.chunks)),
+                modules,
+                path,
+                runtime: file.runtime,
+                crates: file.crates,
+                emit_time,
+                format_time: started.elapsed(),
+            }
+        }
         None => Done {
             path,
             text: None,
+            modules: Vec::new(),
             runtime: runtime::Capabilities::default(),
             crates: CrateUse::default(),
             emit_time,
@@ -335,6 +358,7 @@ fn models_in_runs(api: &Api, runs: usize) -> Done {
     Done {
         path,
         text: Some(text),
+        modules: Vec::new(),
         runtime: runtime::Capabilities {
             fields: used.reader,
             unions: used.unions,

@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::SubModule;
 use super::types::{doc_attrs, ident};
-use crate::format::{Block, BlockKind, Piece};
+use crate::format::Piece;
 use crate::ir::{
     Api, Content, Docs, Group, MediaKind, Operation, Parameter, ParameterLocation, Response,
     Status, TypeRef,
@@ -192,8 +193,10 @@ pub(super) fn operation_docs(operation: &Operation, arguments: bool, feature: &s
 }
 
 /// A group's module, compiled under the group's feature, holding `members`; with `exports`, its
-/// items re-exported from the file's root first.
-pub(super) fn group_pieces(group: &Group, exports: bool, members: Vec<Piece>) -> [Piece; 2] {
+/// items re-exported from the file's root. The module is a file of its own
+/// (`client/<group>.rs`), so a build without the feature never even reads it: a spec's groups
+/// are most of its client and server text, which rustc otherwise parses whatever the features.
+pub(super) fn group_module(group: &Group, exports: bool, members: Vec<Piece>) -> GroupModule {
     let module = ident(&group.module);
     let feature = &group.feature;
     let doc = format!(
@@ -206,18 +209,27 @@ pub(super) fn group_pieces(group: &Group, exports: bool, members: Vec<Piece>) ->
             pub use #module::*;
         }
     });
-    [
-        Piece::Items(export.unwrap_or_default()),
-        Piece::Block(Block {
-            kind: BlockKind::Module,
-            open: quote! {
-                #[doc = #doc]
-                #[cfg(feature = #feature)]
-                mod #module {}
-            },
-            members,
-        }),
-    ]
+    let mut pieces = vec![Piece::Items(quote!(#![doc = #doc]))];
+    pieces.extend(members);
+    GroupModule {
+        declaration: quote! {
+            #[cfg(feature = #feature)]
+            mod #module;
+            #export
+        },
+        file: SubModule {
+            name: group.module.clone(),
+            pieces,
+        },
+    }
+}
+
+/// A group's module: its declaration in the parent file and its own file.
+pub(super) struct GroupModule {
+    /// `mod group;` and its re-export, under the group's feature.
+    pub declaration: TokenStream,
+    /// The module's file.
+    pub file: SubModule,
 }
 
 /// The cargo feature `operation` is compiled under.

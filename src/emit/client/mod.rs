@@ -14,7 +14,8 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operation::{collect_models, group_pieces};
+use super::SubModule;
+use super::operation::{GroupModule, collect_models, group_module};
 use super::runtime::Capabilities;
 use super::same_types::SameTypes;
 use super::types::{CrateUse, Imports, doc_attrs, doc_lines, ident, sort_use_items};
@@ -48,7 +49,7 @@ pub fn client_file(api: &Api) -> Option<ApiFile> {
         any_paginated: false,
         any_multipart: false,
     };
-    let chunks = emitter.file();
+    let (chunks, modules) = emitter.file();
     let mut crates = emitter.crates;
     crates.client = true;
     crates.futures = emitter.any_paginated;
@@ -65,6 +66,7 @@ pub fn client_file(api: &Api) -> Option<ApiFile> {
         chunks,
         runtime,
         crates,
+        modules,
     })
 }
 
@@ -118,7 +120,8 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn file(&mut self) -> Vec<Piece> {
+    /// The client file's pieces and its groups' module files.
+    fn file(&mut self) -> (Vec<Piece>, Vec<SubModule>) {
         let api = self.api;
         let mut methods = Scope::default();
         for fixed in ["new", "with_client", "with_body_limit", "base_url"] {
@@ -150,14 +153,15 @@ impl Emitter<'_> {
                 pub const DEFAULT_BASE_URL: &str = #url;
             }
         });
-        let mut pieces = vec![Piece::Items(quote! {
+        let declarations = groups.iter().map(|group| &group.declaration);
+        let pieces = vec![Piece::Items(quote! {
             #![doc = #module_doc]
+            #(#declarations)*
             #uses
             #default_base_url
             #client
         })];
-        pieces.extend(groups.into_iter().flatten());
-        pieces
+        (pieces, groups.into_iter().map(|group| group.file).collect())
     }
 
     /// Forgets what the previous group imported and defined.
@@ -182,7 +186,7 @@ impl Emitter<'_> {
         operations: impl Iterator<Item = &'o Operation>,
         methods: &mut Scope,
         slots: &[SchemeSlot],
-    ) -> [Piece; 2] {
+    ) -> GroupModule {
         self.start_group();
         let mut items = Vec::new();
         let mut operation_methods = Vec::new();
@@ -208,7 +212,7 @@ impl Emitter<'_> {
         let exports = items.iter().any(|item| !item.is_empty());
         let mut members = vec![Piece::Items(uses), Piece::Block(client_impl)];
         members.extend(items.into_iter().map(Piece::Items));
-        group_pieces(group, exports, members)
+        group_module(group, exports, members)
     }
 
     /// The client module's own `use` lines: what its constructors and setters name.

@@ -9,13 +9,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operation::{
-    BodyForm, body_form, chosen_content, collect_models, group_pieces, operation_docs,
+    BodyForm, GroupModule, body_form, chosen_content, collect_models, group_module, operation_docs,
     parameter_docs, request_body_form, status_doc,
 };
 use super::runtime::Capabilities;
 use super::same_types::SameTypes;
 use super::types::{CrateUse, Gate, Imports, gated_uses, ident, sort_use_items};
-use super::{ApiFile, SchemeSlot, scheme_slots};
+use super::{ApiFile, SchemeSlot, SubModule, scheme_slots};
 use crate::format::{Block, BlockKind, Piece};
 use crate::ir::{Api, Group, Method, Model, Operation, ParameterLocation, SecurityKind, TypeRef};
 
@@ -83,7 +83,7 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
         forms: false,
     };
     emitter.find_checked_leaves();
-    let chunks = emitter.file();
+    let (chunks, modules) = emitter.file();
     let mut crates = emitter.crates;
     crates.server = true;
     let forms = emitter.forms;
@@ -98,6 +98,7 @@ pub fn server_file(api: &Api) -> Option<ApiFile> {
             ..Capabilities::default()
         },
         crates,
+        modules,
     })
 }
 
@@ -143,7 +144,8 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn file(&mut self) -> Vec<Piece> {
+    /// The server file's pieces and its groups' module files.
+    fn file(&mut self) -> (Vec<Piece>, Vec<SubModule>) {
         let api = self.api;
         let slots = scheme_slots(api, &[]);
         let mut groups = Vec::new();
@@ -223,19 +225,20 @@ impl Emitter<'_> {
             },
             members: methods.into_iter().map(Piece::Items).collect(),
         };
+        let declarations = groups.iter().map(|group| &group.declaration);
         let mut pieces = vec![
             Piece::Items(quote! {
                 #![doc = #module_doc]
+                #(#declarations)*
                 #uses
             }),
             Piece::Block(api_trait),
             Piece::Items(quote!(#router #credentials)),
         ];
-        pieces.extend(groups.into_iter().flatten());
         pieces.extend(known.into_iter().map(Piece::Items));
         pieces.extend(statics.gated_items().into_iter().map(Piece::Items));
         pieces.extend(checked.into_iter().map(Piece::Items));
-        pieces
+        (pieces, groups.into_iter().map(|group| group.file).collect())
     }
 
     /// Forgets what the previous group imported and defined, keeping what the file needs.
@@ -260,7 +263,7 @@ impl Emitter<'_> {
         group: &Group,
         operations: &[&Operation],
         slots: &[SchemeSlot],
-    ) -> [Piece; 2] {
+    ) -> GroupModule {
         self.start_group();
         let mut handlers = Vec::new();
         let mut types = Vec::new();
@@ -301,7 +304,7 @@ impl Emitter<'_> {
         members.push(Piece::Items(quote!(#(#statics)*)));
         members.push(Piece::Items(security.unwrap_or_default()));
         members.extend(handlers.into_iter().map(Piece::Items));
-        group_pieces(group, true, members)
+        group_module(group, true, members)
     }
 
     /// The server module's own `use` lines, each under the gate of what uses it.
