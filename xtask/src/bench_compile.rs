@@ -97,6 +97,9 @@ pub fn run(root: &Path, settings: Settings) -> Result<ExitCode> {
     );
     println!();
     print!("{}", table(&rows, settings.against.as_deref()));
+    for share in tag_shares(&rows) {
+        println!("\n{share}");
+    }
     for note in notes {
         println!("\n{note}");
     }
@@ -212,6 +215,9 @@ fn feature_names(manifest: &str) -> Result<BTreeSet<String>> {
         .unwrap_or_default())
 }
 
+/// The label of the default-features row.
+const DEFAULT_LABEL: &str = "default features";
+
 /// In a feature set, the crate's every group feature (none for a crate without groups).
 const ALL_GROUPS: &str = "*";
 
@@ -253,7 +259,7 @@ fn feature_sets(
     let wanted = |set: FeatureSet| settings.sets.is_empty() || settings.sets.contains(&set);
     let mut sets = Vec::new();
     if wanted(FeatureSet::Default) {
-        sets.push(("default features".to_owned(), None));
+        sets.push((DEFAULT_LABEL.to_owned(), None));
     }
     for (set, side) in [
         (FeatureSet::Client, "client"),
@@ -534,20 +540,93 @@ fn table(rows: &[Row], against: Option<&str>) -> String {
     out
 }
 
-/// The time and memory cells of one measurement.
+/// The time and memory cells of one measurement; under ten seconds to the hundredth, which the
+/// one-tag rows need.
 fn cells(measured: &Measured) -> (String, String) {
     match measured {
-        Ok(check) => (
-            format!("{:.1} s", check.wall.as_secs_f64()),
-            mebibytes(check.peak_kib),
-        ),
+        Ok(check) => (seconds(check.wall), mebibytes(check.peak_kib)),
         Err(error) => (format!("**{error}**"), String::new()),
     }
+}
+
+fn seconds(wall: Duration) -> String {
+    let seconds = wall.as_secs_f64();
+    if seconds < 10.0 {
+        format!("{seconds:.2} s")
+    } else {
+        format!("{seconds:.1} s")
+    }
+}
+
+/// For each one-tag row, what share of the same crate's default-features check it costs
+/// (issue 14 asks for at most a twentieth), for this crate and the baseline's.
+fn tag_shares(rows: &[Row]) -> Vec<String> {
+    let wall = |measured: &Measured| measured.as_ref().ok().map(|check| check.wall);
+    let mut shares = Vec::new();
+    for row in rows.iter().filter(|row| row.features.contains(", tag `")) {
+        let Some(whole) = rows
+            .iter()
+            .find(|whole| whole.spec == row.spec && whole.features == DEFAULT_LABEL)
+        else {
+            continue;
+        };
+        let share = |part: Option<Duration>, whole: Option<Duration>| match (part, whole) {
+            (Some(part), Some(whole)) if !part.is_zero() => Some(format!(
+                "1/{:.1} ({} ÷ {})",
+                whole.as_secs_f64() / part.as_secs_f64(),
+                seconds(part),
+                seconds(whole)
+            )),
+            _ => None,
+        };
+        let Some(now) = share(wall(&row.now), wall(&whole.now)) else {
+            continue;
+        };
+        let baseline = match (&row.baseline, &whole.baseline) {
+            (Some((_, part)), Some((_, whole))) => share(wall(part), wall(whole))
+                .map(|share| format!("; the baseline's {share}"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        shares.push(format!(
+            "{}: {} costs {now} of the whole crate's check{baseline}",
+            row.spec, row.features
+        ));
+    }
+    shares
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_row_is_put_against_its_own_specs_default_row() {
+        let check = |millis: u64| {
+            Ok(Check {
+                wall: Duration::from_millis(millis),
+                peak_kib: None,
+            })
+        };
+        let row = |spec: &str, features: &str, now: u64, baseline: u64| Row {
+            spec: spec.to_owned(),
+            features: features.to_owned(),
+            lines: 1,
+            now: check(now),
+            baseline: Some((1, check(baseline))),
+        };
+        let rows = [
+            row("big", DEFAULT_LABEL, 12_000, 10_000),
+            row("small", DEFAULT_LABEL, 1_000, 1_000),
+            row("big", "server, tag `a` only", 600, 800),
+            row("big", "server only", 9_000, 9_000),
+        ];
+        assert_eq!(
+            tag_shares(&rows),
+            ["big: server, tag `a` only costs 1/20.0 (0.60 s ÷ 12.0 s) of the whole crate's \
+              check; the baseline's 1/12.5 (0.80 s ÷ 10.0 s)"]
+        );
+    }
 
     #[test]
     fn features_are_read_from_the_manifest_and_tags_are_the_rest() -> Result<()> {
