@@ -173,6 +173,28 @@ pub enum ModelKind {
     Union(Union),
 }
 
+impl ModelKind {
+    /// The types a model of this shape holds: its fields' and extra properties', its target's
+    /// or its members'.
+    pub fn types(&self) -> Vec<&TypeRef> {
+        match self {
+            ModelKind::Struct(shape) => {
+                let mut types: Vec<&TypeRef> = shape.fields.iter().map(|field| &field.ty).collect();
+                types.extend(
+                    shape
+                        .additional_properties
+                        .as_ref()
+                        .map(|extra| &extra.value),
+                );
+                types
+            }
+            ModelKind::Enum(_) => Vec::new(),
+            ModelKind::Alias(target) | ModelKind::Newtype(target) => vec![target],
+            ModelKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
+        }
+    }
+}
+
 /// A `oneOf` or `anyOf` with several members.
 #[derive(Debug, Clone)]
 pub struct Union {

@@ -69,7 +69,7 @@ fn the_audit_catches_names_that_leak_onto_the_wire() {
         files.insert(path.to_owned(), text.replacen(from, to, 1));
         apigen::audit::check_spec(&source, &files)
     };
-    let models = "src/waldur/models.rs";
+    let models = "src/waldur/models/marketplace_component_user_usages.rs";
     let problems = tamper(models, "=> \"-usage\",", "=> \"usage-\",");
     assert!(
         problems.iter().any(|p| p.contains("-usage")),

@@ -10,13 +10,14 @@ mod serde_case;
 mod server;
 pub mod types;
 
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::format;
-use crate::ir::Api;
+use crate::ir::{Api, Group, Model, TypeRef};
 use types::{CrateUse, ident};
 
 /// A per-API file beside `models.rs` (`client.rs`, `server.rs`), and what it needs of the
@@ -290,29 +291,95 @@ fn emit_job(api: &Api, job: Job) -> Done {
 /// save.
 const MODELS_PER_RUN: usize = 400;
 
-/// Emits and formats `models.rs`. A crate's models are most of its text (two thirds of Stripe's),
-/// so rather than leave them to one thread while the others are done, runs of consecutive models
-/// are emitted and printed on threads of their own and the text joined in order; the opening
-/// (`use` lines for what every run noted) is emitted last and printed first.
+/// Emits and formats `models.rs` and the groups' model files. A crate's models are most of its
+/// text (two thirds of Stripe's), so rather than leave them to one thread while the others are
+/// done, runs of consecutive models are emitted and printed on threads of their own and the text
+/// joined in order; the opening (`use` lines for what every run noted) is emitted last and
+/// printed first. The groups' files are emitted in parallel too.
 fn models_job(api: &Api) -> Done {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    models_in_runs(api, (api.models.len() / MODELS_PER_RUN).clamp(1, threads))
+    let files = ModelFiles::of(api);
+    let runs = (files.shared.len() / MODELS_PER_RUN).clamp(1, threads);
+    let order: Vec<usize> = (0..files.groups.len()).collect();
+    let groups = run_in_parallel(&order, |at| {
+        let (group, models) = &files.groups[at];
+        group_models_file(api, group, models)
+    });
+    let mut done = models_in_runs(api, &files, runs);
+    for group in groups {
+        let group = match group {
+            Ok(group) => group,
+            Err(error) => {
+                done.text = Some(Err(error));
+                continue;
+            }
+        };
+        done.emit_time += group.emit_time;
+        done.format_time += group.format_time;
+        done.runtime = done.runtime.union(group.runtime);
+        done.crates = done.crates.union(group.crates);
+        if let Some(text) = group.text {
+            done.modules.push((group.path, text));
+        }
+    }
+    done
+}
+
+/// An API's models by the file they go in.
+struct ModelFiles<'a> {
+    /// Those of `models.rs`: every model compiled whatever the features, or under several
+    /// groups' features.
+    shared: Vec<&'a Model>,
+    /// Each group's own models, compiled under its feature alone, for `models/<group>.rs`; only
+    /// groups that have some, in the groups' order. A build without the group's feature never
+    /// reads the file.
+    groups: Vec<(&'a Group, Vec<&'a Model>)>,
+}
+
+impl<'a> ModelFiles<'a> {
+    fn of(api: &'a Api) -> ModelFiles<'a> {
+        let by_feature: HashMap<&str, usize> = api
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(at, group)| (group.feature.as_str(), at))
+            .collect();
+        let mut shared = Vec::new();
+        let mut own: Vec<Vec<&Model>> = vec![Vec::new(); api.groups.len()];
+        for model in &api.models {
+            let group = match model.features.as_slice() {
+                [feature] => by_feature.get(feature.as_str()).copied(),
+                _ => None,
+            };
+            match group {
+                Some(at) => own[at].push(model),
+                None => shared.push(model),
+            }
+        }
+        let groups = api
+            .groups
+            .iter()
+            .zip(own)
+            .filter(|(_, models)| !models.is_empty())
+            .collect();
+        ModelFiles { shared, groups }
+    }
 }
 
 /// `models.rs` emitted and printed in `runs` runs, each on a thread of its own.
-fn models_in_runs(api: &Api, runs: usize) -> Done {
+fn models_in_runs(api: &Api, files: &ModelFiles, runs: usize) -> Done {
     let path = format!("src/{}/models.rs", api.module.rust);
-    let per_run = api.models.len().div_ceil(runs).max(1);
-    let emit_and_print = |models: &[crate::ir::Model]| {
+    let per_run = files.shared.len().div_ceil(runs).max(1);
+    let emit_and_print = |models: &[&Model]| {
         let started = Instant::now();
-        let emitted = models::model_items(models);
+        let emitted = models::model_items(models, true);
         let emit_time = started.elapsed();
         let started = Instant::now();
         let printed = format::print_run(&path, emitted.items);
         let times = (emit_time, started.elapsed());
         (printed, emitted.imports, emitted.runtime, times)
     };
-    let mut chunks = api.models.chunks(per_run);
+    let mut chunks = files.shared.chunks(per_run);
     let first = chunks.next().unwrap_or_default();
     let done: Vec<_> = std::thread::scope(|scope| {
         let others: Vec<_> = chunks
@@ -346,7 +413,21 @@ fn models_in_runs(api: &Api, runs: usize) -> Done {
         }
     }
     let started = Instant::now();
-    let head = models::models_head(api, &imports);
+    let declarations: Vec<TokenStream> = files
+        .groups
+        .iter()
+        .map(|(group, _)| {
+            let module = ident(&group.module);
+            let feature = &group.feature;
+            quote! {
+                #[cfg(feature = #feature)]
+                mod #module;
+                #[cfg(feature = #feature)]
+                pub use #module::*;
+            }
+        })
+        .collect();
+    let head = models::models_head(api, &declarations, &imports);
     emit_time += started.elapsed();
     let started = Instant::now();
     let text = match failure {
@@ -359,14 +440,52 @@ fn models_in_runs(api: &Api, runs: usize) -> Done {
         path,
         text: Some(text),
         modules: Vec::new(),
-        runtime: runtime::Capabilities {
-            fields: used.reader,
-            unions: used.unions,
-            ..runtime::Capabilities::default()
-        },
+        runtime: runtime_use(used),
         crates: imports.crates(),
         emit_time,
         format_time,
+    }
+}
+
+/// What the models' runtime use asks of the runtime's files.
+fn runtime_use(used: models::RuntimeUse) -> runtime::Capabilities {
+    runtime::Capabilities {
+        fields: used.reader,
+        unions: used.unions,
+        ..runtime::Capabilities::default()
+    }
+}
+
+/// `models/<group>.rs`: the models only `group`'s operations use.
+fn group_models_file(api: &Api, group: &Group, models: &[&Model]) -> Done {
+    let path = format!("src/{}/models/{}.rs", api.module.rust, group.module);
+    let started = Instant::now();
+    let emitted = models::model_items(models, false);
+    // What its models name that `models.rs` holds: a group's model only ever refers to its own
+    // or to models compiled under more features than its own.
+    let own: HashSet<&str> = models
+        .iter()
+        .map(|model| model.name.rust.as_str())
+        .collect();
+    let shared: BTreeSet<&str> = models
+        .iter()
+        .flat_map(|model| model.kind.types())
+        .filter_map(TypeRef::model)
+        .filter(|name| !own.contains(name))
+        .collect();
+    let head = models::group_models_head(group, &shared, &emitted.imports);
+    let emit_time = started.elapsed();
+    let started = Instant::now();
+    let pieces = std::iter::once(head).chain(emitted.items);
+    let text = format::rust_file(&path, &api.source, pieces);
+    Done {
+        path,
+        text: Some(text),
+        modules: Vec::new(),
+        runtime: runtime_use(emitted.runtime),
+        crates: emitted.imports.crates(),
+        emit_time,
+        format_time: started.elapsed(),
     }
 }
 
@@ -491,7 +610,8 @@ mod tests {
     #[test]
     fn models_printed_in_runs_on_threads_are_the_models_printed_at_once() {
         let api = many_models_api();
-        let whole = models_in_runs(&api, 1);
+        let files = ModelFiles::of(&api);
+        let whole = models_in_runs(&api, &files, 1);
         let text = whole
             .text
             .clone()
@@ -505,7 +625,7 @@ mod tests {
             assert!(head.contains(import), "`{import}` is imported: {head}");
         }
         for runs in [2, 3, 7] {
-            let split = models_in_runs(&api, runs);
+            let split = models_in_runs(&api, &files, runs);
             assert_eq!(split.text, whole.text, "{runs} runs");
             assert_eq!(split.crates, whole.crates, "{runs} runs");
         }

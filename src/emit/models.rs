@@ -1,5 +1,7 @@
 //! Models: one Rust type per IR `Model`, with serde attributes exactly where the wire differs.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -8,7 +10,7 @@ use super::types::{
     Gate, Imports, PLACEHOLDER_NAMES, doc_attrs, gate_items, ident, sort_use_items,
 };
 use crate::ir::{
-    Api, Docs, Field, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, Union,
+    Api, Docs, Field, Group, Model, ModelKind, Name, Presence, StringEnum, Struct, TypeRef, Union,
     UnionVariant,
 };
 use crate::naming::Scope;
@@ -44,8 +46,9 @@ impl RuntimeUse {
 }
 
 /// Emits `models`, a run of one API's models (each model's item depends on it alone, so runs can
-/// be emitted on different threads).
-pub fn model_items(models: &[Model]) -> ModelItems {
+/// be emitted on different threads). With `gated`, each is compiled under its features; a
+/// group's own file is compiled under its one feature as a whole, so its models are not.
+pub fn model_items(models: &[&Model], gated: bool) -> ModelItems {
     let mut imports = Imports::new();
     let mut runtime = RuntimeUse::default();
     // A model reached only by some groups' operations is compiled only with their features,
@@ -53,9 +56,10 @@ pub fn model_items(models: &[Model]) -> ModelItems {
     let items = models
         .iter()
         .map(|model| {
-            imports.set_features(&model.features);
+            let features: &[String] = if gated { &model.features } else { &[] };
+            imports.set_features(features);
             let item = model_item(model, &mut imports, &mut runtime);
-            gate_items(item, &Gate::of(&model.features).cfg())
+            gate_items(item, &Gate::of(features).cfg())
         })
         .collect();
     imports.set_features(&[]);
@@ -66,14 +70,35 @@ pub fn model_items(models: &[Model]) -> ModelItems {
     }
 }
 
-/// The opening of `models.rs`: its doc and the `use` lines for what `imports` noted over every
-/// model.
-pub fn models_head(api: &Api, imports: &Imports) -> TokenStream {
+/// The opening of `models.rs`: its doc, the group modules holding the models only one group
+/// uses (`declarations`), and the `use` lines for what `imports` noted over its own models.
+pub fn models_head(api: &Api, declarations: &[TokenStream], imports: &Imports) -> TokenStream {
     let module_doc = format!(
         " Data types of {}, from the schemas in `{}`.",
         api.title, api.source
     );
     let mut uses = imports.use_item_list();
+    sort_use_items(&mut uses);
+    let uses: TokenStream = uses.into_iter().collect();
+    quote! {
+        #![doc = #module_doc]
+        #(#declarations)*
+        #uses
+    }
+}
+
+/// The opening of a group's models file (`models/<group>.rs`): its doc, the models of
+/// `models.rs` its own models name (`shared`), and the `use` lines for what `imports` noted.
+pub fn group_models_head(group: &Group, shared: &BTreeSet<&str>, imports: &Imports) -> TokenStream {
+    let module_doc = format!(
+        " The data types that only the operations of {} use (the `{}` feature).",
+        group.source, group.feature
+    );
+    let mut uses = imports.use_item_list();
+    if !shared.is_empty() {
+        let names = shared.iter().map(|name| ident(name));
+        uses.push(quote!(use super::{#(#names),*};));
+    }
     sort_use_items(&mut uses);
     let uses: TokenStream = uses.into_iter().collect();
     quote! {

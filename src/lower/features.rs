@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use heck::ToKebabCase;
 
 use crate::diagnostics::{Diagnostic, Pointer};
-use crate::ir::{Api, Group, ModelKind, Operation, TypeRef};
+use crate::ir::{Api, Group, Operation, TypeRef};
 use crate::naming::{Scope, value_name};
 
 /// The operation extension naming its group, overriding its tag.
@@ -28,8 +28,29 @@ const FIXED_FEATURES: usize = 3;
 const MAX_GROUP_NAME: usize = 40;
 
 /// Module names a group may not take: the client and server files import or define these.
-const RESERVED_MODULES: [&str; 10] = [
-    "models", "fmt", "std", "core", "serde", "axum", "reqwest", "futures", "http", "runtime",
+const RESERVED_MODULES: [&str; 20] = [
+    "models",
+    "fmt",
+    "std",
+    "core",
+    "alloc",
+    "runtime",
+    // The generated crate's dependencies: a module of the same name beside a `use uuid::Uuid`
+    // would make the path ambiguous.
+    "axum",
+    "bytes",
+    "chrono",
+    "futures",
+    "http",
+    "multer",
+    "percent_encoding",
+    "regex",
+    "reqwest",
+    "rust_decimal",
+    "serde",
+    "serde_json",
+    "serde_path_to_error",
+    "uuid",
 ];
 
 /// Names Windows will not create a file by, whatever the extension: a group's module is a file
@@ -211,7 +232,7 @@ fn assign_model_features(api: &mut Api) {
             }
             mark[at] = walk_index + 1;
             reached[at].push(walk_index);
-            for ty in model_types(&api.models[at].kind) {
+            for ty in api.models[at].kind.types() {
                 stack.extend(ty.model().and_then(|name| index.get(name)).copied());
             }
         }
@@ -241,7 +262,7 @@ fn assign_model_features(api: &mut Api) {
         .collect();
     let mut stack: Vec<usize> = (0..always.len()).filter(|&at| always[at]).collect();
     while let Some(at) = stack.pop() {
-        for ty in model_types(&api.models[at].kind) {
+        for ty in api.models[at].kind.types() {
             if let Some(&next) = ty.model().and_then(|name| index.get(name)) {
                 if !always[next] {
                     always[next] = true;
@@ -291,24 +312,6 @@ fn operation_types(operation: &Operation) -> Vec<&TypeRef> {
         types.push(&pagination.item);
     }
     types
-}
-
-fn model_types(kind: &ModelKind) -> Vec<&TypeRef> {
-    match kind {
-        ModelKind::Struct(shape) => {
-            let mut types: Vec<&TypeRef> = shape.fields.iter().map(|field| &field.ty).collect();
-            types.extend(
-                shape
-                    .additional_properties
-                    .as_ref()
-                    .map(|extra| &extra.value),
-            );
-            types
-        }
-        ModelKind::Enum(_) => Vec::new(),
-        ModelKind::Alias(target) | ModelKind::Newtype(target) => vec![target],
-        ModelKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
-    }
 }
 
 #[cfg(test)]

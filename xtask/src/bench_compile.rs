@@ -623,8 +623,10 @@ mod tests {
         ];
         assert_eq!(
             tag_shares(&rows),
-            ["big: server, tag `a` only costs 1/20.0 (0.60 s ÷ 12.0 s) of the whole crate's \
-              check; the baseline's 1/12.5 (0.80 s ÷ 10.0 s)"]
+            [
+                "big: server, tag `a` only costs 1/20.0 (0.60 s ÷ 12.0 s) of the whole crate's \
+              check; the baseline's 1/12.5 (0.80 s ÷ 10.0 s)"
+            ]
         );
     }
 
