@@ -587,7 +587,7 @@ fn tagged_union_item(
             where
                 D: serde::Deserializer<'de>,
             {
-                let tagged = crate::runtime::Tagged::read(deserializer, #property)?;
+                let tagged = runtime::Tagged::read(deserializer, #property)?;
                 match tagged.tag() {
                     #(#arms)*
                     _ => Err(tagged.unknown(&[#(#expected),*])),
