@@ -29,8 +29,9 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// The groups operations are compiled in, each behind a cargo feature, in first-use order.
     pub groups: Vec<Group>,
-    /// The feature of the schemas no operation uses (`waldur-other-schemas`), if there are any.
-    pub other_schemas: Option<String>,
+    /// The feature of the schemas no operation uses (`waldur-other-schemas`) and the module of
+    /// their models file, if there are any.
+    pub other_schemas: Option<Group>,
 }
 
 /// A group of operations behind one cargo feature: a tag, a path's first segment, or what

@@ -54,9 +54,9 @@ fn group_summaries(api: &Api) -> Vec<GroupSummary<'_>> {
             operations: api.operations.iter().filter(|op| op.group == index).count(),
         })
         .collect();
-    if let Some(feature) = &api.other_schemas {
+    if let Some(other) = &api.other_schemas {
         summaries.push(GroupSummary {
-            feature,
+            feature: &other.feature,
             title: &api.title,
             what: "the schemas no operation uses".to_owned(),
             operations: 0,

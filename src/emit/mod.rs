@@ -331,21 +331,21 @@ struct ModelFiles<'a> {
     /// groups' features.
     shared: Vec<&'a Model>,
     /// Each group's own models, compiled under its feature alone, for `models/<group>.rs`; only
-    /// groups that have some, in the groups' order. A build without the group's feature never
-    /// reads the file.
+    /// groups that have some, in the groups' order, then the schemas no operation uses. A build
+    /// without the group's feature never reads the file.
     groups: Vec<(&'a Group, Vec<&'a Model>)>,
 }
 
 impl<'a> ModelFiles<'a> {
     fn of(api: &'a Api) -> ModelFiles<'a> {
-        let by_feature: HashMap<&str, usize> = api
-            .groups
+        let groups: Vec<&Group> = api.groups.iter().chain(&api.other_schemas).collect();
+        let by_feature: HashMap<&str, usize> = groups
             .iter()
             .enumerate()
             .map(|(at, group)| (group.feature.as_str(), at))
             .collect();
         let mut shared = Vec::new();
-        let mut own: Vec<Vec<&Model>> = vec![Vec::new(); api.groups.len()];
+        let mut own: Vec<Vec<&Model>> = vec![Vec::new(); groups.len()];
         for model in &api.models {
             let group = match model.features.as_slice() {
                 [feature] => by_feature.get(feature.as_str()).copied(),
@@ -356,9 +356,8 @@ impl<'a> ModelFiles<'a> {
                 None => shared.push(model),
             }
         }
-        let groups = api
-            .groups
-            .iter()
+        let groups = groups
+            .into_iter()
             .zip(own)
             .filter(|(_, models)| !models.is_empty())
             .collect();
@@ -473,7 +472,7 @@ fn group_models_file(api: &Api, group: &Group, models: &[&Model]) -> Done {
         .filter_map(TypeRef::model)
         .filter(|name| !own.contains(name))
         .collect();
-    let head = models::group_models_head(group, &shared, &emitted.imports);
+    let head = models::group_models_head(api, group, &shared, &emitted.imports);
     let emit_time = started.elapsed();
     let started = Instant::now();
     let pieces = std::iter::once(head).chain(emitted.items);

@@ -87,13 +87,26 @@ pub fn models_head(api: &Api, declarations: &[TokenStream], imports: &Imports) -
     }
 }
 
-/// The opening of a group's models file (`models/<group>.rs`): its doc, the models of
-/// `models.rs` its own models name (`shared`), and the `use` lines for what `imports` noted.
-pub fn group_models_head(group: &Group, shared: &BTreeSet<&str>, imports: &Imports) -> TokenStream {
-    let module_doc = format!(
-        " The data types that only the operations of {} use (the `{}` feature).",
-        group.source, group.feature
-    );
+/// The opening of a group's models file (`models/<group>.rs`, or that of the schemas no
+/// operation uses): its doc, the models of `models.rs` its own models name (`shared`), and the
+/// `use` lines for what `imports` noted.
+pub fn group_models_head(
+    api: &Api,
+    group: &Group,
+    shared: &BTreeSet<&str>,
+    imports: &Imports,
+) -> TokenStream {
+    let module_doc = if api.other_schemas.as_ref() == Some(group) {
+        format!(
+            " The data types of {} (the `{}` feature).",
+            group.source, group.feature
+        )
+    } else {
+        format!(
+            " The data types that only the operations of {} use (the `{}` feature).",
+            group.source, group.feature
+        )
+    };
     let mut uses = imports.use_item_list();
     if !shared.is_empty() {
         let names = shared.iter().map(|name| ident(name));

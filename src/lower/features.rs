@@ -151,8 +151,21 @@ fn regroup(api: &mut Api, grouping: Grouping) {
         });
         operation.group = index;
     }
+    // The schemas no operation uses get a feature and a module of their own, apart from every
+    // group's (a tag may be called `other schemas` too).
+    let mut key = "other-schemas".to_owned();
+    let mut next = 2;
+    while by_key.contains_key(&key) {
+        key = format!("other-schemas-{next}");
+        next += 1;
+    }
+    let other = Group {
+        feature: format!("{api_feature}-{key}"),
+        module: modules.claim(value_name(&key)),
+        source: "the schemas no operation uses".to_owned(),
+    };
     api.groups = groups;
-    assign_model_features(api);
+    assign_model_features(api, other);
 }
 
 /// How many leading path segments every operation's path shares (`/api/v1/…` → 2); parameters
@@ -213,8 +226,9 @@ fn feature_word(name: &str) -> String {
 
 /// Each model's features: those of the groups whose operations reach it through parameters,
 /// bodies, headers and the models they contain. One walk per group; a model reached by every
-/// group or by none has no features (it is always compiled).
-fn assign_model_features(api: &mut Api) {
+/// group or by none has no features (it is always compiled). Schemas no operation uses get
+/// `other`'s feature.
+fn assign_model_features(api: &mut Api, other: Group) {
     let index: HashMap<&str, usize> = api
         .models
         .iter()
@@ -253,7 +267,7 @@ fn assign_model_features(api: &mut Api) {
         .collect();
     let other = (!unused.is_empty() && groups > 0).then(|| {
         walk(groups, unused, &mut reached);
-        format!("{}-other-schemas", api.module.rust.to_kebab_case())
+        other
     });
     // A model every group reaches is compiled whatever the features, and so is all it refers to.
     let mut always: Vec<bool> = reached
@@ -280,7 +294,10 @@ fn assign_model_features(api: &mut Api) {
                 .iter()
                 .map(|&walk| match api.groups.get(walk) {
                     Some(group) => group.feature.clone(),
-                    None => other.clone().unwrap_or_default(),
+                    None => other
+                        .as_ref()
+                        .map(|other| other.feature.clone())
+                        .unwrap_or_default(),
                 })
                 .collect();
             features.sort();
@@ -363,6 +380,27 @@ mod tests {
         assert!(manifest.contains("many-billing-reports = []"), "{manifest}");
         assert!(manifest.contains("many-area0 = []"), "{manifest}");
         assert!(!manifest.contains("many-area1 = []"), "{manifest}");
+    }
+
+    #[test]
+    fn a_tag_named_like_the_unused_schemas_feature_does_not_take_it() {
+        let mut source = spec_with_tags(2);
+        source.text = source
+            .text
+            .replace("tags: [area1]", "tags: [other schemas]");
+        source.text.push_str(
+            "components:\n  schemas:\n    Leftover: {type: object, properties: {a: {type: string}}}\n",
+        );
+        let generated = generate_with_warnings(&[source]).expect("generates");
+        let manifest = &generated.files["Cargo.toml"];
+        assert_eq!(
+            manifest.matches("many-other-schemas = []").count(),
+            1,
+            "{manifest}"
+        );
+        assert!(manifest.contains("many-other-schemas-2 = []"), "{manifest}");
+        let leftover = &generated.files["src/many/models/other_schemas_2.rs"];
+        assert!(leftover.contains("pub struct Leftover"), "{leftover}");
     }
 
     #[test]
