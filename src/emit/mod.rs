@@ -415,16 +415,7 @@ fn models_in_runs(api: &Api, files: &ModelFiles, runs: usize) -> Done {
     let declarations: Vec<TokenStream> = files
         .groups
         .iter()
-        .map(|(group, _)| {
-            let module = ident(&group.module);
-            let feature = &group.feature;
-            quote! {
-                #[cfg(feature = #feature)]
-                mod #module;
-                #[cfg(feature = #feature)]
-                pub use #module::*;
-            }
-        })
+        .map(|(group, _)| operation::group_declaration(group, true))
         .collect();
     let head = models::models_head(api, &declarations, &imports);
     emit_time += started.elapsed();

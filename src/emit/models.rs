@@ -77,14 +77,7 @@ pub fn models_head(api: &Api, declarations: &[TokenStream], imports: &Imports) -
         " Data types of {}, from the schemas in `{}`.",
         api.title, api.source
     );
-    let mut uses = imports.use_item_list();
-    sort_use_items(&mut uses);
-    let uses: TokenStream = uses.into_iter().collect();
-    quote! {
-        #![doc = #module_doc]
-        #(#declarations)*
-        #uses
-    }
+    file_head(&module_doc, declarations, imports.use_item_list())
 }
 
 /// The opening of a group's models file (`models/<group>.rs`, or that of the schemas no
@@ -112,10 +105,20 @@ pub fn group_models_head(
         let names = shared.iter().map(|name| ident(name));
         uses.push(quote!(use super::{#(#names),*};));
     }
+    file_head(&module_doc, &[], uses)
+}
+
+/// A models file's opening: its doc, its child modules' `declarations`, and `uses`, sorted.
+fn file_head(
+    module_doc: &str,
+    declarations: &[TokenStream],
+    mut uses: Vec<TokenStream>,
+) -> TokenStream {
     sort_use_items(&mut uses);
     let uses: TokenStream = uses.into_iter().collect();
     quote! {
         #![doc = #module_doc]
+        #(#declarations)*
         #uses
     }
 }

@@ -197,30 +197,36 @@ pub(super) fn operation_docs(operation: &Operation, arguments: bool, feature: &s
 /// (`client/<group>.rs`), so a build without the feature never even reads it: a spec's groups
 /// are most of its client and server text, which rustc otherwise parses whatever the features.
 pub(super) fn group_module(group: &Group, exports: bool, members: Vec<Piece>) -> GroupModule {
+    let doc = format!(
+        " The operations of {} (the `{}` feature).",
+        group.source, group.feature
+    );
+    let mut pieces = vec![Piece::Items(quote!(#![doc = #doc]))];
+    pieces.extend(members);
+    GroupModule {
+        declaration: group_declaration(group, exports),
+        file: SubModule {
+            name: group.module.clone(),
+            pieces,
+        },
+    }
+}
+
+/// `mod group;` under the group's feature, for the group's module file beside the parent's; with
+/// `exports`, its items re-exported from the parent.
+pub(super) fn group_declaration(group: &Group, exports: bool) -> TokenStream {
     let module = ident(&group.module);
     let feature = &group.feature;
-    let doc = format!(
-        " The operations of {} (the `{feature}` feature).",
-        group.source
-    );
     let export = exports.then(|| {
         quote! {
             #[cfg(feature = #feature)]
             pub use #module::*;
         }
     });
-    let mut pieces = vec![Piece::Items(quote!(#![doc = #doc]))];
-    pieces.extend(members);
-    GroupModule {
-        declaration: quote! {
-            #[cfg(feature = #feature)]
-            mod #module;
-            #export
-        },
-        file: SubModule {
-            name: group.module.clone(),
-            pieces,
-        },
+    quote! {
+        #[cfg(feature = #feature)]
+        mod #module;
+        #export
     }
 }
 

@@ -27,7 +27,7 @@ const FIXED_FEATURES: usize = 3;
 /// The longest group part of a feature name; longer tags are cut at a word.
 const MAX_GROUP_NAME: usize = 40;
 
-/// Module names a group may not take: the client and server files import or define these.
+/// Module names a group may not take: the client, server and models files import or define these.
 const RESERVED_MODULES: [&str; 20] = [
     "models",
     "fmt",
